@@ -1,0 +1,1 @@
+"""Spiders that discover and fetch outlet pages."""

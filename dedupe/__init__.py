@@ -1,0 +1,1 @@
+"""Near-duplicate detection: normalisation, shingles, MinHash signatures, LSH, verification."""

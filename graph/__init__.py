@@ -1,0 +1,1 @@
+"""The republication graph: provenance decisions, outlet/article graphs, exports."""
