@@ -1,0 +1,30 @@
+"""Items the spider yields: one per fetched (or failed) page."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass
+class PageItem:
+    """A page as fetched: what the store keeps as a capture, and the input of extraction.
+
+    ``html`` is the body decoded by Scrapy (charset from headers, BOM or ``<meta>``); it is
+    None for non-text responses and for failures, whose reason is in ``error``.
+    """
+
+    url: str
+    final_url: str | None = None
+    status: int | None = None
+    headers: dict[str, str] = field(default_factory=dict)
+    body: bytes | None = None
+    html: str | None = None
+    encoding: str | None = None
+    content_type: str | None = None
+    fetched_at: str | None = None
+    is_listing: bool = False
+    error: str | None = None
+    discovered_via: str | None = None
+    # Date evidence seen before the page itself: sitemap <lastmod>, feed <pubDate>.
+    hints: dict[str, Any] = field(default_factory=dict)

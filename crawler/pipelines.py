@@ -1,0 +1,149 @@
+"""Item pipelines: extract articles from fetched pages, then store pages and articles.
+
+Extraction is CPU-bound (trafilatura, lxml), so it runs in worker processes while the
+crawling process keeps fetching and storing: that is how a crawl uses a second core.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import multiprocessing
+from concurrent.futures import ProcessPoolExecutor
+from typing import Any
+
+from scrapy.crawler import Crawler
+from scrapy.exceptions import CloseSpider
+
+from crawler.extract import NotAnArticle, extract_article
+from crawler.items import PageItem
+from crawler.store import Store, StoreError
+from crawler.urls import BadURL, canonical_url, outlet_of
+
+logger = logging.getLogger(__name__)
+
+
+def _extract_or_reason(html: str, url: str) -> tuple[dict[str, Any] | None, str | None]:
+    """Runs in a worker: returns (article, None) or (None, why it is not one)."""
+    try:
+        return extract_article(html, url), None
+    except NotAnArticle as exc:
+        return None, str(exc)
+    except Exception as exc:  # a parser bug on one page must not stop the crawl
+        logger.exception("extraction failed on %s", url)
+        return None, f"extraction failed: {type(exc).__name__}: {exc}"
+
+
+def article_identity(page_url: str, declared: str | None) -> str:
+    """An article's key: its declared canonical URL when that stays on the same outlet (AMP,
+    mobile and tracking variants collapse to one article), else its own canonical URL. A
+    canonical link to another outlet is evidence of republication, not identity."""
+    own = canonical_url(page_url)
+    if declared:
+        try:
+            target = canonical_url(declared)
+        except BadURL:
+            return own
+        if outlet_of(target) == outlet_of(own):
+            return target
+    return own
+
+
+class ExtractPipeline:
+    """Turns page items into ``(page, article | None)`` by running trafilatura."""
+
+    def __init__(self, processes: int) -> None:
+        self.processes = processes
+        self.pool: ProcessPoolExecutor | None = None
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> ExtractPipeline:
+        return cls(crawler.settings.getint("CROSSPOST_EXTRACT_PROCESSES", 1))
+
+    def open_spider(self) -> None:
+        if self.processes > 0:
+            # spawn, not fork: forking a process that runs a Twisted reactor is unsafe.
+            self.pool = ProcessPoolExecutor(
+                self.processes, mp_context=multiprocessing.get_context("spawn")
+            )
+
+    def close_spider(self) -> None:
+        if self.pool is not None:
+            self.pool.shutdown(wait=True, cancel_futures=True)
+
+    async def process_item(self, item: Any) -> Any:
+        if not isinstance(item, PageItem):
+            return item
+        article, reason = None, item.error
+        if item.html is not None and not item.is_listing:
+            url = item.final_url or item.url
+            if self.pool is not None:
+                future = self.pool.submit(_extract_or_reason, item.html, url)
+                article, reason = await asyncio.wrap_future(future)
+            else:
+                article, reason = _extract_or_reason(item.html, url)
+            if article is not None:
+                article["fetched_url"] = url
+                article["url"] = article_identity(url, article.get("declared_canonical"))
+                article["outlet"] = outlet_of(article["url"])
+                for key, value in item.hints.items():
+                    article.setdefault(key, value)
+        return {"page": item, "article": article, "reason": reason}
+
+
+class StorePipeline:
+    """Writes every page (as a capture) and every article to the SQLite store."""
+
+    def __init__(self, db_path: str, crawler: Crawler) -> None:
+        self.db_path = db_path
+        self.crawler = crawler
+        self.store: Store | None = None
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> StorePipeline:
+        return cls(crawler.settings.get("CROSSPOST_DB", "crosspost.db"), crawler)
+
+    def open_spider(self) -> None:
+        try:
+            self.store = Store(self.db_path)
+        except StoreError as exc:
+            raise CloseSpider(f"cannot open store: {exc}") from None
+
+    def close_spider(self) -> None:
+        if self.store is not None:
+            self.store.close()
+
+    def process_item(self, item: Any) -> Any:
+        if not (isinstance(item, dict) and isinstance(item.get("page"), PageItem)):
+            return item
+        page: PageItem = item["page"]
+        article = item["article"]
+        if article is not None:
+            outcome = "article"
+        elif page.error:
+            outcome = "error"
+        elif page.is_listing:
+            outcome = "listing"
+        else:
+            outcome = "skipped"
+        if outcome == "skipped":
+            logger.info("Skipped %s: %s", page.url, item["reason"])
+        capture = {
+            "crawl_id": getattr(self.crawler, "crosspost_crawl_id", None),
+            "url": page.url,
+            "final_url": page.final_url,
+            "status": page.status,
+            "content_type": page.content_type,
+            "headers": page.headers,
+            "body": page.body,
+            "encoding": page.encoding,
+            "fetched_at": page.fetched_at,
+            "outcome": outcome,
+            "reason": None if article is not None else (item["reason"] or page.error),
+        }
+        article_id = self.store.save_page(capture, article)
+        stats = self.crawler.stats
+        stats.inc_value(f"crosspost/pages/{outcome}")
+        if article_id is not None:
+            stats.inc_value("crosspost/articles_stored")
+        return item

@@ -1,0 +1,81 @@
+"""Running a crawl job in this process (the CLI's ``crawl`` and ``demo``)."""
+
+from __future__ import annotations
+
+import logging
+import os
+from dataclasses import dataclass
+from typing import Any
+
+from scrapy.crawler import CrawlerProcess
+from scrapy.settings import Settings
+
+from crawler.spiders.outlets import OutletSpider
+from crawler.store import Store
+
+logger = logging.getLogger(__name__)
+
+
+def project_settings(overrides: dict[str, Any] | None = None) -> Settings:
+    """crosspost's Scrapy settings, with ``overrides`` at command-line priority."""
+    settings = Settings()
+    settings.setmodule("crawler.settings", priority="project")
+    if overrides:
+        settings.update(overrides, priority="cmdline")
+    return settings
+
+
+@dataclass
+class CrawlResult:
+    crawl_id: int | None
+    finish_reason: str | None
+    stats: dict[str, Any]
+
+
+def run_crawl(
+    start: list[str],
+    db_path: str,
+    *,
+    follow_links: bool = True,
+    settings: dict[str, Any] | None = None,
+    proxy: str | None = None,
+) -> CrawlResult:
+    """Crawl ``start`` into the store at ``db_path`` and block until the job ends.
+
+    Twisted's reactor cannot be restarted, so this runs once per process.
+    """
+    overrides = dict(settings or {})
+    overrides["CROSSPOST_DB"] = db_path
+    if proxy:
+        # HttpProxyMiddleware reads the environment when the crawler is built.
+        os.environ["http_proxy"] = proxy
+        os.environ.pop("no_proxy", None)
+        os.environ.pop("NO_PROXY", None)
+    process = CrawlerProcess(project_settings(overrides), install_root_handler=True)
+    crawler = process.create_crawler(OutletSpider)
+    process.crawl(crawler, start=start, follow_links=follow_links)
+    process.start()
+    stats = crawler.stats.get_stats() if crawler.stats else {}
+    crawl_id = getattr(crawler, "crosspost_crawl_id", None)
+    reason = stats.get("finish_reason")
+    return CrawlResult(crawl_id, reason, stats)
+
+
+def crawl_summary(db_path: str, crawl_id: int | None) -> dict[str, Any]:
+    """What one crawl did, read back from the store."""
+    with Store(db_path, readonly=True) as store:
+        where, params = ("where crawl_id = ?", [crawl_id]) if crawl_id else ("", [])
+        outcomes = {
+            row["outcome"]: row["n"]
+            for row in store.db.query(
+                f"select outcome, count(*) as n from captures {where} group by outcome", params
+            )
+        }
+        errors = list(
+            store.db.query(
+                f"select url, reason from captures {where} "
+                f"{'and' if where else 'where'} outcome in ('error', 'skipped') order by id limit 20",
+                params,
+            )
+        )
+        return {"outcomes": outcomes, "errors": errors, "totals": store.counts()}

@@ -1,0 +1,50 @@
+"""Scrapy settings for crosspost: polite by default.
+
+Every setting here can be overridden per job with ``crosspost crawl -s NAME=VALUE`` or
+``scrapy crawl outlets -s NAME=VALUE``.
+"""
+
+BOT_NAME = "crosspost"
+SPIDER_MODULES = ["crawler.spiders"]
+NEWSPIDER_MODULE = "crawler.spiders"
+ADDONS = {}
+
+# Identify ourselves; set CROSSPOST_CONTACT_URL so site owners can reach the operator.
+CROSSPOST_CONTACT_URL = "https://github.com/crosspost/crosspost"
+USER_AGENT = f"crosspost/0.1 (+{CROSSPOST_CONTACT_URL})"
+
+ROBOTSTXT_OBEY = True
+CONCURRENT_REQUESTS = 16
+CONCURRENT_REQUESTS_PER_DOMAIN = 1
+DOWNLOAD_DELAY = 0.5
+AUTOTHROTTLE_ENABLED = True
+AUTOTHROTTLE_START_DELAY = 0.5
+AUTOTHROTTLE_MAX_DELAY = 30
+AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
+DOWNLOAD_TIMEOUT = 30
+# News articles are well under this; larger responses are cancelled with a log line.
+DOWNLOAD_MAXSIZE = 8 * 1024 * 1024
+DOWNLOAD_WARNSIZE = 2 * 1024 * 1024
+RETRY_ENABLED = True
+RETRY_TIMES = 3
+RETRY_HTTP_CODES = [429, 500, 502, 503, 504, 522, 524, 408]
+REDIRECT_MAX_TIMES = 10
+# Keep 404s and other errors in the callbacks' reach so their reason is recorded.
+HTTPERROR_ALLOW_ALL = True
+COOKIES_ENABLED = False
+TELNETCONSOLE_ENABLED = False
+FEED_EXPORT_ENCODING = "utf-8"
+LOG_LEVEL = "INFO"
+
+ITEM_PIPELINES = {
+    "crawler.pipelines.ExtractPipeline": 300,
+    "crawler.pipelines.StorePipeline": 800,
+}
+EXTENSIONS = {
+    "crawler.extensions.CrawlRecorder": 500,
+}
+
+# crosspost's own settings
+CROSSPOST_DB = "crosspost.db"
+# Processes that run extraction beside the crawl; 0 extracts in the crawling process.
+CROSSPOST_EXTRACT_PROCESSES = 1

@@ -1,0 +1,214 @@
+"""The outlets spider: discovers articles on the outlets of a job and fetches them.
+
+Start URLs may be site roots (sitemaps found through robots.txt, feeds through
+``<link rel=alternate>``, then links within the outlet), sitemaps, feeds or article pages.
+The spider yields one :class:`~crawler.items.PageItem` per fetched or failed page and never
+touches the store.
+
+    scrapy crawl outlets -a start=http://southfront.test/ -s CROSSPOST_DB=out.db
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator, Iterable, Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+from urllib.parse import urljoin, urlsplit
+
+from scrapy import Request
+from scrapy.http import Response, TextResponse
+from scrapy.linkextractors import LinkExtractor
+from scrapy.spiders import SitemapSpider
+from scrapy.utils.sitemap import Sitemap, sitemap_urls_from_robots
+from twisted.python.failure import Failure
+
+from crawler.discovery import BrokenFeed, feed_links, is_listing_url, parse_feed, start_kind
+from crawler.items import PageItem
+from crawler.urls import BadURL, check_url, outlet_of
+
+logger = logging.getLogger(__name__)
+
+_HTML_TYPES = ("text/html", "application/xhtml+xml")
+
+
+def read_start_urls(start: str | Iterable[str] | None, urls_file: str | None) -> list[str]:
+    """Start URLs from a comma/whitespace-separated argument and/or a file (one per line,
+    ``#`` comments allowed). Raises :class:`BadURL` naming the first unusable one."""
+    urls: list[str] = []
+    if isinstance(start, str):
+        urls.extend(part for part in start.replace(",", " ").split() if part)
+    elif start:
+        urls.extend(start)
+    if urls_file:
+        for line in Path(urls_file).read_text(encoding="utf-8").splitlines():
+            line = line.split("#", 1)[0].strip()
+            if line:
+                urls.append(line)
+    return [check_url(url) for url in urls]
+
+
+class OutletSpider(SitemapSpider):
+    name = "outlets"
+
+    def __init__(
+        self,
+        start: str | list[str] | None = None,
+        urls_file: str | None = None,
+        follow_links: bool | str = True,
+        *args: Any,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.start_list = read_start_urls(start, urls_file)
+        if not self.start_list:
+            raise ValueError("no start URL: pass -a start=URL[,URL...] or -a urls_file=FILE")
+        self.follow_links = str(follow_links).lower() not in ("0", "false", "no", "off")
+        # The job's outlets: link following never leaves them.
+        self.outlets = {outlet_of(url) for url in self.start_list}
+        self.link_extractor = LinkExtractor(unique=True, canonicalize=False)
+
+    # -- starting -------------------------------------------------------------------------
+    async def start(self) -> AsyncIterator[Any]:
+        for url in self.start_list:
+            kind = start_kind(url)
+            meta = {"discovered_via": "start"}
+            if kind == "site":
+                robots = urljoin(url, "/robots.txt")
+                yield Request(robots, self.parse_sitemap, errback=self.on_error, meta=meta)
+                yield Request(url, self.parse_page, errback=self.on_error, meta=meta)
+            elif kind in ("robots", "sitemap"):
+                yield Request(url, self.parse_sitemap, errback=self.on_error, meta=meta)
+            elif kind == "feed":
+                yield Request(url, self.parse_feed, errback=self.on_error, meta=meta)
+            else:
+                yield Request(url, self.parse_page, errback=self.on_error, meta=meta)
+
+    def _in_job(self, url: str) -> bool:
+        try:
+            return outlet_of(url) in self.outlets
+        except BadURL:
+            return False
+
+    # -- sitemaps -------------------------------------------------------------------------
+    def parse_sitemap(self, response: Response) -> Iterator[Any]:
+        is_robots = urlsplit(response.url).path.endswith("/robots.txt")
+        if response.status >= 400 and not is_robots:
+            yield self._failed(response, f"HTTP {response.status} for sitemap")
+            return
+        if is_robots:
+            sitemaps = []
+            if response.status < 400 and isinstance(response, TextResponse):
+                sitemaps = list(sitemap_urls_from_robots(response.text, base_url=response.url))
+            if not sitemaps:
+                sitemaps = [urljoin(response.url, "/sitemap.xml")]
+            for url in sitemaps:
+                yield response.follow(
+                    url, self.parse_sitemap, errback=self.on_error,
+                    meta={"discovered_via": "robots.txt"},
+                )
+            return
+        body = self._get_sitemap_body(response)
+        try:
+            sitemap = Sitemap(body) if body else None
+        except Exception as exc:  # lxml raises several types on garbage
+            logger.warning("Ignoring unparsable sitemap %s: %s", response.url, exc)
+            sitemap = None
+        if sitemap is None or sitemap.type not in ("sitemapindex", "urlset"):
+            logger.warning("Ignoring invalid sitemap %s", response.url)
+            yield self._failed(response, "invalid sitemap")
+            return
+        for entry in sitemap:
+            loc = (entry.get("loc") or "").strip()
+            if not loc or not self._in_job(loc):
+                continue
+            if sitemap.type == "sitemapindex":
+                yield Request(loc, self.parse_sitemap, errback=self.on_error,
+                              meta={"discovered_via": "sitemap"})
+            else:
+                hints = {"sitemap_lastmod": entry["lastmod"]} if entry.get("lastmod") else {}
+                yield Request(loc, self.parse_page, errback=self.on_error,
+                              meta={"discovered_via": "sitemap", "hints": hints})
+
+    # -- feeds ----------------------------------------------------------------------------
+    def parse_feed(self, response: Response) -> Iterator[Any]:
+        if response.status >= 400:
+            yield self._failed(response, f"HTTP {response.status} for feed")
+            return
+        try:
+            entries = parse_feed(response.body, response.url)
+        except BrokenFeed as exc:
+            logger.warning("Ignoring broken feed %s: %s", response.url, exc)
+            yield self._failed(response, f"broken feed: {exc}")
+            return
+        for entry in entries:
+            if self._in_job(entry["url"]):
+                hints = {"feed_published": entry["published"]} if entry["published"] else {}
+                yield Request(entry["url"], self.parse_page, errback=self.on_error,
+                              meta={"discovered_via": "feed", "hints": hints})
+
+    # -- pages ----------------------------------------------------------------------------
+    def parse_page(self, response: Response) -> Iterator[Any]:
+        item = self._capture(response)
+        yield item
+        if item.html is None or response.status >= 400:
+            return
+        for feed in feed_links(response.selector, response.url):
+            if self._in_job(feed):
+                yield Request(feed, self.parse_feed, errback=self.on_error,
+                              meta={"discovered_via": "feed-link"})
+        if self.follow_links:
+            for link in self.link_extractor.extract_links(response):
+                if self._in_job(link.url):
+                    yield Request(link.url, self.parse_page, errback=self.on_error,
+                                  meta={"discovered_via": "link"})
+
+    def _capture(self, response: Response) -> PageItem:
+        content_type = response.headers.get(b"Content-Type", b"").decode("latin-1")
+        item = PageItem(
+            url=response.request.url if response.request else response.url,
+            final_url=response.url,
+            status=response.status,
+            headers={
+                k.decode("latin-1"): b", ".join(v).decode("latin-1")
+                for k, v in response.headers.items()
+            },
+            body=response.body,
+            content_type=content_type.split(";")[0].strip().lower() or None,
+            fetched_at=datetime.now(UTC).isoformat(timespec="seconds"),
+            is_listing=is_listing_url(response.url),
+            discovered_via=response.meta.get("discovered_via"),
+            hints=dict(response.meta.get("hints") or {}),
+        )
+        if response.status >= 400:
+            item.error = f"HTTP {response.status}"
+        elif not isinstance(response, TextResponse):
+            item.error = f"not HTML ({item.content_type or 'no content type'})"
+        elif item.content_type and not item.content_type.startswith(_HTML_TYPES):
+            item.error = f"not HTML ({item.content_type})"
+        else:
+            try:
+                item.html = response.text
+                item.encoding = response.encoding
+            except (UnicodeDecodeError, LookupError) as exc:
+                item.error = f"undecodable body: {exc}"
+        return item
+
+    def _failed(self, response: Response, reason: str) -> PageItem:
+        item = self._capture(response)
+        item.html = None
+        item.is_listing = True
+        item.error = reason
+        return item
+
+    def on_error(self, failure: Failure) -> Iterator[PageItem]:
+        request = failure.request
+        reason = failure.getErrorMessage() or failure.type.__name__
+        logger.warning("Failed %s: %s", request.url, reason)
+        yield PageItem(
+            url=request.url,
+            fetched_at=datetime.now(UTC).isoformat(timespec="seconds"),
+            error=f"{failure.type.__name__}: {reason}",
+            discovered_via=request.meta.get("discovered_via"),
+        )

@@ -1,0 +1,204 @@
+"""The SQLite store: one file holding crawls, captures, outlets and articles.
+
+Every write that belongs together happens in one transaction, so an interrupted process never
+leaves half an article behind. The store is the only writer; readers (lookup, export, the HTTP
+API) may open the same file concurrently thanks to WAL.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import sqlite3
+import zlib
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlite_utils import Database
+
+from crawler.schema import MIGRATION_SET, migrations
+
+logger = logging.getLogger(__name__)
+
+_SQLITE_MAGIC = b"SQLite format 3\x00"
+
+
+class StoreError(Exception):
+    """The store cannot be opened or written."""
+
+
+class NotACrossPostDatabase(StoreError):
+    """The file exists but was not made by crosspost."""
+
+
+def utcnow() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def _check_path(path: Path) -> None:
+    if path.is_dir():
+        raise StoreError(f"{path} is a directory, not a database file")
+    if not path.parent.exists():
+        raise StoreError(f"cannot create {path}: directory {path.parent} does not exist")
+    if path.exists() and path.stat().st_size:
+        with path.open("rb") as fh:
+            if fh.read(16) != _SQLITE_MAGIC:
+                raise NotACrossPostDatabase(f"{path} is not a SQLite database")
+
+
+class Store:
+    """A crosspost database file. Opening it applies any pending schema migrations."""
+
+    def __init__(self, path: str | Path, *, readonly: bool = False) -> None:
+        self.path = Path(path)
+        _check_path(self.path)
+        if readonly and not self.path.exists():
+            raise StoreError(f"{self.path} does not exist")
+        try:
+            if readonly:
+                conn = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True, timeout=30)
+            else:
+                conn = sqlite3.connect(str(self.path), timeout=30, isolation_level=None)
+            self.db = Database(conn)
+            self._check_owner()
+            if not readonly:
+                self.db.execute("PRAGMA synchronous=NORMAL")
+                self.db.enable_wal()
+                migrations.apply(self.db)
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(f"cannot open {self.path}: {exc}") from None
+        self.readonly = readonly
+
+    def _check_owner(self) -> None:
+        tables = set(self.db.table_names())
+        if not tables:
+            return
+        applied = set()
+        if "_sqlite_migrations" in tables:
+            applied = {
+                row["migration_set"]
+                for row in self.db.query("select distinct migration_set from _sqlite_migrations")
+            }
+        if MIGRATION_SET not in applied:
+            some = ", ".join(sorted(tables)[:5])
+            raise NotACrossPostDatabase(
+                f"{self.path} is not a crosspost database (it holds other tables: {some})"
+            )
+
+    def close(self) -> None:
+        self.db.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """One write transaction; BEGIN IMMEDIATE takes the write lock up front so a
+        read-then-write never fails half-way with 'database is locked'."""
+        conn = self.db.conn
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        conn.execute("COMMIT")
+
+    # -- crawls ---------------------------------------------------------------------------
+    def start_crawl(self, command: str, args: dict[str, Any], settings: dict[str, Any]) -> int:
+        with self.transaction():
+            table = self.db["crawls"]
+            table.insert(
+                {
+                    "started_at": utcnow(),
+                    "command": command,
+                    "args": json.dumps(args, default=str, sort_keys=True),
+                    "settings": json.dumps(settings, default=str, sort_keys=True),
+                }
+            )
+            return table.last_pk
+
+    def finish_crawl(self, crawl_id: int, reason: str, stats: dict[str, Any]) -> None:
+        with self.transaction():
+            self.db["crawls"].update(
+                crawl_id,
+                {
+                    "ended_at": utcnow(),
+                    "finish_reason": reason,
+                    "stats": json.dumps(stats, default=str, sort_keys=True),
+                },
+            )
+
+    # -- pages ----------------------------------------------------------------------------
+    def save_page(self, capture: dict[str, Any], article: dict[str, Any] | None) -> int | None:
+        """Store one fetched page and, when it is an article, the article it holds.
+
+        Returns the article id (or None). The article is keyed by its canonical URL: storing the
+        same article again updates it in place and keeps its first-seen time.
+        """
+        capture = dict(capture)
+        body = capture.pop("body", None)
+        if body is not None:
+            capture["body_size"] = len(body)
+            capture["body"] = zlib.compress(body, 6)
+        if isinstance(capture.get("headers"), dict):
+            capture["headers"] = json.dumps(capture["headers"], sort_keys=True)
+        with self.transaction():
+            captures = self.db["captures"]
+            captures.insert(capture)
+            capture_id = captures.last_pk
+            if article is None:
+                return None
+            article_id = self._upsert_article(article, capture_id, capture.get("fetched_at") or utcnow())
+            captures.update(capture_id, {"article_id": article_id})
+            return article_id
+
+    def _upsert_article(self, article: dict[str, Any], capture_id: int, seen: str) -> int:
+        self.db.execute(
+            "insert into outlets (domain, name, first_seen, last_seen) values (?, ?, ?, ?) "
+            "on conflict(domain) do update set last_seen = excluded.last_seen, "
+            "name = coalesce(outlets.name, excluded.name)",
+            [article["outlet"], article.get("sitename"), seen, seen],
+        )
+        row = {
+            key: article.get(key)
+            for key in (
+                "url", "fetched_url", "declared_canonical", "outlet", "title", "author",
+                "sitename", "description", "published_at", "date_source", "language", "text",
+                "text_hash",
+            )
+        }
+        row["attribution_lines"] = json.dumps(article.get("attribution_lines") or [])
+        row["first_seen"] = row["last_seen"] = seen
+        row["capture_id"] = capture_id
+        columns = list(row)
+        updates = ", ".join(
+            f"{c} = excluded.{c}" for c in columns if c not in ("url", "first_seen")
+        )
+        cursor = self.db.execute(
+            f"insert into articles ({', '.join(columns)}) values ({', '.join('?' * len(columns))}) "
+            f"on conflict(url) do update set {updates} returning id",
+            [row[c] for c in columns],
+        )
+        return cursor.fetchone()[0]
+
+    # -- reading --------------------------------------------------------------------------
+    def article(self, url: str) -> dict[str, Any] | None:
+        rows = list(self.db.query("select * from articles where url = ?", [url]))
+        return rows[0] if rows else None
+
+    def counts(self) -> dict[str, int]:
+        return {
+            name: self.db[name].count
+            for name in ("crawls", "outlets", "articles", "captures")
+        }
+
+    def capture_body(self, capture_id: int) -> bytes | None:
+        row = self.db.execute("select body from captures where id = ?", [capture_id]).fetchone()
+        return zlib.decompress(row[0]) if row and row[0] is not None else None

@@ -1,0 +1,71 @@
+"""URL identity: the canonical form that keys an article, and the outlet a URL belongs to."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from urllib.parse import urlsplit
+
+import courlan
+import tldextract
+from w3lib.url import canonicalize_url
+
+# Reserved TLDs (RFC 2606/6761) are absent from the public suffix list; the sample web uses .test.
+_RESERVED_SUFFIXES = ("test", "example", "invalid", "localhost")
+
+# suffix_list_urls=() keeps tldextract on its bundled snapshot: it must never fetch at run time.
+_extract = tldextract.TLDExtract(
+    suffix_list_urls=(), cache_dir=None, extra_suffixes=_RESERVED_SUFFIXES
+)
+
+
+class BadURL(ValueError):
+    """A URL that crosspost cannot use (not http(s), no host, unparsable)."""
+
+
+def check_url(url: str) -> str:
+    """Return ``url`` stripped, or raise :class:`BadURL` saying what is wrong with it."""
+    if not isinstance(url, str) or not url.strip():
+        raise BadURL("empty URL")
+    url = url.strip()
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - raises ValueError on a malformed port
+    except ValueError as exc:
+        raise BadURL(f"malformed URL {url!r}: {exc}") from None
+    if parts.scheme.lower() not in ("http", "https"):
+        raise BadURL(f"not an http(s) URL: {url!r}")
+    if not parts.hostname:
+        raise BadURL(f"URL has no host: {url!r}")
+    return url
+
+
+@lru_cache(maxsize=65536)
+def canonical_url(url: str) -> str:
+    """The identity of a page: courlan's normalisation (lower-case host, no default port, no
+    tracking parameters, no fragment) followed by w3lib's canonical form (sorted query,
+    consistent percent-encoding)."""
+    url = check_url(url)
+    try:
+        normalized = courlan.normalize_url(url)
+    except ValueError as exc:
+        raise BadURL(f"malformed URL {url!r}: {exc}") from None
+    return canonicalize_url(normalized)
+
+
+@lru_cache(maxsize=65536)
+def outlet_of(url: str) -> str:
+    """The outlet of a URL: its registered domain (``www.globalresearch.ca`` → ``globalresearch.ca``).
+
+    Hosts without a public suffix (IP addresses, intranet names) are their own outlet.
+    """
+    host = (urlsplit(url).hostname or "").lower().rstrip(".")
+    if not host:
+        raise BadURL(f"URL has no host: {url!r}")
+    parts = _extract(host)
+    if parts.suffix and parts.domain:
+        return f"{parts.domain}.{parts.suffix}"
+    return host
+
+
+def same_outlet(a: str, b: str) -> bool:
+    return outlet_of(a) == outlet_of(b)
