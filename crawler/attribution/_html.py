@@ -1,0 +1,92 @@
+"""Page text rebuilt from HTML with the position of every link, so a statement's anchor can be found.
+
+Extraction may drop a page's footer, where republishers put "The original source of this
+article is X"; the HTML keeps it, and keeps which URL the name links to.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from urllib.parse import urljoin
+
+from lxml import etree
+from lxml import html as lxml_html
+
+_BLOCKS = {
+    "p", "div", "br", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "td", "th",
+    "table", "section", "article", "header", "footer", "aside", "blockquote", "figure",
+    "figcaption", "dd", "dt", "dl", "pre", "main", "nav", "form", "hr", "address", "time",
+}
+_SKIP = {"script", "style", "noscript", "template", "svg", "head", "iframe", "select", "option", "button"}
+
+
+@dataclass
+class Anchor:
+    start: int
+    end: int
+    href: str
+
+
+@dataclass
+class HtmlText:
+    """The page as lines of text, the links inside it, and the head metadata that matters here."""
+
+    text: str = ""
+    anchors: list[Anchor] = field(default_factory=list)
+    canonical: str | None = None
+    site_name: str | None = None
+
+    def links_in(self, start: int, end: int) -> list[Anchor]:
+        return [a for a in self.anchors if a.start < end and a.end > start]
+
+
+def parse(html: str, base_url: str | None) -> HtmlText | None:
+    try:
+        tree = lxml_html.fromstring(html)
+    except (ValueError, etree.ParserError):
+        return None
+    out = HtmlText()
+    for href in tree.xpath('//link[contains(concat(" ", normalize-space(@rel), " "), " canonical ")]/@href'):
+        if href.strip():
+            out.canonical = urljoin(base_url or "", href.strip())
+            break
+    for value in tree.xpath('//meta[@property="og:site_name" or @name="og:site_name"]/@content'):
+        if value.strip():
+            out.site_name = value.strip()
+            break
+    parts: list[str] = []
+    length = 0
+
+    def emit(piece: str | None, raw: bool = False) -> None:
+        nonlocal length
+        if piece:
+            if not raw:
+                # Source newlines are layout, not structure; only block breaks end a line.
+                piece = piece.replace("\n", " ").replace("\r", " ")
+            parts.append(piece)
+            length += len(piece)
+
+    def walk(el) -> None:
+        tag = el.tag if isinstance(el.tag, str) else ""
+        if not tag or tag.lower() in _SKIP:
+            emit(el.tail)  # comments and processing instructions still carry a tail
+            return
+        block = tag.lower() in _BLOCKS
+        if block:
+            emit("\n", raw=True)
+        start = length
+        emit(el.text)
+        for child in el:
+            walk(child)
+        if tag.lower() == "a" and el.get("href"):
+            href = el.get("href").strip()
+            if not href.startswith(("#", "javascript:", "mailto:")):
+                out.anchors.append(Anchor(start, length, urljoin(base_url or "", href)))
+        if block:
+            emit("\n", raw=True)
+        emit(el.tail)
+
+    body = tree.find("body")
+    walk(body if body is not None else tree)
+    out.text = "".join(parts)
+    return out
