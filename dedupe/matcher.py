@@ -1,0 +1,236 @@
+"""`Matcher`: the one object the store and CLI talk to.
+
+    matcher = Matcher(SignatureParams(), get_text=store.text_of)
+    for key, signature_blob, outlet in store.signatures():          # at start-up
+        matcher.load(key, deserialize(signature_blob, matcher.params), outlet)
+    result = matcher.add(url, text, outlet)                          # each new article
+    store.save_signature(url, serialize(result.signature, matcher.params))
+    store.save_matches(result)                                       # list of Match
+    store.save_boilerplate(matcher.boilerplate.to_dict())            # now and then
+
+`add` learns the outlet's boilerplate from the text, signs what remains, asks both indexes
+for candidates, verifies every candidate exactly, then indexes the new text. Verification
+needs the candidates' texts: by default the matcher keeps every text it was given in
+memory; pass ``get_text`` (key -> text or None) to fetch them from the store instead, which
+is what a long-running crawl should do. Recently used shingle sets are cached, keyed by
+the outlet's boilerplate version so that newly learnt boilerplate is always honoured.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import OrderedDict
+from collections.abc import Callable, Hashable, Iterable
+from typing import Any
+
+import numpy as np
+
+from dedupe.boilerplate import BoilerplateModel
+from dedupe.index import AnchorIndex, LSHIndex
+from dedupe.shingles import EMPTY, shingle_set, tokenize
+from dedupe.signature import Signature, SignatureParams, make_signature
+from dedupe.verify import Match, Thresholds, classify, overlap
+
+__all__ = ["Matcher", "AddResult"]
+
+logger = logging.getLogger(__name__)
+
+TextSource = Callable[[Hashable], "str | None"]
+
+
+class AddResult(list[Match]):
+    """The matches of a newly added text (a list, best first), plus its signature for the
+    store to persist (None when the text was too short to index)."""
+
+    def __init__(self, matches: Iterable[Match], signature: Signature | None) -> None:
+        super().__init__(matches)
+        self.signature = signature
+
+    @property
+    def indexed(self) -> bool:
+        return self.signature is not None
+
+
+class Matcher:
+    """Finds verified near-duplicates, excerpts and expanded copies among added texts."""
+
+    def __init__(
+        self,
+        params: SignatureParams | None = None,
+        storage_config: dict[str, Any] | None = None,
+        *,
+        thresholds: Thresholds | None = None,
+        boilerplate: BoilerplateModel | None = None,
+        get_text: TextSource | None = None,
+        cache_size: int = 20_000,
+    ) -> None:
+        self.params = params or SignatureParams()
+        self.thresholds = thresholds or Thresholds()
+        self.boilerplate = boilerplate or BoilerplateModel()
+        self._lsh = LSHIndex(self.params, self.thresholds.lsh, storage_config)
+        self._anchors = AnchorIndex()
+        self._get_text = get_text
+        self._texts: dict[Hashable, str] | None = None if get_text else {}
+        self._outlets: dict[Hashable, str | None] = {}
+        self._cache: OrderedDict[Hashable, tuple[int, np.ndarray]] = OrderedDict()
+        self._cache_size = cache_size
+
+    # -- signing -------------------------------------------------------------------
+
+    def shingles(self, text: str, outlet: str | None = None) -> np.ndarray:
+        """Shingle set of `text` without `outlet`'s currently known boilerplate."""
+        return shingle_set(text, self.params.shingle_size, self.boilerplate.boilerplate(outlet))
+
+    def sign(self, text: str, outlet: str | None = None) -> Signature | None:
+        """Signature of `text` under the current boilerplate knowledge, or None when the
+        text is too short to index. Does not learn from or index the text."""
+        shingles = self.shingles(text, outlet)
+        if len(shingles) < self.thresholds.min_shingles:
+            return None
+        return make_signature(shingles, self.params)
+
+    # -- adding and loading ------------------------------------------------------------
+
+    def add(self, key: Hashable, text: str, outlet: str | None = None) -> AddResult:
+        """Match `text` against everything indexed so far, then index it.
+
+        Returns the verified matches (best first) with the new text's signature. Adding a
+        key again replaces its earlier text."""
+        self.remove(key)
+        tokens = tokenize(text or "")
+        if outlet:
+            self.boilerplate.observe(outlet, tokens.paragraph_keys)
+        shingles = self._shingles_of(tokens, outlet)
+        self._outlets[key] = outlet
+        if self._texts is not None:
+            self._texts[key] = text
+        if len(shingles) < self.thresholds.min_shingles:
+            return AddResult([], None)
+        signature = make_signature(shingles, self.params)
+        matches = self._verify_candidates(key, shingles, self._candidates(signature))
+        self._remember(key, outlet, shingles)
+        self._lsh.insert(key, signature.minhash)
+        self._anchors.add(key, signature.anchors)
+        return AddResult(matches, signature)
+
+    def load(self, key: Hashable, signature: Signature, outlet: str | None = None) -> None:
+        """Index a persisted signature without matching (start-up rebuild)."""
+        self.load_many([(key, signature, outlet)])
+
+    def load_many(self, items: Iterable[tuple[Hashable, Signature, str | None]]) -> int:
+        """Index many persisted signatures in one LSH insertion session; returns how many
+        were indexed (too-short ones are skipped)."""
+        count = 0
+
+        def indexable() -> Iterable[tuple[Hashable, Any]]:
+            nonlocal count
+            for key, signature, outlet in items:
+                self._outlets[key] = outlet
+                if signature is None or signature.n_shingles < self.thresholds.min_shingles:
+                    continue
+                self.params.check_compatible(self._params_of(signature))
+                self._anchors.add(key, signature.anchors)
+                count += 1
+                yield key, signature.minhash
+
+        self._lsh.insert_many(indexable())
+        return count
+
+    def remove(self, key: Hashable) -> None:
+        """Forget `key` (no-op when unknown)."""
+        if key in self._outlets:
+            self._lsh.remove(key)
+            self._anchors.remove(key)
+            self._outlets.pop(key, None)
+            self._cache.pop(key, None)
+            if self._texts is not None:
+                self._texts.pop(key, None)
+
+    def __contains__(self, key: Hashable) -> bool:
+        return key in self._anchors
+
+    def __len__(self) -> int:
+        """Number of indexed texts."""
+        return len(self._anchors)
+
+    # -- matching ------------------------------------------------------------------
+
+    def candidates(self, signature: Signature) -> set[Hashable]:
+        """Unverified candidates for a signature (LSH and anchor hits)."""
+        return self._candidates(signature)
+
+    def match(self, text: str, outlet: str | None = None) -> list[Match]:
+        """Verified matches of `text` against the index, without adding it (key_a is
+        None in the returned matches)."""
+        shingles = self.shingles(text, outlet)
+        if len(shingles) < self.thresholds.min_shingles:
+            return []
+        signature = make_signature(shingles, self.params)
+        return self._verify_candidates(None, shingles, self._candidates(signature))
+
+    def verify(self, key_a: Hashable, key_b: Hashable) -> Match | None:
+        """Re-verify a known pair with current boilerplate knowledge (e.g. after the
+        outlet learnt a footer that the pair shared). None if it is no longer a match or
+        a text is unavailable."""
+        a, b = self._shingles_for(key_a), self._shingles_for(key_b)
+        if a is None or b is None:
+            return None
+        return classify(key_a, key_b, overlap(a, b), self.thresholds)
+
+    def _candidates(self, signature: Signature) -> set[Hashable]:
+        found = set(self._lsh.query(signature.minhash))
+        found.update(self._anchors.query(signature.anchors, self.thresholds.min_shared_anchors))
+        return found
+
+    def _verify_candidates(
+        self, key: Hashable, shingles: np.ndarray, candidates: Iterable[Hashable]
+    ) -> list[Match]:
+        matches = []
+        for other in candidates:
+            if other == key:
+                continue
+            other_shingles = self._shingles_for(other)
+            if other_shingles is None:
+                logger.warning("no text for indexed key %r; cannot verify it", other)
+                continue
+            found = classify(key, other, overlap(shingles, other_shingles), self.thresholds)
+            if found is not None:
+                matches.append(found)
+        matches.sort(key=lambda m: (m.jaccard, m.containment), reverse=True)
+        return matches
+
+    # -- shingle sets --------------------------------------------------------------
+
+    def _shingles_of(self, tokens: Any, outlet: str | None) -> np.ndarray:
+        if len(tokens) == 0:
+            return EMPTY
+        return shingle_set(tokens, self.params.shingle_size, self.boilerplate.boilerplate(outlet))
+
+    def _remember(self, key: Hashable, outlet: str | None, shingles: np.ndarray) -> None:
+        self._cache[key] = (self.boilerplate.version(outlet), shingles)
+        self._cache.move_to_end(key)
+        while len(self._cache) > self._cache_size:
+            self._cache.popitem(last=False)
+
+    def _shingles_for(self, key: Hashable) -> np.ndarray | None:
+        outlet = self._outlets.get(key)
+        cached = self._cache.get(key)
+        if cached is not None and cached[0] == self.boilerplate.version(outlet):
+            self._cache.move_to_end(key)
+            return cached[1]
+        text = self._texts.get(key) if self._texts is not None else self._get_text(key)
+        if text is None:
+            return None
+        shingles = self._shingles_of(tokenize(text), outlet)
+        self._remember(key, outlet, shingles)
+        return shingles
+
+    def _params_of(self, signature: Signature) -> SignatureParams:
+        mh = signature.minhash
+        return SignatureParams(
+            num_perm=len(mh),
+            seed=mh.seed,
+            scheme=mh.scheme,
+            shingle_size=self.params.shingle_size,
+            anchor_every=self.params.anchor_every,
+        )
