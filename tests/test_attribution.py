@@ -300,3 +300,26 @@ def test_recall_on_fakenewscorpus() -> None:
     # The silver list is regex-made over the same footers; every row read by hand is a real
     # statement, so anything under 95% is a regression, not silver-list noise.
     assert report["recall"] >= 0.95, report["missed"]
+
+
+@pytest.mark.parametrize(
+    "text,url,expected",
+    [
+        ("Copyright © Prof. Anna Whitfield, Global Research, 2020", GR, []),
+        ("Copyright © Pavel Rudenko, Strategic Culture Foundation, 2020", GR,
+         [("copyright", "Strategic Culture Foundation", "strategic-culture.org", "Pavel Rudenko")]),
+        ("Republished from Global Research with the author's permission.", "https://www.strategic-culture.org/x",
+         [("republished", "Global Research", "globalresearch.ca", None)]),
+    ],
+)
+def test_copyright_holders_and_permissions(text: str, url: str, expected: list) -> None:
+    directory = OutletDirectory.from_registry({"strategic-culture.org": "Strategic Culture Foundation",
+                                               "globalresearch.ca": ["Global Research"]})
+    hits = find_attributions(text, None, url, None, directory)
+    assert [(h.kind, h.name, h.outlet, h.author) for h in hits] == expected
+
+
+def test_own_site_links_are_not_source_urls() -> None:
+    html = '<p>Copyright © <a href="https://www.globalresearch.ca/author/jane">Jane Roe</a>, 2020</p>'
+    hits = find_attributions(None, html, GR, None, DIRECTORY)
+    assert [(h.kind, h.name, h.url) for h in hits] == [("copyright", "Jane Roe", None)]

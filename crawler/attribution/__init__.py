@@ -101,7 +101,9 @@ def find_attributions(
         for f in scan(page.text):
             html_found.append((f, _link_for(f, page, own)))
 
-    origin = stated_origin(clean or (page.text if page else ""), own_keys)
+    origin = stated_origin(clean, own_keys) if clean else None
+    if origin is None and page:
+        origin = stated_origin(page.from_title, own_keys)
     results: list[Attribution] = []
     index: dict[tuple[str, str], int] = {}
     for found, url in text_found + html_found:
@@ -163,10 +165,11 @@ def _is_own_host(url: str, page_url: str) -> bool:
 
 
 def _link_for(found: Found, page: _html.HtmlText, own: str | None) -> str | None:
-    anchors = page.links_in(found.start, found.end)
-    external = [a for a in anchors if registered_domain(a.href) not in (None, own)]
-    chosen = (external or anchors or [None])[0]
-    return chosen.href if chosen else None
+    # A link back into the page's own site (an author page, a tag) is not the source.
+    for anchor in page.links_in(found.start, found.end):
+        if registered_domain(anchor.href) not in (None, own):
+            return anchor.href
+    return None
 
 
 def _resolve(
@@ -177,7 +180,14 @@ def _resolve(
     directory: OutletDirectory,
     local: OutletDirectory,
 ) -> Attribution | None:
-    name = found.name
+    name, author = found.name, found.author
+    if found.kind == "copyright" and found.holders:
+        # The page's own outlet among the holders makes the line its own notice.
+        if any(_is_own_name(h, own_keys) or directory.resolve(h) == own for h in found.holders):
+            return None
+        outlets = [h for h in found.holders if directory.resolve(h) or local.resolve(h)]
+        if outlets and outlets[0] != name:
+            author, name = name, outlets[0]
     if not url and (looks_like_domain(name) and re.match(r"(?:https?://|www\.)", name, re.I)):
         url = name if "://" in name else "http://" + name
     url_outlet = registered_domain(url) if url else None
@@ -189,7 +199,7 @@ def _resolve(
         return None
     if found.kind == "copyright" and (name_key(name) in _NOT_OUTLETS or _is_own_name(name, own_keys)):
         return None
-    return Attribution(found.kind, clean_text(found.sentence), name, url, outlet, found.day, found.author)
+    return Attribution(found.kind, clean_text(found.sentence), name, url, outlet, found.day, author)
 
 
 def _with_origin_date(hit: Attribution, origin: tuple[str, str], directory: OutletDirectory) -> Attribution:

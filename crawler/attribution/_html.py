@@ -35,6 +35,11 @@ class HtmlText:
     anchors: list[Anchor] = field(default_factory=list)
     canonical: str | None = None
     site_name: str | None = None
+    title_at: int = 0  # offset of the first <h1>: the article header starts there
+
+    @property
+    def from_title(self) -> str:
+        return self.text[self.title_at :]
 
     def links_in(self, start: int, end: int) -> list[Anchor]:
         return [a for a in self.anchors if a.start < end and a.end > start]
@@ -74,6 +79,8 @@ def parse(html: str, base_url: str | None) -> HtmlText | None:
         block = tag.lower() in _BLOCKS
         if block:
             emit("\n", raw=True)
+        if tag.lower() == "h1" and not seen_title:
+            seen_title.append(length)
         start = length
         emit(el.text)
         for child in el:
@@ -86,7 +93,9 @@ def parse(html: str, base_url: str | None) -> HtmlText | None:
             emit("\n", raw=True)
         emit(el.tail)
 
+    seen_title: list[int] = []
     body = tree.find("body")
     walk(body if body is not None else tree)
     out.text = "".join(parts)
+    out.title_at = seen_title[0] if seen_title else 0
     return out

@@ -91,7 +91,7 @@ _URL = re.compile(r"(?:https?://|www\.)[^\s<>()\"'\]]+", _I)
 _CUTS = [
     re.compile(r"\s+(?:on|in)\s+(?=" + DATE_PATTERN + ")", _I),
     re.compile(r",?\s+(?:under|licen[sc]ed)\s+(?:a\s+|the\s+)?(?:creative|cc\b|licen)", _I),
-    re.compile(r",?\s+(?:with|by)\s+(?:the\s+)?(?:kind\s+|express\s+)?permission\b", _I),
+    re.compile(r",?\s+(?:with|by)\s+(?:[\w’'-]+\s+){0,3}permission\b", _I),
     re.compile(r"\s+and\s+(?:is|was|has|have|are|were|it|can|may|appears?)\b", _I),
     re.compile(r",?\s+(?:which|who|where|whose|that)\b", _I),
     re.compile(r"\s*[(\[|]"),
@@ -119,6 +119,7 @@ class Found:
     author: str | None = None
     day: str | None = None
     url: str | None = None
+    holders: tuple[str, ...] = ()  # every name in a copyright line
 
 
 def clean_text(text: str) -> str:
@@ -192,8 +193,15 @@ def _sentence_hits(sentence: str, start: int) -> Iterator[Found]:
             author = m.group("author")
             if _platform(name):
                 continue
-        if kind == "copyright" and "," in name and not _URL.match(name):
-            name = name.split(",")[0].strip()
+        if kind == "copyright" and "," in raw and not _URL.match(name):
+            # "Copyright © Pavel Rudenko, Strategic Culture Foundation, 2020": the holder list
+            # may name the author and the outlet; the caller picks the outlet among them.
+            parts = [p.strip(" .") for p in re.split(r",|\s+and\s+", raw) if p.strip(" .")]
+            parts = [p for p in parts if not re.fullmatch(r"\d{4}|all rights reserved|(?:inc|llc|ltd|ps|plc)", p, _I)]
+            name = parts[0] if parts else name
+            holders = tuple(parts)
+        else:
+            holders = ()
         if not author and re.search(r"\bby\s*:?\s*$", stripped[: m.start("name")], _I):
             # "originally published by Michael Snyder at his Economic Collapse Blog"
             split = _BY_AT.match("by " + name)
@@ -212,7 +220,7 @@ def _sentence_hits(sentence: str, start: int) -> Iterator[Found]:
         # "Copyright 2013 Mercedes Kirkel, http://www.mercedeskirkel.com": the site follows the name.
         link = _URL.search(raw)
         url = link.group(0).rstrip(".,;:!?)>") if link else None
-        yield Found(kind, clean_text(stripped), name, s, s + len(raw), author, day, url)
+        yield Found(kind, clean_text(stripped), name, s, s + len(raw), author, day, url, holders)
 
 
 def _line_hits(line: str, start: int, next_line: str | None, first_lines: bool) -> Iterator[Found]:
