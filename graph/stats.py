@@ -1,0 +1,128 @@
+"""Who copies whom, how fast, and whether they say so: rows for tables, JSON and CSV.
+
+Every function returns a list of flat dicts with the same keys in every row, so the CLI can
+print them as a table or dump them as JSON/CSV without knowing what they hold.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import datetime
+from statistics import median
+
+from .build import TimeWindow, percentile
+from .provenance import Provenance
+
+
+def _round(value: float | None, digits: int = 2) -> float | None:
+    return None if value is None else round(value, digits)
+
+
+def outlet_rows(
+    prov: Provenance, *, since: str | datetime | None = None, until: str | datetime | None = None
+) -> list[dict]:
+    """Per outlet: articles, originals, copies, copied by others, attribution rate, median lag.
+
+    ``copies`` are its articles taken from another outlet; ``attribution_rate`` is the share of
+    those that credit their source; ``copied_by_others`` counts its articles republished by
+    another outlet; ``median_lag_hours`` is how long it takes to republish. Sorted by copies,
+    then articles.
+    """
+    window = TimeWindow(since, until)
+    rows: dict[str, dict] = {}
+
+    def row(outlet: str) -> dict:
+        if outlet not in rows:
+            rows[outlet] = {
+                "outlet": outlet,
+                "name": outlet,
+                "articles": 0,
+                "originals": 0,
+                "copies": 0,
+                "attributed_copies": 0,
+                "attribution_rate": None,
+                "copied_by_others": 0,
+                "median_lag_hours": None,
+            }
+        return rows[outlet]
+
+    for url, article in prov.articles.items():
+        if url in prov.uncrawled or prov.time(url) not in window:
+            continue
+        entry = row(article.outlet)
+        entry["articles"] += 1
+        if article.outlet_name:
+            entry["name"] = article.outlet_name
+    for family in prov.families:
+        if prov.time(family.origin) in window and family.origin not in prov.uncrawled:
+            row(prov.articles[family.origin].outlet)["originals"] += 1
+    lags: dict[str, list[float]] = defaultdict(list)
+    copied: dict[str, set[str]] = defaultdict(set)
+    for _family, link in prov.links():
+        if prov.time(link.url) not in window:
+            continue
+        copy_outlet = prov.articles[link.url].outlet
+        source_outlet = prov.articles[link.copied_from].outlet
+        if copy_outlet == source_outlet:
+            continue
+        entry = row(copy_outlet)
+        entry["copies"] += 1
+        entry["attributed_copies"] += int(link.attributed)
+        if link.lag_hours is not None:
+            lags[copy_outlet].append(link.lag_hours)
+        copied[source_outlet].add(link.copied_from)
+    for outlet, entry in rows.items():
+        if entry["copies"]:
+            entry["attribution_rate"] = round(entry["attributed_copies"] / entry["copies"], 4)
+        entry["copied_by_others"] = len(copied.get(outlet, ()))
+        if lags.get(outlet):
+            entry["median_lag_hours"] = _round(median(lags[outlet]))
+    return sorted(rows.values(), key=lambda r: (-r["copies"], -r["articles"], r["outlet"]))
+
+
+def pair_rows(
+    prov: Provenance,
+    *,
+    since: str | datetime | None = None,
+    until: str | datetime | None = None,
+    limit: int | None = 20,
+) -> list[dict]:
+    """Top (source outlet, copying outlet) pairs: who copies whom, most republications first."""
+    window = TimeWindow(since, until)
+    pairs: dict[tuple[str, str], list] = defaultdict(list)
+    for _family, link in prov.links():
+        if prov.time(link.url) not in window:
+            continue
+        source = prov.articles[link.copied_from].outlet
+        copy = prov.articles[link.url].outlet
+        if source != copy:
+            pairs[(source, copy)].append(link)
+    rows = []
+    for (source, copy), links in pairs.items():
+        lags = [link.lag_hours for link in links if link.lag_hours is not None]
+        attributed = sum(1 for link in links if link.attributed)
+        rows.append(
+            {
+                "source": source,
+                "copied_by": copy,
+                "republications": len(links),
+                "attributed": attributed,
+                "attribution_rate": round(attributed / len(links), 4),
+                "median_lag_hours": _round(median(lags)) if lags else None,
+                "p90_lag_hours": _round(percentile(lags, 0.9)),
+            }
+        )
+    rows.sort(key=lambda r: (-r["republications"], r["source"], r["copied_by"]))
+    return rows if limit is None else rows[:limit]
+
+
+def summary(prov: Provenance) -> dict:
+    """Totals: articles, families, copies, unattributed copies, conflicts."""
+    copies = [link for _family, link in prov.links()]
+    return {
+        "articles": len(prov.articles) - len(prov.uncrawled),
+        "families": len(prov.families),
+        "copies": len(copies),
+        "unattributed_copies": sum(1 for link in copies if not link.attributed),
+        "families_with_conflicts": sum(1 for family in prov.families if family.conflicts),
+    }
