@@ -1,0 +1,311 @@
+"""Graph files: GEXF against the published 1.3 schema and read by graphology, round-trips.
+
+The GEXF 1.3 XSD as published declares the viz elements (color, position, size, thickness,
+shape) in the main GEXF namespace instead of the viz namespace, so it rejects every file
+with viz data (see shared/data/gexf_schema/1.3/SOURCE.md). ``_gexf_schema`` repairs only
+those namespace declarations, in a temporary copy, before validating.
+"""
+
+from __future__ import annotations
+
+import csv
+import gzip
+import json
+import os
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import networkx as nx
+import pytest
+
+from graph.build import article_graph, outlet_graph
+from graph.communities import add_communities
+from graph.errors import ExportError
+from graph.export import format_for, write_graph
+from graph.provenance import decide_provenance
+from graph.samples import GR, SF, sample_records
+
+SHARED_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
+SCHEMA_DIR = SHARED_DATA / "gexf_schema" / "1.3"
+NODE_CACHE = Path(os.environ.get("CROSSPOST_NODE_CACHE", Path.home() / ".cache" / "crosspost-node"))
+VIZ = "http://gexf.net/1.3/viz"
+READER_JS = r"""
+const fs = require('fs');
+const zlib = require('zlib');
+const Graph = require('graphology');
+const gexf = require('graphology-gexf');
+let buf = fs.readFileSync(process.argv[2]);
+if (process.argv[2].endsWith('.gz')) buf = zlib.gunzipSync(buf);
+const g = gexf.parse(Graph, buf.toString('utf8'), {addMissingNodes: false});
+const out = {type: g.type, order: g.order, size: g.size, nodes: {}, edges: []};
+g.forEachNode((key, attrs) => { out.nodes[key] = attrs; });
+g.forEachEdge((key, attrs, source, target) => out.edges.push({source, target, attrs}));
+process.stdout.write(JSON.stringify(out));
+"""
+
+
+@pytest.fixture(scope="module")
+def prov():
+    return decide_provenance(*sample_records())
+
+
+@pytest.fixture(scope="module")
+def outlets(prov):
+    graph = outlet_graph(prov)
+    add_communities(graph)
+    return graph
+
+
+@pytest.fixture(scope="module")
+def articles(prov):
+    graph = article_graph(prov)
+    add_communities(graph)
+    return graph
+
+
+@pytest.fixture(scope="module")
+def gexf_schema():
+    if not SCHEMA_DIR.is_dir():
+        pytest.skip(f"GEXF 1.3 schema not found at {SCHEMA_DIR} (shared data is absent)")
+    return _gexf_schema(SCHEMA_DIR)
+
+
+def _gexf_schema(folder: Path):
+    import tempfile
+
+    from lxml import etree
+
+    gexf = (folder / "gexf.xsd").read_text()
+    dyn = (folder / "dynamics.xsd").read_text()
+    viz = (folder / "viz.xsd").read_text()
+    viz = viz.replace('<xs:import namespace="http://gexf.net/1.3" schemaLocation="gexf.xsd"/>', "")
+    viz = viz.replace(
+        'xmlns:ns1="http://gexf.net/1.3">',
+        f'xmlns:ns1="http://gexf.net/1.3" targetNamespace="{VIZ}" xmlns="{VIZ}">',
+        1,
+    )
+    groups = {"color": "color-content", "position": "position-content", "size": "size-content",
+              "thickness": "thickness-content"}
+    elements = "".join(
+        f'<xs:element name="{name}"><xs:complexType><xs:attributeGroup ref="{group}"/>'
+        "</xs:complexType></xs:element>"
+        for name, group in groups.items()
+    )
+    shape = (
+        '<xs:element name="shape"><xs:complexType>'
+        '<xs:attribute name="value" use="required" type="xs:token"/>'
+        '<xs:attribute name="uri" type="xs:anyURI"/></xs:complexType></xs:element>'
+    )
+    viz = viz.replace("</xs:schema>", elements + shape + "</xs:schema>")
+    block = r'<xs:element name="{}">\s*<xs:complexType>\s*<xs:attributeGroup ref="[a-z-]+"/>\s*</xs:complexType>\s*</xs:element>'
+    for name in groups:
+        dyn, count = re.subn(block.format(name), "", dyn)
+        assert count == 1, f"schema layout changed: no viz {name} element to repair"
+        dyn = dyn.replace(f'ref="ns1:{name}"', f'ref="viz:{name}"')
+    dyn = re.sub(block.format("shape"), '<xs:element ref="viz:shape"/>', dyn)
+    dyn = dyn.replace('<xs:import schemaLocation="viz.xsd"/>', f'<xs:import namespace="{VIZ}" schemaLocation="viz.xsd"/>')
+    dyn = dyn.replace('xmlns:ns1="http://gexf.net/1.3">', f'xmlns:ns1="http://gexf.net/1.3" xmlns:viz="{VIZ}">', 1)
+    gexf = gexf.replace('<xs:import schemaLocation="viz.xsd"/>', f'<xs:import namespace="{VIZ}" schemaLocation="viz.xsd"/>')
+    tmp = Path(tempfile.mkdtemp(prefix="gexf-xsd-"))
+    for name, text in (("gexf.xsd", gexf), ("dynamics.xsd", dyn), ("viz.xsd", viz)):
+        (tmp / name).write_text(text)
+    return etree.XMLSchema(etree.parse(str(tmp / "gexf.xsd")))
+
+
+def assert_valid(schema, path: Path) -> None:
+    from lxml import etree
+
+    opener = gzip.open if path.name.endswith(".gz") else open
+    with opener(path, "rb") as handle:
+        doc = etree.parse(handle)
+    if not schema.validate(doc):
+        errors = "\n".join(str(e) for e in list(schema.error_log)[:5])
+        pytest.fail(f"{path.name} does not validate against GEXF 1.3:\n{errors}")
+
+
+@pytest.fixture(scope="session")
+def graphology():
+    """A node command that prints a GEXF file as JSON, as graphology-gexf reads it."""
+    node, npm = shutil.which("node"), shutil.which("npm")
+    if not node or not npm:
+        pytest.skip("node and npm are needed for the graphology GEXF reader (not installed)")
+    NODE_CACHE.mkdir(parents=True, exist_ok=True)
+    if not (NODE_CACHE / "node_modules" / "graphology-gexf").is_dir():
+        result = subprocess.run(
+            [npm, "install", "--no-audit", "--no-fund", "--silent", "--prefix", str(NODE_CACHE),
+             "graphology@0.26", "graphology-gexf@0.13"],
+            capture_output=True, text=True, timeout=300,
+        )
+        if result.returncode != 0:
+            pytest.fail(f"npm install graphology graphology-gexf failed:\n{result.stderr[-2000:]}")
+    script = NODE_CACHE / "read_gexf.js"
+    script.write_text(READER_JS)
+
+    def read(path: Path) -> dict:
+        out = subprocess.run([node, str(script), str(path)], capture_output=True, text=True,
+                             timeout=60, cwd=NODE_CACHE)
+        assert out.returncode == 0, out.stderr
+        return json.loads(out.stdout)
+
+    return read
+
+
+@pytest.mark.parametrize("name", ["outlets.gexf", "outlets.gexf.gz"])
+def test_outlet_gexf_validates_and_graphology_reads_it(tmp_path, outlets, gexf_schema, graphology, name):
+    path = tmp_path / name
+    write_graph(outlets, path)
+    assert_valid(gexf_schema, path)
+    read = graphology(path)
+    assert read["type"] == "directed"
+    assert read["order"] == outlets.number_of_nodes()
+    assert read["size"] == outlets.number_of_edges()
+    edges = {(e["source"], e["target"]): e["attrs"] for e in read["edges"]}
+    assert set(edges) == set(outlets.edges)
+    for (u, v), attrs in edges.items():
+        assert attrs["weight"] == outlets[u][v]["weight"]
+        assert attrs["date"] == outlets[u][v]["date"]
+        assert attrs["relation"] == "republished_by"
+    sf = read["nodes"]["southfront.org"]
+    assert sf["label"] == "South Front"
+    assert sf["articles"] == 1
+    assert sf["community"] == outlets.nodes["southfront.org"]["community"]
+    assert sf["color"].startswith("rgba(")
+    assert sf["size"] > 0
+    assert ("southfront.org", "globalresearch.ca") in edges
+
+
+def test_article_gexf_is_dynamic(tmp_path, articles, gexf_schema, graphology):
+    from lxml import etree
+
+    path = tmp_path / "articles.gexf"
+    write_graph(articles, path)
+    assert_valid(gexf_schema, path)
+    doc = etree.parse(str(path))
+    ns = {"g": "http://gexf.net/1.3"}
+    graph_el = doc.find("g:graph", ns)
+    assert graph_el.get("mode") == "dynamic"
+    assert graph_el.get("timeformat") == "date"
+    starts = {n.get("id"): n.get("start") for n in doc.iterfind(".//g:node", ns)}
+    assert starts[SF] == "2020-10-27"
+    assert starts[GR] == "2020-10-28"
+    edge = next(e for e in doc.iterfind(".//g:edge", ns) if e.get("target") == GR)
+    assert edge.get("source") == SF  # origin → copy
+    assert edge.get("start") == "2020-10-28"
+    read = graphology(path)
+    assert read["order"] == articles.number_of_nodes()
+    assert read["size"] == articles.number_of_edges()
+    gr_edge = next(e for e in read["edges"] if e["target"] == GR)
+    assert gr_edge["source"] == SF
+    assert gr_edge["attrs"]["attribution"] == "The original source of this article is South Front"
+    assert gr_edge["attrs"]["lag_hours"] == 24
+    assert read["nodes"][GR]["date"] == "2020-10-28T10:00:00Z"
+
+
+def test_gexf_round_trip_networkx(tmp_path, outlets):
+    path = tmp_path / "o.gexf"
+    write_graph(outlets, path)
+    back = nx.read_gexf(path)
+    assert set(back.nodes) == set(outlets.nodes)
+    assert {(u, v) for u, v in back.edges()} == set(outlets.edges)
+    assert back["southfront.org"]["globalresearch.ca"]["weight"] == 1.0
+    assert back.nodes["southfront.org"]["start"] == "2020-10-27"
+    assert back.nodes["southfront.org"]["label"] == "South Front"
+
+
+def test_graphml_round_trip(tmp_path, articles):
+    path = tmp_path / "a.graphml"
+    write_graph(articles, path)
+    back = nx.read_graphml(path)
+    assert set(back.nodes) == set(articles.nodes)
+    assert set(back.edges) == set(articles.edges)
+    assert back[SF][GR]["similarity"] == pytest.approx(0.91)
+    assert back[SF][GR]["basis"] == "attribution; published_at"
+    assert back.nodes[GR]["outlet"] == "globalresearch.ca"
+    assert back.nodes[GR]["color"].startswith("#")
+
+
+def test_json_round_trip(tmp_path, outlets):
+    path = tmp_path / "o.json"
+    write_graph(outlets, path)
+    data = json.loads(path.read_text())
+    assert {"nodes", "links"} <= data.keys()
+    for node in data["nodes"]:
+        assert {"id", "label", "x", "y", "size", "color"} <= node.keys()
+    back = nx.node_link_graph(data, edges="links")
+    assert set(back.edges) == set(outlets.edges)
+    assert back["southfront.org"]["globalresearch.ca"]["weight"] == 1.0
+
+
+def test_csv_is_gephi_spreadsheet_format(tmp_path, outlets):
+    written = write_graph(outlets, tmp_path / "o.csv")
+    assert [p.name for p in written] == ["o.nodes.csv", "o.edges.csv"]
+    with written[0].open() as handle:
+        nodes = list(csv.DictReader(handle))
+    with written[1].open() as handle:
+        edges = list(csv.DictReader(handle))
+    assert list(nodes[0])[:2] == ["Id", "Label"]
+    assert list(edges[0])[:4] == ["Source", "Target", "Type", "Weight"]
+    assert {n["Id"] for n in nodes} == set(outlets.nodes)
+    assert {(e["Source"], e["Target"]) for e in edges} == set(outlets.edges)
+    assert all(e["Type"] == "Directed" for e in edges)
+    assert all(float(e["Weight"]) >= 1 for e in edges)
+    # a directory gets nodes.csv and edges.csv
+    folder = tmp_path / "dir"
+    folder.mkdir()
+    assert [p.name for p in write_graph(outlets, folder)] == ["nodes.csv", "edges.csv"]
+
+
+def messy_graph() -> nx.DiGraph:
+    graph = nx.DiGraph()
+    graph.add_node("a", title="Bad\x00 title\x07 with <b>markup</b> & \x1f\nnewline", date="2021-01-01",
+                   score=None, tags=["x", "y"], meta={"k": 1}, mixed=1, start="not ours", label=None)
+    graph.add_node("b", title=None, date=None, mixed=2.5, end="2022", viz="bogus")
+    graph.add_node(3, title="numeric id", mixed="text", nan=float("nan"))
+    graph.add_edge("a", "b", weight=None, note=None, basis=("a", "b"), date="2021-01-02T05:00:00Z")
+    graph.add_edge("b", 3, weight=2, id="custom", type="odd")
+    return graph
+
+
+@pytest.mark.parametrize("suffix", [".gexf", ".gexf.gz", ".graphml", ".json", ".csv"])
+def test_messy_attributes_export_everywhere(tmp_path, suffix, request):
+    written = write_graph(messy_graph(), tmp_path / f"messy{suffix}")
+    for path in written:
+        assert path.stat().st_size > 0
+    if suffix.startswith(".gexf"):
+        if SCHEMA_DIR.is_dir():
+            assert_valid(request.getfixturevalue("gexf_schema"), written[0])
+        back = nx.read_gexf(written[0])
+        assert back.nodes["a"]["label"] == "Bad title with <b>markup</b> & newline"
+        assert back.nodes["a"]["tags"] == "x; y"
+        assert back.nodes["a"]["start_"] == "not ours"
+        assert back.nodes["3"]["mixed"] == "text"
+    if suffix == ".graphml":
+        back = nx.read_graphml(written[0])
+        assert back.nodes["a"]["title"] == "Bad title with <b>markup</b> & newline"
+        assert "score" not in back.nodes["a"]
+
+
+@pytest.mark.parametrize("suffix", [".gexf", ".gexf.gz", ".graphml", ".json", ".csv"])
+def test_empty_graph_exports(tmp_path, suffix, request):
+    written = write_graph(nx.DiGraph(), tmp_path / f"empty{suffix}")
+    assert all(p.exists() for p in written)
+    if suffix.startswith(".gexf") and SCHEMA_DIR.is_dir():
+        assert_valid(request.getfixturevalue("gexf_schema"), written[0])
+
+
+def test_empty_provenance_graphs():
+    prov = decide_provenance([])
+    assert outlet_graph(prov).number_of_nodes() == 0
+    assert article_graph(prov).number_of_nodes() == 0
+
+
+def test_missing_directory_and_unknown_extension(tmp_path, outlets):
+    with pytest.raises(ExportError, match="directory does not exist"):
+        write_graph(outlets, tmp_path / "nope" / "o.gexf")
+    with pytest.raises(ExportError, match="unknown export format.*gexf"):
+        write_graph(outlets, tmp_path / "o.xlsx")
+    with pytest.raises(ExportError):
+        format_for("gexf")
+    assert format_for("A.GEXF.GZ") == "gexf"
