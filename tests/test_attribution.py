@@ -321,5 +321,22 @@ def test_copyright_holders_and_permissions(text: str, url: str, expected: list) 
 
 def test_own_site_links_are_not_source_urls() -> None:
     html = '<p>Copyright © <a href="https://www.globalresearch.ca/author/jane">Jane Roe</a>, 2020</p>'
-    hits = find_attributions(None, html, GR, None, DIRECTORY)
+    hits = find_attributions("Copyright © Jane Roe, 2020", html, GR, None, DIRECTORY)
     assert [(h.kind, h.name, h.url) for h in hits] == [("copyright", "Jane Roe", None)]
+
+
+@pytest.mark.parametrize(
+    "html",
+    [
+        # Site footers, photo credits and chart sources found on real news pages.
+        '<footer><p>© 2024 Nine Entertainment Co.</p></footer>',
+        '<figure><figcaption>Prinz Harry. © Victoria Jones/PA Wire/dpa</figcaption></figure>',
+        '<p>Das Wohn- und Pflegeheim in Nußdorf-Debant © Gemeinde Nußdorf-Debant</p>',
+        '<figure><figcaption>Source: Repeat Project</figcaption></figure>',
+        '<p>© RIPRODUZIONE RISERVATA</p>',
+        '<p>Eine Webseite der FUNKE Mediengruppe © 2024 Funke Mediengruppe</p>',
+    ],
+)
+def test_page_furniture_is_not_a_source(html: str) -> None:
+    assert find_attributions(None, f"<html><body><article>{html}</article></body></html>",
+                             "https://www.example.com/a", None, DIRECTORY) == []

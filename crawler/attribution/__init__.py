@@ -34,6 +34,7 @@ __all__ = [
 _MARKDOWN_LINK = re.compile(r"\[([^\]]+)\]\(([^)\s]*)\)")
 _URL = re.compile(r"(?:https?://|www\.)[^\s<>()\"'\]]+", re.I)
 _ANGLE_URL = re.compile(r"<((?:https?://)[^>\s]+)>")
+_NEAR = 400  # characters between a copyright line and the statement it belongs to
 _NOT_OUTLETS = {"wordpress", "poweredbywordpress", "wordpresscom", "allrightsreserved", "thispage"}
 
 
@@ -98,8 +99,17 @@ def find_attributions(
         text_found = [(f, f.url or links.get(f.name)) for f in scan(clean)]
     html_found: list[tuple[Found, str | None]] = []
     if page and page.text:
-        for f in scan(page.text):
-            html_found.append((f, _link_for(f, page, own)))
+        found_html = scan(page.text)
+        statements = [f.start for f in found_html if f.kind != "copyright"]
+        for f in found_html:
+            url = _link_for(f, page, own)
+            # Whole pages carry site footers and chart captions: there a copyright line counts
+            # only beside another statement (Global Research's footer), a "Source:" only with a link.
+            if f.kind == "copyright" and not any(abs(f.start - s) < _NEAR for s in statements):
+                continue
+            if f.kind == "source-url" and not (url or f.url or looks_like_domain(f.name)):
+                continue
+            html_found.append((f, url))
 
     origin = stated_origin(clean, own_keys) if clean else None
     if origin is None and page:

@@ -51,9 +51,11 @@ _SENTENCE = [
     ("via", re.compile(
         r"^(?:(?:authored|written|posted|submitted|compiled)\s+)?by\s+(?P<author>[^.]{2,60}?)\s+via\s+" + _END, _I)),
     # The name must start with a capital or digit: "the copyright owner" names nobody.
+    # At the start of a sentence only: "© dpa" after a caption credits a photo, not the text.
+    # The name must start with a capital or digit: "the copyright owner" names nobody.
     ("copyright", re.compile(
-        r"(?:\b(?i:copyright)\b(?!ed)\s*(?:©|\((?i:c)\))?|©|\((?i:c)\)(?=\s*\d{4}))\s*(?:\d{4}(?:\s*[-–]\s*\d{2,4})?\s*,?\s*)?"
-        r"(?:(?i:by):?\s*)?(?P<name>[A-Z0-9\[<].*)")),
+        r"^(?:[\w*]+\s+){0,4}?(?:(?i:copyright)\b(?!ed)\s*(?:©|\((?i:c)\))?|©\s*(?i:copyright)?|\((?i:c)\)(?=\s*\d{4}))"
+        r"\s*(?:\d{4}(?:\s*[-–]\s*\d{2,4})?\s*,?\s*)?(?:(?i:by):?\s*)?(?P<name>[A-Z0-9\[<].*)")),
 ]
 # Statements that own a whole line.
 _SOURCE_LINE = re.compile(
@@ -84,6 +86,11 @@ _NOT_NAMES = {
     "them", "all", "allrightsreserved", "unknown", "na", "none", "author", "authors", "internet",
     "web", "website", "site", "blog", "link", "below", "above", "original", "the original",
 }
+# Photo agencies and stock libraries: a copyright naming them credits a picture.
+_PHOTO_CREDIT = re.compile(
+    r"/|\b(?:dpa|afp|ap|reuters|getty|imago|istock\w*|shutterstock|epa|zuma|pa\s+wire|press\s+association|"
+    r"photo\w*|foto\w*|images?|keystone|anp|belga|aap|xinhua|sipa|alamy|picture[\s-]alliance|handout|"
+    r"riproduzione|rechte|reserved|riservata|licencja)\b", _I)
 _NON_WIRE_PARENS = {"photo", "photos", "video", "image", "update", "updated", "watch", "opinion",
                     "editorial", "exclusive", "analysis", "listen", "audio", "graphic", "map"}
 _PRESSISH = re.compile(r"\b(?:press|news|newswire|wire|agency|service|media|times|post)\b", _I)
@@ -211,6 +218,8 @@ def _sentence_hits(sentence: str, start: int) -> Iterator[Found]:
             split = _A_OF_B.match(name)
             if split and (looks_like_domain(split.group("name")) or split.group("name")[:1].isupper()):
                 author, name = split.group("author"), split.group("name")
+        if kind == "copyright" and (_PHOTO_CREDIT.search(name) or name_key(name) == "copyright"):
+            continue
         if not valid_name(name):
             continue
         # In running prose a source is a proper name or a site: "first published in 1998" is not.
