@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 from collections.abc import Iterable, Mapping
 from urllib.parse import urlsplit
 
@@ -56,9 +57,12 @@ def registered_domain(url_or_host: str | None) -> str | None:
         host = urlsplit(value).hostname
     except ValueError:
         return None
-    if not host:
-        return None
-    parts = _EXTRACT(host.lower())
+    return _host_domain(host.lower()) if host else None
+
+
+@lru_cache(maxsize=1 << 16)
+def _host_domain(host: str) -> str | None:
+    parts = _EXTRACT(host)
     domain = getattr(parts, "top_domain_under_public_suffix", None)
     if domain is None:  # tldextract < 5.3
         domain = parts.registered_domain
