@@ -152,6 +152,7 @@ NEGATIVES = [
     ("I'm originally from Russia, spent many years in Britain.", "https://a.test/x"),
     ("The report, first published in 1998, was ignored.", "https://a.test/x"),
     ("(Photo) - The mayor spoke at the event.", "https://a.test/x"),
+    ("HOUSTON, Texas (KTRK) -- A man was arrested on Monday after a long police chase.", "https://abc13.com/x"),
     ("Appears Courtesy of: Damn Enchiladas", "https://a.test/x"),
     ("The original source of this article is Global Research", GR),
 ]
@@ -340,3 +341,13 @@ def test_own_site_links_are_not_source_urls() -> None:
 def test_page_furniture_is_not_a_source(html: str) -> None:
     assert find_attributions(None, f"<html><body><article>{html}</article></body></html>",
                              "https://www.example.com/a", None, DIRECTORY) == []
+
+
+def test_deep_and_malformed_html() -> None:
+    deep = "<div>" * 200 + "The original source of this article is South Front" + "</div>" * 200
+    assert kinds(find_attributions(None, deep, GR, None, DIRECTORY)) == [
+        ("original-source", "South Front", "southfront.org")]
+    bad = '<p>Source: <a href="http://[ccpa-preferences]/x">Zero Hedge</a></p>'
+    assert kinds(find_attributions(None, bad, "https://a.test/x", None, DIRECTORY)) == []
+    assert find_attributions(None, "", "https://a.test/x") == []
+    assert find_attributions(None, "\x00\x01", "https://a.test/x") == []

@@ -53,7 +53,10 @@ def parse(html: str, base_url: str | None) -> HtmlText | None:
     out = HtmlText()
     for href in tree.xpath('//link[contains(concat(" ", normalize-space(@rel), " "), " canonical ")]/@href'):
         if href.strip():
-            out.canonical = urljoin(base_url or "", href.strip())
+            try:
+                out.canonical = urljoin(base_url or "", href.strip())
+            except ValueError:
+                continue
             break
     for value in tree.xpath('//meta[@property="og:site_name" or @name="og:site_name"]/@content'):
         if value.strip():
@@ -71,31 +74,40 @@ def parse(html: str, base_url: str | None) -> HtmlText | None:
             parts.append(piece)
             length += len(piece)
 
-    def walk(el) -> None:
-        tag = el.tag if isinstance(el.tag, str) else ""
-        if not tag or tag.lower() in _SKIP:
-            emit(el.tail)  # comments and processing instructions still carry a tail
-            return
-        block = tag.lower() in _BLOCKS
-        if block:
-            emit("\n", raw=True)
-        if tag.lower() == "h1" and not seen_title:
-            seen_title.append(length)
-        start = length
-        emit(el.text)
-        for child in el:
-            walk(child)
-        if tag.lower() == "a" and el.get("href"):
-            href = el.get("href").strip()
-            if not href.startswith(("#", "javascript:", "mailto:")):
-                out.anchors.append(Anchor(start, length, urljoin(base_url or "", href)))
-        if block:
-            emit("\n", raw=True)
-        emit(el.tail)
+    def join(href: str) -> str | None:
+        try:
+            return urljoin(base_url or "", href)
+        except ValueError:  # malformed hrefs ("http://[ccpa-preferences]") are common enough
+            return None
 
+    # Iterative walk: real pages nest deep enough to hit Python's recursion limit.
     seen_title: list[int] = []
     body = tree.find("body")
-    walk(body if body is not None else tree)
+    stack: list[tuple[bool, object, int]] = [(False, body if body is not None else tree, 0)]
+    while stack:
+        closing, el, start = stack.pop()
+        tag = el.tag.lower() if isinstance(el.tag, str) else ""
+        block = tag in _BLOCKS
+        if closing:
+            if tag == "a" and el.get("href"):
+                href = el.get("href").strip()
+                url = None if href.startswith(("#", "javascript:", "mailto:")) else join(href)
+                if url:
+                    out.anchors.append(Anchor(start, length, url))
+            if block:
+                emit("\n", raw=True)
+            emit(el.tail)
+            continue
+        if not tag or tag in _SKIP:
+            emit(el.tail)  # comments and processing instructions still carry a tail
+            continue
+        if block:
+            emit("\n", raw=True)
+        if tag == "h1" and not seen_title:
+            seen_title.append(length)
+        stack.append((True, el, length))
+        emit(el.text)
+        stack.extend((False, child, 0) for child in reversed(el))
     out.text = "".join(parts)
     out.title_at = seen_title[0] if seen_title else 0
     return out

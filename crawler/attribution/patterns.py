@@ -257,7 +257,9 @@ def _line_hits(line: str, start: int, next_line: str | None, first_lines: bool) 
         if m:
             name = m.group("name").strip()
             key = name_key(name)
-            if key not in _NON_WIRE_PARENS and (key in WIRE_SERVICES or m.group("place") or _PRESSISH.search(name)):
+            # "HOUSTON, Texas (KTRK) --": a US station's call sign names the page's own newsroom.
+            callsign = re.fullmatch(r"[KW][A-Z]{2,3}(?:-TV)?", name) is not None
+            if not callsign and key not in _NON_WIRE_PARENS and (key in WIRE_SERVICES or m.group("place") or _PRESSISH.search(name)):
                 pos = start + lead + m.start("name")
                 yield Found("wire-dateline", clean_text(stripped[: m.end() - 1]), name, pos, pos + len(name))
                 return
