@@ -240,7 +240,10 @@ class Renderer:
             paras += ["*", boilerplate.GR_NOTE_TO_READERS]
         body = "".join(_paragraph(p) for p in paras + support)
         tail = "".join(f'<p class="source-credit">{markup_to_html(p)}</p>' for p in article.tail)
-        return f'<div class="entry-content">{body}{tail}</div>'
+        # Global Research prints its member links and disclaimer inside the article body, so
+        # text extractors keep them: the shared-boilerplate trap for duplicate detection.
+        after = self._gr_after(article) if self.outlet.key == "globalresearch" else ""
+        return f'<div class="entry-content">{body}{tail}{after}</div>'
 
     def _gr_after(self, article: Article) -> str:
         o = self.outlet
@@ -271,14 +274,13 @@ class Renderer:
         meta = self._gr_head(article) if o.key == "globalresearch" else self._byline(article)
         tags = ", ".join(f'<a href="{o.url(f"/tag/{t}/")}" rel="tag">{escape(slug_name(t))}</a>'
                          for t in article.tags)
-        after = self._gr_after(article) if o.key == "globalresearch" else ""
         main = (
             f'<article id="post-{article.post_id}" class="post-{article.post_id} post type-post '
             f'status-publish format-standard hentry category-{article.category}">'
             f'<header class="entry-header"><div class="entry-categories">'
             f'<a href="{o.url(f"/category/{article.category}/")}" rel="category tag">{escape(cat)}</a></div>'
             f'<h1 class="entry-title">{escape(article.title)}</h1>{sub}{meta}</header>'
-            f"{_share(own, article.title)}{self._content(article)}{after}"
+            f"{_share(own, article.title)}{self._content(article)}"
             f'<footer class="entry-footer"><span class="tags-links">Tags: {tags}</span></footer>'
             f"{_share(own, article.title)}{self._related(article)}"
             f'<div id="comments" class="comments-area"><h2 class="comments-title">'

@@ -40,6 +40,13 @@ class SampleWebServer(ThreadingHTTPServer):
         self.requests: list[tuple[str, str, int]] = []
         self._log_lock = threading.Lock()
 
+    def handle_error(self, request, client_address) -> None:
+        # Clients that hang up (timeouts in tests, crawlers cancelling a huge download) are
+        # normal here; anything else is a bug worth a traceback.
+        if isinstance(sys.exc_info()[1], (ConnectionError, TimeoutError)):
+            return
+        logger.exception("error while serving %s", client_address)
+
     def record(self, host: str, path: str, status: int) -> None:
         with self._log_lock:
             self.requests.append((host, path, status))

@@ -331,6 +331,7 @@ TEXTS: dict[str, tuple[str, ...]] = {
         "behind these vaccines, through grants, advance purchase agreements and university "
         "laboratories. It is reasonable to ask why the knowledge that came out of it should remain "
         "private property during a global emergency.",
+        'Negotiations in Geneva are expected to take months, and the European Union has already signalled that it prefers voluntary licensing and export commitments to a suspension of patents. The outcome will show whether the rules of global trade can bend in an emergency, or only for those who wrote them.',
     ),
     "gr_food_prices": (
         "The price of food on world markets has risen for eleven consecutive months. The food "
@@ -351,6 +352,7 @@ TEXTS: dict[str, tuple[str, ...]] = {
         "on the pandemic, and their currencies have lost value against the dollar. Unless "
         "international lenders relax the conditions attached to their support, the coming "
         "winter will be one of hunger for millions of households.",
+        "The fashionable explanation blames the pandemic alone, but the structure of the market matters more. A handful of trading companies handle most of the world's grain, and the countries that once kept public reserves were persuaded in the 1990s to dismantle them in the name of efficiency.",
     ),
 }
 

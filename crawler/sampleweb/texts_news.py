@@ -45,6 +45,8 @@ TEXTS: dict[str, tuple[str, ...]] = {
         "The agency said its experts were still reviewing data from a third candidate, developed "
         "by AstraZeneca and the University of Oxford, and that a decision could come by the end "
         "of January.",
+        'Health officials in several member states said they expected the first Moderna deliveries within days and would send them to regions where the Pfizer doses, which must be stored at around minus 70 degrees Celsius, had proved hardest to handle.',
+        'The Commission has faced criticism from national governments for negotiating too slowly and for spreading its orders across several developers. Officials defended the approach, saying it reduced the risk of relying on a single vaccine that might fail in late-stage trials.',
     ),
     "nw_chips": (
         "A global shortage of semiconductors is forcing carmakers to halt assembly lines across "
@@ -64,6 +66,7 @@ TEXTS: dict[str, tuple[str, ...]] = {
         "decade, up from about ten percent today.",
         "Analysts expect the shortage to last at least until the middle of the year, and some "
         "warned that it could spread to other industries that depend on the same components.",
+        'Carmakers said they were prioritising their most profitable models, such as sport utility vehicles and premium sedans, and building some cars without certain electronic features, to be fitted later when supplies improve.',
     ),
     "nw_mars": (
         "NASA's Perseverance rover landed safely on Mars on Thursday after a seven-month journey, "
@@ -81,6 +84,7 @@ TEXTS: dict[str, tuple[str, ...]] = {
         "The landing followed the arrival in Mars orbit of probes from the United Arab Emirates "
         "and China earlier this month, making February one of the busiest periods in the history "
         "of Mars exploration.",
+        "The mission cost about 2.7 billion dollars and is the ninth successful American landing on Mars. Engineers will spend the first weeks checking the rover's instruments, cameras and robotic arm before it begins driving towards the remains of an ancient river delta on the crater's western edge.",
     ),
     "dl_karabakh": (
         "A humanitarian truce for Nagorno-Karabakh announced by the State Department on Sunday "
@@ -141,6 +145,8 @@ TEXTS: dict[str, tuple[str, ...]] = {
         "Climate scientists said such extreme temperatures would have been virtually impossible "
         "without human-caused warming. \"This is not the hottest summer of our lives, it is one "
         "of the coolest summers of the rest of our lives,\" one researcher said.",
+        'Power companies asked customers to limit use of electricity in the late afternoon, and some neighbourhoods in Spokane were without power for several hours as utilities cut supply to prevent damage to overloaded equipment.',
+        'Forecasters said relief would come from the coast in the middle of the week, when cooler marine air was expected to push inland, but warned that the heat would shift east into Idaho and Montana, where wildfire risk was already high.',
     ),
     "dl_fusion": (
         "Scientists at the Lawrence Livermore National Laboratory in California have produced "
@@ -159,6 +165,8 @@ TEXTS: dict[str, tuple[str, ...]] = {
         "produced, and the facility can fire only a few shots a day.",
         "The result was nonetheless welcomed across the field. The laboratory said it would "
         "publish the details in peer-reviewed journals after further analysis.",
+        'The facility was built mainly to study the physics of nuclear weapons without testing them, a mission that has drawn criticism from some scientists who argue that the money would be better spent on other approaches to fusion energy. Private companies pursuing magnetic confinement designs have raised billions of dollars in recent years.',
+        'The next experiments will try to repeat the result and to understand why this shot performed so much better than earlier ones, which researchers attribute to improvements in the capsule and in the shape of the laser pulse.',
     ),
     "ftb_evening_news": (
         "I used to watch the evening news every night. My parents did it, and I guess I never "
@@ -176,6 +184,7 @@ TEXTS: dict[str, tuple[str, ...]] = {
         "I don't. The point is to read widely and make up your own mind.",
         "If you have a tip or an article you think I should post, use the contact form. And if "
         "you like what you read here, share it. That's the only way this works.",
+        "One more thing: I don't run ads, and I never will. The hosting costs come out of my own pocket. If a post here made you think twice about something you saw on television, that is payment enough.",
     ),
     "em_caspian": (
         "The Caspian Pipeline Consortium shipped a record volume of crude oil through its "
@@ -191,5 +200,7 @@ TEXTS: dict[str, tuple[str, ...]] = {
         "completed, which depends on continued access to the terminal. Any disruption at "
         "Novorossiysk, whether from storms or mooring problems, quickly affects the country's "
         "budget.",
+        "Analysts noted that the consortium's tariff, set by the shareholders, remains lower than the cost of alternative routes by rail or across the Caspian Sea to Azerbaijan, which is why Kazakh producers have shown little interest in diversifying so far.",
+        'Storm damage to one of the single-point moorings at the terminal in 2020 briefly reduced loadings, and the consortium said replacement equipment would be installed before the winter season.',
     ),
 }
