@@ -92,7 +92,9 @@ def _article_node(prov: Provenance, url: str, family: Family | None) -> dict:
         "role": role,
         "family": None if family is None else family.id,
         "crawled": url not in prov.uncrawled,
-        "attributed": None if family is None or url not in family.links else family.links[url].attributed,
+        "attributed": None
+        if family is None or url not in family.links
+        else family.links[url].attributed,
     }
 
 

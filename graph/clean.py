@@ -35,16 +35,39 @@ import networkx as nx
 from .timing import parse_time
 
 # GEXF structure and networkx writer internals: never ordinary data.
-_STRUCTURAL = {"label", "start", "end", "viz", "weight", "id", "pid", "spells", "slices", "parents",
-               "type", "key", "networkx_key", "mode"}
+_STRUCTURAL = {
+    "label",
+    "start",
+    "end",
+    "viz",
+    "weight",
+    "id",
+    "pid",
+    "spells",
+    "slices",
+    "parents",
+    "type",
+    "key",
+    "networkx_key",
+    "mode",
+}
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
 _SPACE = re.compile(r"\s+")
 _DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 # Twelve colours that stay apart on white and for most colour-blind readers (Tableau 10 + 2).
 PALETTE = [
-    (78, 121, 167), (242, 142, 43), (225, 87, 89), (118, 183, 178), (89, 161, 79),
-    (237, 201, 72), (176, 122, 161), (255, 157, 167), (156, 117, 95), (186, 176, 172),
-    (31, 119, 180), (148, 103, 189),
+    (78, 121, 167),
+    (242, 142, 43),
+    (225, 87, 89),
+    (118, 183, 178),
+    (89, 161, 79),
+    (237, 201, 72),
+    (176, 122, 161),
+    (255, 157, 167),
+    (156, 117, 95),
+    (186, 176, 172),
+    (31, 119, 180),
+    (148, 103, 189),
 ]
 _LAYOUT_LIMIT = 5000  # spring layout beyond this is slow and unreadable anyway
 FORMATS_FLAT = ("graphml", "json", "csv")
@@ -173,16 +196,30 @@ def clean_graph(graph: nx.Graph, fmt: str = "gexf", *, layout: bool = True) -> n
                 data["start"] = start
                 node_start[ids[node]] = start
         else:
-            data.update({"color": f"#{r:02x}{g:02x}{b:02x}", "r": r, "g": g, "b": b, "size": sizes[node]})
+            data.update(
+                {"color": f"#{r:02x}{g:02x}{b:02x}", "r": r, "g": g, "b": b, "size": sizes[node]}
+            )
             if node in positions:
                 data.update({"x": x, "y": y})
         result.add_node(ids[node], **data)
     for (u, v, original), data, weight in zip(graph.edges(data=True), edges, weights, strict=True):
         data.pop("weight_", None)
-        if isinstance(weight, (int, float)) and not isinstance(weight, bool) and math.isfinite(weight):
+        if (
+            isinstance(weight, (int, float))
+            and not isinstance(weight, bool)
+            and math.isfinite(weight)
+        ):
             data["weight"] = float(weight)
         if fmt == "gexf":
-            starts = [s for s in (_day(original.get("date")), node_start.get(ids[u]), node_start.get(ids[v])) if s]
+            starts = [
+                s
+                for s in (
+                    _day(original.get("date")),
+                    node_start.get(ids[u]),
+                    node_start.get(ids[v]),
+                )
+                if s
+            ]
             if _day(original.get("date")) and starts:
                 data["start"] = max(starts)  # an edge cannot exist before its nodes
         result.add_edge(ids[u], ids[v], **data)

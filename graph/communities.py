@@ -35,7 +35,9 @@ def detect_communities(
     if graph.number_of_nodes() == 0:
         return {}
     simple = undirected_weighted(graph)
-    found = nx.community.louvain_communities(simple, weight="weight", resolution=resolution, seed=seed)
+    found = nx.community.louvain_communities(
+        simple, weight="weight", resolution=resolution, seed=seed
+    )
     ordered = sorted(found, key=lambda c: (-len(c), min(map(str, c))))
     return {node: index for index, members in enumerate(ordered) for node in members}
 

@@ -26,7 +26,13 @@ from networkx.readwrite.gexf import GEXFWriter
 from .clean import clean_graph
 from .errors import ExportError
 
-FORMATS = {".gexf": "gexf", ".gexf.gz": "gexf", ".graphml": "graphml", ".json": "json", ".csv": "csv"}
+FORMATS = {
+    ".gexf": "gexf",
+    ".gexf.gz": "gexf",
+    ".graphml": "graphml",
+    ".json": "json",
+    ".csv": "csv",
+}
 _XSI = "http://www.w3.org/2001/XMLSchema-instance"
 
 
@@ -107,7 +113,10 @@ def _write_csv(cleaned: nx.Graph, path: Path) -> list[Path]:
         nodes_path, edges_path = path / "nodes.csv", path / "edges.csv"
     else:
         stem = path.name[: -len(".csv")]
-        nodes_path, edges_path = path.with_name(f"{stem}.nodes.csv"), path.with_name(f"{stem}.edges.csv")
+        nodes_path, edges_path = (
+            path.with_name(f"{stem}.nodes.csv"),
+            path.with_name(f"{stem}.edges.csv"),
+        )
     node_rows = []
     for node, data in cleaned.nodes(data=True):
         row = {"Id": node, "Label": data.get("label", node)}
@@ -127,5 +136,7 @@ def _write_csv(cleaned: nx.Graph, path: Path) -> list[Path]:
             writer = csv.DictWriter(handle, fieldnames=_columns(rows, first))
             writer.writeheader()
             for row in rows:
-                writer.writerow({k: str(v).lower() if isinstance(v, bool) else v for k, v in row.items()})
+                writer.writerow(
+                    {k: str(v).lower() if isinstance(v, bool) else v for k, v in row.items()}
+                )
     return [nodes_path, edges_path]

@@ -73,7 +73,7 @@ def url_host_outlet(url: str) -> str | None:
         return None
     if not host:
         return None
-    return host[4:] if host.startswith("www.") else host
+    return host.removeprefix("www.")
 
 
 def host_in_outlet(url: str, outlet: str) -> bool:

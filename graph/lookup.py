@@ -161,7 +161,9 @@ def render_text(result: dict, width: int = 100) -> str:
             seen.add(entry["url"])
             pad = "  " * depth
             marker = "➜ " if entry["url"] == art["url"] else "  "
-            sim = f"sim {entry['similarity']:.2f}" if entry["similarity"] is not None else "sim  -  "
+            sim = (
+                f"sim {entry['similarity']:.2f}" if entry["similarity"] is not None else "sim  -  "
+            )
             cont = f"cont {entry['containment']:.2f}" if entry["containment"] is not None else ""
             credit = "credited" if entry["attributed"] else "UNCREDITED"
             lines.append(

@@ -61,9 +61,15 @@ def plot_outlet_graph(graph: nx.DiGraph, path: str | Path, *, top: int = 40) -> 
     undirected = nx.Graph()
     undirected.add_nodes_from(sub.nodes)
     for u, v, d in sub.edges(data=True):
-        w = float(d.get("weight", 1)) + (undirected[u][v]["weight"] if undirected.has_edge(u, v) else 0)
+        w = float(d.get("weight", 1)) + (
+            undirected[u][v]["weight"] if undirected.has_edge(u, v) else 0
+        )
         undirected.add_edge(u, v, weight=w)
-    pos = nx.kamada_kawai_layout(undirected) if len(sub) <= 60 else nx.spring_layout(undirected, seed=7)
+    pos = (
+        nx.kamada_kawai_layout(undirected)
+        if len(sub) <= 60
+        else nx.spring_layout(undirected, seed=7)
+    )
     # kamada_kawai squeezes disconnected parts together; spread them with a weak spring pass.
     pos = nx.spring_layout(undirected, pos=pos, seed=7, iterations=30, k=1.8 / math.sqrt(len(sub)))
     articles = [max(1, int(sub.nodes[n].get("articles", 1) or 1)) for n in sub]
@@ -77,18 +83,38 @@ def plot_outlet_graph(graph: nx.DiGraph, path: str | Path, *, top: int = 40) -> 
     edge_colours = [(0.35, 0.35, 0.35, 0.7) if s >= 0.5 else (0.1, 0.1, 0.1, 0.9) for s in shares]
     styles = ["solid" if s >= 0.5 else (0, (3, 2)) for s in shares]
     nx.draw_networkx_edges(
-        sub, pos, ax=ax, width=widths, edge_color=edge_colours, style=styles, arrows=True,
-        arrowsize=16, arrowstyle="-|>", node_size=sizes, connectionstyle="arc3,rad=0.12",
+        sub,
+        pos,
+        ax=ax,
+        width=widths,
+        edge_color=edge_colours,
+        style=styles,
+        arrows=True,
+        arrowsize=16,
+        arrowstyle="-|>",
+        node_size=sizes,
+        connectionstyle="arc3,rad=0.12",
     )
-    nx.draw_networkx_nodes(sub, pos, ax=ax, node_size=sizes, node_color=colours,
-                           edgecolors="white", linewidths=1.5)
+    nx.draw_networkx_nodes(
+        sub, pos, ax=ax, node_size=sizes, node_color=colours, edgecolors="white", linewidths=1.5
+    )
     for node, (x, y) in pos.items():
         name = str(sub.nodes[node].get("name") or node)
-        ax.annotate(name, (x, y), xytext=(0, -14 - 0.18 * math.sqrt(sizes[keep.index(node)])),
-                    textcoords="offset points", ha="center", va="top", fontsize=9,
-                    bbox={"boxstyle": "round,pad=0.2", "fc": "white", "ec": "none", "alpha": 0.8})
-    ax.set_title("Who republishes whom (arrow: origin → republisher; width: articles;\n"
-                 "solid: mostly credited, dashed: mostly uncredited; colour: community)", fontsize=11)
+        ax.annotate(
+            name,
+            (x, y),
+            xytext=(0, -14 - 0.18 * math.sqrt(sizes[keep.index(node)])),
+            textcoords="offset points",
+            ha="center",
+            va="top",
+            fontsize=9,
+            bbox={"boxstyle": "round,pad=0.2", "fc": "white", "ec": "none", "alpha": 0.8},
+        )
+    ax.set_title(
+        "Who republishes whom (arrow: origin → republisher; width: articles;\n"
+        "solid: mostly credited, dashed: mostly uncredited; colour: community)",
+        fontsize=11,
+    )
     ax.margins(0.12)
     return _finish(plt, fig, path)
 
@@ -103,8 +129,14 @@ def _finish(plt, fig, path: str | Path) -> Path:
 def plot_lag_histogram(prov: Provenance, path: str | Path) -> Path:
     """Histogram of republication lag (hours after the source), credited vs uncredited copies."""
     plt = _pyplot()
-    credited = [link.lag_hours for _, link in prov.links() if link.lag_hours is not None and link.attributed]
-    uncredited = [link.lag_hours for _, link in prov.links() if link.lag_hours is not None and not link.attributed]
+    credited = [
+        link.lag_hours for _, link in prov.links() if link.lag_hours is not None and link.attributed
+    ]
+    uncredited = [
+        link.lag_hours
+        for _, link in prov.links()
+        if link.lag_hours is not None and not link.attributed
+    ]
     fig, ax = plt.subplots(figsize=(9, 5))
     values = [max(v, 0.0) for v in credited + uncredited]
     if not values:
@@ -113,10 +145,15 @@ def plot_lag_histogram(prov: Provenance, path: str | Path) -> Path:
         return _finish(plt, fig, path)
     # Lags span minutes to months: log-spaced bins from 15 minutes up.
     top = max(values + [1.0])
-    edges = [0.0] + [0.25 * 2**i for i in range(0, int(math.log2(max(top, 0.25) / 0.25)) + 2)]
-    ax.hist([[max(v, 0.0) for v in credited], [max(v, 0.0) for v in uncredited]], bins=edges,
-            stacked=True, color=[_rgb(0), _rgb(2)], label=["credits its source", "uncredited"],
-            edgecolor="white")
+    edges = [0.0] + [0.25 * 2**i for i in range(int(math.log2(max(top, 0.25) / 0.25)) + 2)]
+    ax.hist(
+        [[max(v, 0.0) for v in credited], [max(v, 0.0) for v in uncredited]],
+        bins=edges,
+        stacked=True,
+        color=[_rgb(0), _rgb(2)],
+        label=["credits its source", "uncredited"],
+        edgecolor="white",
+    )
     ax.set_xscale("symlog", linthresh=0.25)
     ticks = [t for t in (0, 1, 6, 24, 72, 168, 720, 2160, 8760) if t <= edges[-1]]
     ax.set_xticks(ticks)

@@ -445,7 +445,9 @@ def _decide_family(
             )
             origin_confidence = 0.2
         else:
-            tied = [u for u in others if times[u].when is not None and not origin_time.before(times[u])]
+            tied = [
+                u for u in others if times[u].when is not None and not origin_time.before(times[u])
+            ]
             if tied:
                 conflict(
                     "date-tie",
@@ -455,7 +457,9 @@ def _decide_family(
                     *tied,
                 )
     if outside:
-        credited_outlets = sorted({at.outlet or at.url or "" for ats in outside.values() for at in ats})
+        credited_outlets = sorted(
+            {at.outlet or at.url or "" for ats in outside.values() for at in ats}
+        )
         conflict(
             "source-outside-family",
             f"credited source(s) not among the family's articles: {', '.join(credited_outlets)}; "
@@ -482,12 +486,16 @@ def _decide_family(
         candidates = [
             n
             for n in index.neighbours.get(url, ())
-            if n in member_set and n != url and key(n)[:-1] < own_key
+            if n in member_set
+            and n != url
+            and key(n)[:-1] < own_key
             and not ancestors_include(n, url)
         ]
         source = origin
         if candidates:
-            best = min(candidates, key=lambda n: (-_score(index.match(url, n)), n != origin, key(n)))
+            best = min(
+                candidates, key=lambda n: (-_score(index.match(url, n)), n != origin, key(n))
+            )
             origin_score = _score(index.match(url, origin))
             if best != origin and _score(index.match(url, best)) <= origin_score + _CHAIN_MARGIN:
                 best = origin
@@ -531,7 +539,9 @@ def _decide_family(
             basis=tuple(basis),
             confidence=_conf(confidence),
             attributed=attributed,
-            attribution=credit.attribution if credit else (outside[url][0] if url in outside else None),
+            attribution=credit.attribution
+            if credit
+            else (outside[url][0] if url in outside else None),
             match=match,
             lag_hours=lag_hours(source_time, copy_time),
         )
@@ -554,7 +564,9 @@ def _credits_to(url: str, source: str, index: _Index, member_set: set[str]) -> l
     canonical = index.articles[url].declared_canonical
     if canonical and (
         canonical == source
-        or (canonical not in member_set and host_in_outlet(canonical, index.articles[source].outlet))
+        or (
+            canonical not in member_set and host_in_outlet(canonical, index.articles[source].outlet)
+        )
     ):
         return [Credit(url, source, "canonical", "canonical")]
     return []

@@ -47,7 +47,7 @@ def outlet_rows(
         return rows[outlet]
 
     for url, article in prov.articles.items():
-        if url in prov.uncrawled or prov.time(url) not in window:
+        if url in prov.uncrawled or (not window.open and prov.time(url) not in window):
             continue
         entry = row(article.outlet)
         entry["articles"] += 1

@@ -39,8 +39,15 @@ def synthetic_records(
         nonlocal counter
         counter += 1
         url = f"https://{names[outlet]}/{when:%Y/%m/%d}/story-{counter}"
-        article = Article(url, names[outlet], f"Story {counter}", when.strftime("%Y-%m-%dT%H:%M:%SZ"),
-                          "jsonld", None, names[outlet].split(".")[0].title())
+        article = Article(
+            url,
+            names[outlet],
+            f"Story {counter}",
+            when.strftime("%Y-%m-%dT%H:%M:%SZ"),
+            "jsonld",
+            None,
+            names[outlet].split(".")[0].title(),
+        )
         result.append(article)
         return article
 
@@ -52,20 +59,36 @@ def synthetic_records(
         for _ in range(min(int(rng.paretovariate(1.6)), 8)):
             if len(found) >= matches:
                 break
-            copier = rng.choice(favourites[origin_outlet]) if rng.random() < 0.7 else rng.randrange(outlets)
+            copier = (
+                rng.choice(favourites[origin_outlet])
+                if rng.random() < 0.7
+                else rng.randrange(outlets)
+            )
             if copier == origin_outlet:
                 continue
             source, source_outlet = members[-1] if rng.random() < 0.15 else members[0]
             lag = timedelta(hours=rng.lognormvariate(2.5, 1.3))
             copy = new_article(copier, datetime.fromisoformat(source.published_at) + lag)
             similarity = round(rng.uniform(0.55, 0.99), 3)
-            found.append(Match(copy.url, source.url, similarity,
-                               round(min(1.0, similarity + rng.uniform(0, 0.1)), 3),
-                               round(min(1.0, similarity + rng.uniform(0, 0.1)), 3)))
+            found.append(
+                Match(
+                    copy.url,
+                    source.url,
+                    similarity,
+                    round(min(1.0, similarity + rng.uniform(0, 0.1)), 3),
+                    round(min(1.0, similarity + rng.uniform(0, 0.1)), 3),
+                )
+            )
             if rng.random() < credit_rate[copier]:
-                credits.append(Attribution(copy.url, "original-source",
-                                           f"The original source of this article is {names[source_outlet]}",
-                                           names[source_outlet], source.url if rng.random() < 0.6 else None))
+                credits.append(
+                    Attribution(
+                        copy.url,
+                        "original-source",
+                        f"The original source of this article is {names[source_outlet]}",
+                        names[source_outlet],
+                        source.url if rng.random() < 0.6 else None,
+                    )
+                )
             members.append((copy, copier))
     while len(result) < articles:
         outlet = rng.choices(range(outlets), weights=size)[0]

@@ -86,8 +86,12 @@ def _gexf_schema(folder: Path):
         f'xmlns:ns1="http://gexf.net/1.3" targetNamespace="{VIZ}" xmlns="{VIZ}">',
         1,
     )
-    groups = {"color": "color-content", "position": "position-content", "size": "size-content",
-              "thickness": "thickness-content"}
+    groups = {
+        "color": "color-content",
+        "position": "position-content",
+        "size": "size-content",
+        "thickness": "thickness-content",
+    }
     elements = "".join(
         f'<xs:element name="{name}"><xs:complexType><xs:attributeGroup ref="{group}"/>'
         "</xs:complexType></xs:element>"
@@ -105,9 +109,17 @@ def _gexf_schema(folder: Path):
         assert count == 1, f"schema layout changed: no viz {name} element to repair"
         dyn = dyn.replace(f'ref="ns1:{name}"', f'ref="viz:{name}"')
     dyn = re.sub(block.format("shape"), '<xs:element ref="viz:shape"/>', dyn)
-    dyn = dyn.replace('<xs:import schemaLocation="viz.xsd"/>', f'<xs:import namespace="{VIZ}" schemaLocation="viz.xsd"/>')
-    dyn = dyn.replace('xmlns:ns1="http://gexf.net/1.3">', f'xmlns:ns1="http://gexf.net/1.3" xmlns:viz="{VIZ}">', 1)
-    gexf = gexf.replace('<xs:import schemaLocation="viz.xsd"/>', f'<xs:import namespace="{VIZ}" schemaLocation="viz.xsd"/>')
+    dyn = dyn.replace(
+        '<xs:import schemaLocation="viz.xsd"/>',
+        f'<xs:import namespace="{VIZ}" schemaLocation="viz.xsd"/>',
+    )
+    dyn = dyn.replace(
+        'xmlns:ns1="http://gexf.net/1.3">', f'xmlns:ns1="http://gexf.net/1.3" xmlns:viz="{VIZ}">', 1
+    )
+    gexf = gexf.replace(
+        '<xs:import schemaLocation="viz.xsd"/>',
+        f'<xs:import namespace="{VIZ}" schemaLocation="viz.xsd"/>',
+    )
     tmp = Path(tempfile.mkdtemp(prefix="gexf-xsd-"))
     for name, text in (("gexf.xsd", gexf), ("dynamics.xsd", dyn), ("viz.xsd", viz)):
         (tmp / name).write_text(text)
@@ -134,9 +146,21 @@ def graphology():
     NODE_CACHE.mkdir(parents=True, exist_ok=True)
     if not (NODE_CACHE / "node_modules" / "graphology-gexf").is_dir():
         result = subprocess.run(
-            [npm, "install", "--no-audit", "--no-fund", "--silent", "--prefix", str(NODE_CACHE),
-             "graphology@0.26", "graphology-gexf@0.13"],
-            capture_output=True, text=True, timeout=300,
+            [
+                npm,
+                "install",
+                "--no-audit",
+                "--no-fund",
+                "--silent",
+                "--prefix",
+                str(NODE_CACHE),
+                "graphology@0.26",
+                "graphology-gexf@0.13",
+            ],
+            check=False,
+            capture_output=True,
+            text=True,
+            timeout=300,
         )
         if result.returncode != 0:
             pytest.fail(f"npm install graphology graphology-gexf failed:\n{result.stderr[-2000:]}")
@@ -144,8 +168,14 @@ def graphology():
     script.write_text(READER_JS)
 
     def read(path: Path) -> dict:
-        out = subprocess.run([node, str(script), str(path)], capture_output=True, text=True,
-                             timeout=60, cwd=NODE_CACHE)
+        out = subprocess.run(
+            [node, str(script), str(path)],
+            check=False,
+            capture_output=True,
+            text=True,
+            timeout=60,
+            cwd=NODE_CACHE,
+        )
         assert out.returncode == 0, out.stderr
         return json.loads(out.stdout)
 
@@ -153,7 +183,9 @@ def graphology():
 
 
 @pytest.mark.parametrize("name", ["outlets.gexf", "outlets.gexf.gz"])
-def test_outlet_gexf_validates_and_graphology_reads_it(tmp_path, outlets, gexf_schema, graphology, name):
+def test_outlet_gexf_validates_and_graphology_reads_it(
+    tmp_path, outlets, gexf_schema, graphology, name
+):
     path = tmp_path / name
     write_graph(outlets, path)
     assert_valid(gexf_schema, path)
@@ -259,8 +291,17 @@ def test_csv_is_gephi_spreadsheet_format(tmp_path, outlets):
 
 def messy_graph() -> nx.DiGraph:
     graph = nx.DiGraph()
-    graph.add_node("a", title="Bad\x00 title\x07 with <b>markup</b> & \x1f\nnewline", date="2021-01-01",
-                   score=None, tags=["x", "y"], meta={"k": 1}, mixed=1, start="not ours", label=None)
+    graph.add_node(
+        "a",
+        title="Bad\x00 title\x07 with <b>markup</b> & \x1f\nnewline",
+        date="2021-01-01",
+        score=None,
+        tags=["x", "y"],
+        meta={"k": 1},
+        mixed=1,
+        start="not ours",
+        label=None,
+    )
     graph.add_node("b", title=None, date=None, mixed=2.5, end="2022", viz="bogus")
     graph.add_node(3, title="numeric id", mixed="text", nan=float("nan"))
     graph.add_edge("a", "b", weight=None, note=None, basis=("a", "b"), date="2021-01-02T05:00:00Z")

@@ -97,7 +97,11 @@ def art(url: str, outlet: str, published: str | None = None, **kw) -> Article:
 
 def test_chain_by_url_attributions():
     a, b, c = "https://a.test/1", "https://b.test/1", "https://c.test/1"
-    records = [art(a, "a.test", "2021-01-01"), art(b, "b.test", "2021-01-02"), art(c, "c.test", "2021-01-03")]
+    records = [
+        art(a, "a.test", "2021-01-01"),
+        art(b, "b.test", "2021-01-02"),
+        art(c, "c.test", "2021-01-03"),
+    ]
     attributions = [
         Attribution(c, "via", "via B", "b.test", b),
         Attribution(b, "original-source", "Originally published at A", "a.test", a),
@@ -209,7 +213,16 @@ def test_stated_date_dates_an_uncrawled_source():
     prov = decide_provenance(
         [art(copy, "globalresearch.ca", "2020-10-28")],
         [],
-        [Attribution(copy, "original-source", "South Front 27 October 2020", "southfront.org", src, "27 October 2020")],
+        [
+            Attribution(
+                copy,
+                "original-source",
+                "South Front 27 October 2020",
+                "southfront.org",
+                src,
+                "27 October 2020",
+            )
+        ],
     )
     family = prov.family(copy)
     assert family.origin == src

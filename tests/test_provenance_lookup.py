@@ -93,7 +93,10 @@ def test_article_without_copies_is_its_own_origin(prov):
 def test_conflicts_in_lookup_and_text():
     a, b = "https://a.test/x", "https://b.test/x"
     prov = decide_provenance(
-        [Article(a, "a.test", published_at="2021-03-05"), Article(b, "b.test", published_at="2021-03-04")],
+        [
+            Article(a, "a.test", published_at="2021-03-05"),
+            Article(b, "b.test", published_at="2021-03-04"),
+        ],
         [Match(a, b, 0.9, 0.95, 0.95)],
         [Attribution(b, "original-source", "Originally published by A", "a.test", a)],
     )
@@ -111,7 +114,9 @@ def test_text_rendering_shows_chain_and_credit(prov):
     assert "The original source of this article is South Front" in text
     lines = text.splitlines()
     gr_line = next(i for i, line in enumerate(lines) if "globalresearch.ca" in line and "└" in line)
-    chain_line = next(i for i, line in enumerate(lines) if "chain-reposts.test" in line and "└" in line)
+    chain_line = next(
+        i for i, line in enumerate(lines) if "chain-reposts.test" in line and "└" in line
+    )
     # The chain copy is drawn under Global Research, indented one step further.
     assert chain_line > gr_line
     assert lines[chain_line].index("└") > lines[gr_line].index("└")
