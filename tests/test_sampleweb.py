@@ -50,10 +50,12 @@ def web():
 class Fetcher:
     def __init__(self, proxy_url: str) -> None:
         self.opener = urllib.request.build_opener(
-            urllib.request.ProxyHandler({"http": proxy_url}), _NoRedirect())
+            urllib.request.ProxyHandler({"http": proxy_url}), _NoRedirect()
+        )
 
-    def __call__(self, url: str, headers: dict | None = None, method: str = "GET",
-                 timeout: float = TIMEOUT):
+    def __call__(
+        self, url: str, headers: dict | None = None, method: str = "GET", timeout: float = TIMEOUT
+    ):
         req = urllib.request.Request(url, headers=headers or {}, method=method)
         try:
             with self.opener.open(req, timeout=timeout) as resp:
@@ -188,7 +190,7 @@ def test_news_sitemap(fetch):
 def test_sitemap_404_urls(fetch):
     assert truth.SITEMAP_404_URLS
     for url in truth.SITEMAP_404_URLS:
-        status, headers, body = fetch(url)
+        status, _, body = fetch(url)
         assert status == 404 and b"can\xe2\x80\x99t be found" in body
 
 
@@ -226,7 +228,9 @@ def test_every_article_page(fetch):
         assert doc.xpath('string(//meta[@property="og:title"]/@content)') == a.title
         assert doc.xpath('string(//meta[@property="og:site_name"]/@content)') == a.name
         assert doc.xpath('string(//meta[@property="og:type"]/@content)') == "article"
-        assert doc.xpath('string(//meta[@property="article:published_time"]/@content)') == a.published
+        assert (
+            doc.xpath('string(//meta[@property="article:published_time"]/@content)') == a.published
+        )
         assert doc.xpath('string(//link[@rel="canonical"]/@href)') == a.declared_canonical
         feed = doc.xpath('//link[@rel="alternate"]/@href')
         assert feed == [truth.outlet(a.outlet).feed_url]
@@ -268,12 +272,17 @@ def test_flagship_crosspost_follows_global_research_conventions(fetch):
     assert status == 200
     text = _text(body)
     origin = truth.article(truth.FLAGSHIP_ORIGIN_URL)
-    for needle in ("By South Front", "Global Research, October 28, 2020",
-                   "South Front 27 October 2020", "Region: Asia, Europe",
-                   "Theme: Intelligence, Militarization and WMD",
-                   "The original source of this article is South Front",
-                   "Copyright © South Front, South Front, 2020", "SUPPORT SOUTHFRONT",
-                   "Articles by: South Front"):
+    for needle in (
+        "By South Front",
+        "Global Research, October 28, 2020",
+        "South Front 27 October 2020",
+        "Region: Asia, Europe",
+        "Theme: Intelligence, Militarization and WMD",
+        "The original source of this article is South Front",
+        "Copyright © South Front, South Front, 2020",
+        "SUPPORT SOUTHFRONT",
+        "Articles by: South Front",
+    ):
         assert needle in text, needle
     doc = lxml_html.fromstring(body)
     credit = doc.xpath('//p[starts-with(normalize-space(), "The original source")]/a/@href')
@@ -285,7 +294,7 @@ def test_flagship_crosspost_follows_global_research_conventions(fetch):
 
 def test_attribution_statements_and_canonicals(fetch):
     for r in truth.RELATIONS:
-        status, _, body = fetch(r.copy_url)
+        _, _, body = fetch(r.copy_url)
         text = _text(body)
         statement = truth.ATTRIBUTIONS.get(r.copy_url)
         assert (statement is not None) == r.credited, r
@@ -295,8 +304,14 @@ def test_attribution_statements_and_canonicals(fetch):
         assert (canonical == r.origin_url) == (r.kind == "canonical-copy")
     kinds = {r.kind for r in truth.RELATIONS}
     assert kinds == set(truth.KINDS)
-    for phrase in ("first appeared on", "Source: http://", "Republished from", "via South Front",
-                   "originally published on", "Read more at"):
+    for phrase in (
+        "first appeared on",
+        "Source: http://",
+        "Republished from",
+        "via South Front",
+        "originally published on",
+        "Read more at",
+    ):
         assert any(phrase in s for s in truth.ATTRIBUTIONS.values()), phrase
 
 
@@ -331,7 +346,10 @@ def test_amp_and_tracking_variants_point_to_canonical(fetch):
         status, _, body = fetch(variant)
         assert status == 200, variant
         doc = lxml_html.fromstring(body)
-        assert doc.xpath('string(//link[@rel="canonical"]/@href)') == truth.article(canonical).declared_canonical
+        assert (
+            doc.xpath('string(//link[@rel="canonical"]/@href)')
+            == truth.article(canonical).declared_canonical
+        )
         assert doc.xpath("string(//h1)") == truth.article(canonical).title
 
 
@@ -393,7 +411,7 @@ def test_link_following_finds_every_article_and_respects_robots(fetch, web):
 def test_disallowed_pages_are_real_and_linked(fetch):
     for o in truth.OUTLETS:
         assert fetch(o.disallowed_url)[0] == 200
-        status, _, body = fetch(o.start_url)
+        _, _, body = fetch(o.start_url)
         assert o.disallowed_url in lxml_html.fromstring(body).xpath("//a/@href")
 
 
@@ -417,11 +435,11 @@ def test_conditional_get_head_and_gzip(fetch):
 # ------------------------------------------------------------------ quirks.test
 def test_quirks_charsets(fetch):
     status, headers, body = fetch(truth.QUIRKS["cp1251"])
-    assert headers["Content-Type"] == "text/html"
+    assert status == 200 and headers["Content-Type"] == "text/html"
     assert b'charset="windows-1251"' in body and CP1251_TITLE in body.decode("cp1251")
     with pytest.raises(UnicodeDecodeError):
         body.decode("utf-8")
-    status, headers, body = fetch(truth.QUIRKS["wrong_charset"])
+    _, headers, body = fetch(truth.QUIRKS["wrong_charset"])
     assert headers["Content-Type"] == "text/html; charset=iso-8859-1"
     assert WRONG_CHARSET_TITLE in body.decode("utf-8")
 
@@ -481,23 +499,40 @@ def test_truth_manifest_shape():
     assert len(urls) == len(set(urls))
     for r in truth.RELATIONS:
         assert r.kind in truth.KINDS
-        truth.article(r.copy_url), truth.article(r.origin_url)
-        copy_url, origin_url, kind, credited = r
+        assert truth.article(r.copy_url) and truth.article(r.origin_url)
+        assert len(r) == 4  # (copy_url, origin_url, kind, credited)
     originals = [a for a in truth.ARTICLES if truth.origin_of(a.url) is None]
     assert len(originals) >= 20
     assert all(len(a.text.split()) >= 150 for a in originals)
     assert truth.outlet("www.globalresearch.test").host == "www.globalresearch.test"
     assert truth.outlet("globalresearch.test").domain == "globalresearch.test"
-    assert truth.story_family(truth.FLAGSHIP_ORIGIN_URL) == {truth.FLAGSHIP_ORIGIN_URL,
-                                                            truth.FLAGSHIP_COPY_URL}
-    assert set(truth.QUIRKS) >= {"cp1251", "wrong_charset", "binary", "empty", "huge", "pdf",
-                                 "redirect_loop", "slow", "flaky", "rate_limited"}
+    assert truth.story_family(truth.FLAGSHIP_ORIGIN_URL) == {
+        truth.FLAGSHIP_ORIGIN_URL,
+        truth.FLAGSHIP_COPY_URL,
+    }
+    assert set(truth.QUIRKS) >= {
+        "cp1251",
+        "wrong_charset",
+        "binary",
+        "empty",
+        "huge",
+        "pdf",
+        "redirect_loop",
+        "slow",
+        "flaky",
+        "rate_limited",
+    }
 
 
 # ------------------------------------------------------------------ command line
 def test_module_runs_as_a_subprocess():
-    proc = subprocess.Popen([sys.executable, "-m", "crawler.sampleweb", "--port", "0"],
-                            cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "crawler.sampleweb", "--port", "0"],
+        cwd=REPO,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     try:
         line: list[str] = []
         reader = threading.Thread(target=lambda: line.append(proc.stdout.readline()), daemon=True)

@@ -14,8 +14,10 @@ from .server import SampleWebServer
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m crawler.sampleweb",
-                                     description="Serve the sample outlets on loopback (also a forward proxy).")
+    parser = argparse.ArgumentParser(
+        prog="python -m crawler.sampleweb",
+        description="Serve the sample outlets on loopback (also a forward proxy).",
+    )
     parser.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
     parser.add_argument("--port", type=int, default=0, help="port (default 0: any free port)")
     parser.add_argument("--verbose", action="store_true", help="log requests to stderr")

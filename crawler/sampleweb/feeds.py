@@ -4,7 +4,7 @@ pages, categories, Google News) and feeds (RSS 2.0, Atom, and one deliberately b
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from email.utils import format_datetime
 from xml.sax.saxutils import escape
 
@@ -13,14 +13,22 @@ from .model import Article, Outlet, markup_to_html, markup_to_text
 
 FEED_SIZE = 5
 
-_URLSET = ('<?xml version="1.0" encoding="UTF-8"?>\n'
-           '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"{extra}>\n{body}</urlset>\n')
+_URLSET = (
+    '<?xml version="1.0" encoding="UTF-8"?>\n'
+    '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"{extra}>\n{body}</urlset>\n'
+)
 
 
 def robots(outlet: Outlet) -> str:
-    lines = ["User-agent: *", "Disallow: /wp-admin/", "Allow: /wp-admin/admin-ajax.php",
-             "Disallow: /?s=", f"Disallow: {outlet.disallowed_path}", "",
-             f"Sitemap: {outlet.url('/sitemap_index.xml')}"]
+    lines = [
+        "User-agent: *",
+        "Disallow: /wp-admin/",
+        "Allow: /wp-admin/admin-ajax.php",
+        "Disallow: /?s=",
+        f"Disallow: {outlet.disallowed_path}",
+        "",
+        f"Sitemap: {outlet.url('/sitemap_index.xml')}",
+    ]
     if outlet.news_sitemap:
         lines.append(f"Sitemap: {outlet.url('/news-sitemap.xml')}")
     return "\n".join(lines) + "\n"
@@ -30,7 +38,9 @@ def _iso(when: datetime) -> str:
     return when.isoformat()
 
 
-def post_sitemap_chunks(outlet: Outlet, entries: list[tuple[str, datetime]]) -> list[list[tuple[str, datetime]]]:
+def post_sitemap_chunks(
+    outlet: Outlet, entries: list[tuple[str, datetime]]
+) -> list[list[tuple[str, datetime]]]:
     size = outlet.post_sitemap_size
     return [entries[i : i + size] for i in range(0, len(entries), size)] or [[]]
 
@@ -39,22 +49,34 @@ def sitemap_name(n: int) -> str:
     return "/post-sitemap.xml" if n == 1 else f"/post-sitemap{n}.xml"
 
 
-def sitemap_index(outlet: Outlet, chunks: list[list[tuple[str, datetime]]], site_updated: datetime) -> str:
+def sitemap_index(
+    outlet: Outlet, chunks: list[list[tuple[str, datetime]]], site_updated: datetime
+) -> str:
     parts = []
     for n, chunk in enumerate(chunks, 1):
         last = max((w for _, w in chunk), default=site_updated)
-        parts.append(f"<sitemap><loc>{outlet.url(sitemap_name(n))}</loc><lastmod>{_iso(last)}</lastmod></sitemap>\n")
+        parts.append(
+            f"<sitemap><loc>{outlet.url(sitemap_name(n))}</loc><lastmod>{_iso(last)}</lastmod></sitemap>\n"
+        )
     for name in ("/page-sitemap.xml", "/category-sitemap.xml"):
-        parts.append(f"<sitemap><loc>{outlet.url(name)}</loc><lastmod>{_iso(site_updated)}</lastmod></sitemap>\n")
-    return ('<?xml version="1.0" encoding="UTF-8"?>\n'
-            '<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n'
-            + "".join(parts) + "</sitemapindex>\n")
+        parts.append(
+            f"<sitemap><loc>{outlet.url(name)}</loc><lastmod>{_iso(site_updated)}</lastmod></sitemap>\n"
+        )
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?>\n'
+        '<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n'
+        + "".join(parts)
+        + "</sitemapindex>\n"
+    )
 
 
 def urlset(entries: list[tuple[str, datetime | None]]) -> str:
     body = "".join(
-        f"<url><loc>{escape(loc)}</loc>" + (f"<lastmod>{_iso(w)}</lastmod>" if w else "") + "</url>\n"
-        for loc, w in entries)
+        f"<url><loc>{escape(loc)}</loc>"
+        + (f"<lastmod>{_iso(w)}</lastmod>" if w else "")
+        + "</url>\n"
+        for loc, w in entries
+    )
     return _URLSET.format(extra="", body=body)
 
 
@@ -63,7 +85,9 @@ def page_sitemap(outlet: Outlet, site_updated: datetime) -> str:
 
 
 def category_sitemap(outlet: Outlet, site_updated: datetime) -> str:
-    return urlset([(outlet.url(f"/category/{slug}/"), site_updated) for slug, _ in outlet.categories])
+    return urlset(
+        [(outlet.url(f"/category/{slug}/"), site_updated) for slug, _ in outlet.categories]
+    )
 
 
 def news_sitemap(outlet: Outlet, articles: list[Article], url_of) -> str:
@@ -72,8 +96,11 @@ def news_sitemap(outlet: Outlet, articles: list[Article], url_of) -> str:
         f"<news:language>en</news:language></news:publication>"
         f"<news:publication_date>{_iso(a.published)}</news:publication_date>"
         f"<news:title>{escape(a.title)}</news:title></news:news></url>\n"
-        for a in articles)
-    return _URLSET.format(extra=' xmlns:news="http://www.google.com/schemas/sitemap-news/0.9"', body=body)
+        for a in articles
+    )
+    return _URLSET.format(
+        extra=' xmlns:news="http://www.google.com/schemas/sitemap-news/0.9"', body=body
+    )
 
 
 def _summary(a: Article) -> str:
@@ -97,8 +124,9 @@ def rss(outlet: Outlet, articles: list[Article], url_of) -> str:
             f"<category><![CDATA[{outlet.category_name(a.category)}]]></category>"
             f'<guid isPermaLink="false">{outlet.url(f"/?p={a.post_id}")}</guid>'
             f"<description><![CDATA[{_summary(a)}]]></description>"
-            f"<content:encoded><![CDATA[{_content(a)}]]></content:encoded></item>\n")
-    built = max((a.last_modified for a in articles), default=datetime(2021, 1, 1, tzinfo=timezone.utc))
+            f"<content:encoded><![CDATA[{_content(a)}]]></content:encoded></item>\n"
+        )
+    built = max((a.last_modified for a in articles), default=datetime(2021, 1, 1, tzinfo=UTC))
     return (
         '<?xml version="1.0" encoding="UTF-8"?>\n'
         '<rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/" '
@@ -107,14 +135,18 @@ def rss(outlet: Outlet, articles: list[Article], url_of) -> str:
         f'<atom:link href="{outlet.url("/feed/")}" rel="self" type="application/rss+xml"/>'
         f"<link>{outlet.url('/')}</link><description>{escape(outlet.tagline)}</description>"
         f"<lastBuildDate>{format_datetime(built)}</lastBuildDate><language>{outlet.language}</language>"
-        "<generator>https://wordpress.org/?v=5.6</generator>\n" + "".join(items) + "</channel>\n</rss>\n"
+        "<generator>https://wordpress.org/?v=5.6</generator>\n"
+        + "".join(items)
+        + "</channel>\n</rss>\n"
     )
 
 
 def broken_rss(outlet: Outlet, articles: list[Article], url_of) -> str:
     """A feed a broken plugin would emit: an unescaped ampersand and a truncated tail."""
     good = rss(outlet, articles, url_of)
-    good = good.replace("<title>Free Thinker Blog</title>", "<title>Free Thinker Blog & Friends</title>", 1)
+    good = good.replace(
+        "<title>Free Thinker Blog</title>", "<title>Free Thinker Blog & Friends</title>", 1
+    )
     cut = good.rfind("</item>")
     return good[: cut - 40]
 
@@ -131,11 +163,14 @@ def atom(outlet: Outlet, articles: list[Article], url_of) -> str:
             f"<author><name>{escape(a.author)}</name></author>"
             f'<category term="{escape(a.category)}" label="{escape(outlet.category_name(a.category))}"/>'
             f"<summary>{escape(_summary(a))}</summary>"
-            f'<content type="html">{escape(_content(a))}</content></entry>\n')
-    updated = max((a.last_modified for a in articles), default=datetime(2021, 1, 1, tzinfo=timezone.utc))
+            f'<content type="html">{escape(_content(a))}</content></entry>\n'
+        )
+    updated = max((a.last_modified for a in articles), default=datetime(2021, 1, 1, tzinfo=UTC))
     return (
         '<?xml version="1.0" encoding="utf-8"?>\n<feed xmlns="http://www.w3.org/2005/Atom">\n'
         f"<title>{escape(outlet.name)}</title><subtitle>{escape(outlet.tagline)}</subtitle>"
         f'<link rel="self" href="{outlet.url("/feed/")}"/><link rel="alternate" href="{outlet.url("/")}"/>'
-        f"<id>{outlet.url('/')}</id><updated>{_iso(updated)}</updated>\n" + "".join(entries) + "</feed>\n"
+        f"<id>{outlet.url('/')}</id><updated>{_iso(updated)}</updated>\n"
+        + "".join(entries)
+        + "</feed>\n"
     )

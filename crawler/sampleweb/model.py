@@ -103,7 +103,9 @@ def markup_to_html(text: str) -> str:
     pos = 0
     for m in _LINK.finditer(text):
         out.append(html.escape(text[pos : m.start()], quote=False))
-        out.append(f'<a href="{html.escape(m.group(2))}">{html.escape(m.group(1), quote=False)}</a>')
+        out.append(
+            f'<a href="{html.escape(m.group(2))}">{html.escape(m.group(1), quote=False)}</a>'
+        )
         pos = m.end()
     out.append(html.escape(text[pos:], quote=False))
     return "".join(out)

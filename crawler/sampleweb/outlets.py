@@ -15,8 +15,11 @@ SOUTHFRONT = Outlet(
     name="South Front",
     tagline="Analysis & Intelligence",
     description="Military and political analysis, maps and video reports.",
-    categories=(("military-analysis", "Military Analysis"), ("middle-east", "Middle East"),
-                ("world", "World")),
+    categories=(
+        ("military-analysis", "Military Analysis"),
+        ("middle-east", "Middle East"),
+        ("world", "World"),
+    ),
     disallowed_path="/members/donor-briefing/",
     disallowed_title="Donor briefing (members only)",
     accent="#b5121b",
@@ -31,8 +34,11 @@ GLOBALRESEARCH = Outlet(
     name="Global Research",
     tagline="Centre for Research on Globalization",
     description="Independent research and news on globalization, war and the economy.",
-    categories=(("intelligence", "Intelligence"), ("global-economy", "Global Economy"),
-                ("science-and-medicine", "Science and Medicine")),
+    categories=(
+        ("intelligence", "Intelligence"),
+        ("global-economy", "Global Economy"),
+        ("science-and-medicine", "Science and Medicine"),
+    ),
     disallowed_path="/members/login-archive/",
     disallowed_title="Member archive",
     accent="#2a4d8f",
@@ -118,15 +124,22 @@ EURASIAMONITOR = Outlet(
     post_sitemap_size=4,
 )
 
-OUTLETS: tuple[Outlet, ...] = (SOUTHFRONT, GLOBALRESEARCH, STRATEGIC_CULTURE, NEWSWIRE,
-                               DAILYLEDGER, FREETHINKER, EURASIAMONITOR)
+OUTLETS: tuple[Outlet, ...] = (
+    SOUTHFRONT,
+    GLOBALRESEARCH,
+    STRATEGIC_CULTURE,
+    NEWSWIRE,
+    DAILYLEDGER,
+    FREETHINKER,
+    EURASIAMONITOR,
+)
 BY_KEY: dict[str, Outlet] = {o.key: o for o in OUTLETS}
 
 
 def by_host(host: str) -> Outlet | None:
     """The outlet served at ``host`` (canonical or its www/bare twin), else ``None``."""
     host = host.lower().rstrip(".")
-    bare = host[4:] if host.startswith("www.") else host
+    bare = host.removeprefix("www.")
     for outlet in OUTLETS:
         if bare == outlet.domain:
             return outlet

@@ -56,18 +56,22 @@ PATHS: dict[str, str] = {
 }
 
 CP1251_TITLE = "Новости дня: переговоры продолжаются"
-CP1251_TEXT = ("Переговоры о прекращении огня продолжились в среду. Стороны обменялись "
-               "предложениями, но договориться о сроках пока не удалось.")
+CP1251_TEXT = (
+    "Переговоры о прекращении огня продолжились в среду. Стороны обменялись "
+    "предложениями, но договориться о сроках пока не удалось."
+)
 WRONG_CHARSET_TITLE = "Café society — “quoted” and naïve"
 
 
 def _page(title: str, body: str, meta: str = '<meta charset="utf-8">') -> str:
-    return (f"<!DOCTYPE html>\n<html><head>{meta}<title>{title}</title></head>\n"
-            f"<body><article><h1>{title}</h1><p>{body}</p></article></body></html>\n")
+    return (
+        f"<!DOCTYPE html>\n<html><head>{meta}<title>{title}</title></head>\n"
+        f"<body><article><h1>{title}</h1><p>{body}</p></article></body></html>\n"
+    )
 
 
 def _huge(total: int) -> Iterator[bytes]:
-    head = b"<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>Huge page</title></head><body>\n"
+    head = b'<!DOCTYPE html>\n<html><head><meta charset="utf-8"><title>Huge page</title></head><body>\n'
     tail = b"</body></html>\n"
     para = b"<p>" + b"All work and no play makes a very long page. " * 20 + b"</p>\n"
     yield head
@@ -100,7 +104,9 @@ class Quirks:
     def respond(self, path: str, query: str) -> Response:
         q = parse_qs(query)
         if path == "/":
-            items = "".join(f'<li><a href="{p}">{name}</a></li>' for name, p in PATHS.items() if p != "/")
+            items = "".join(
+                f'<li><a href="{p}">{name}</a></li>' for name, p in PATHS.items() if p != "/"
+            )
             return text_response(200, _page("Quirks", f"<ul>{items}</ul>"), HTML)
         if path == "/cp1251/":
             body = _page(CP1251_TITLE, CP1251_TEXT, '<meta charset="windows-1251">')
@@ -114,11 +120,15 @@ class Quirks:
             return Response(200, b"", HTML)
         if path == "/huge/":
             mb = _int(q, "mb", HUGE_MB, 1, MAX_HUGE_MB)
-            return Response(200, content_type=HTML, stream=_huge(huge_length(mb)), length=huge_length(mb))
+            return Response(
+                200, content_type=HTML, stream=_huge(huge_length(mb)), length=huge_length(mb)
+            )
         if path == "/report.pdf":
-            body = (b"%PDF-1.4\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n"
-                    b"2 0 obj << /Type /Pages /Kids [] /Count 0 >> endobj\n"
-                    b"trailer << /Root 1 0 R >>\n%%EOF\n")
+            body = (
+                b"%PDF-1.4\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n"
+                b"2 0 obj << /Type /Pages /Kids [] /Count 0 >> endobj\n"
+                b"trailer << /Root 1 0 R >>\n%%EOF\n"
+            )
             return Response(200, body, "application/pdf")
         if path == "/loop/a":
             return redirect(302, f"{BASE}/loop/b")
@@ -128,8 +138,13 @@ class Quirks:
             seconds = min(_float(q, "seconds", SLOW_DEFAULT), SLOW_MAX)
             first = _page("Slow page", "This page took its time. " * 20).encode()
             rest = b"<!-- done -->\n"
-            return Response(200, content_type=HTML, stream=iter([first, rest]),
-                            length=len(first) + len(rest), stall=lambda: self._stop.wait(seconds))
+            return Response(
+                200,
+                content_type=HTML,
+                stream=iter([first, rest]),
+                length=len(first) + len(rest),
+                stall=lambda: self._stop.wait(seconds),
+            )
         if path == "/flaky/":
             if self._count(f"flaky?{query}") == 1:
                 return text_response(500, "Internal Server Error\n")

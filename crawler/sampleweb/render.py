@@ -27,8 +27,16 @@ _STYLE = (
 
 def slug_name(slug: str) -> str:
     """Display name of a tag or author slug."""
-    special = {"usa": "USA", "nato": "NATO", "wto": "WTO", "fao": "FAO", "opec": "OPEC",
-               "covid-19": "COVID-19", "new-start": "New START", "russia-and-fsu": "Russia and FSU"}
+    special = {
+        "usa": "USA",
+        "nato": "NATO",
+        "wto": "WTO",
+        "fao": "FAO",
+        "opec": "OPEC",
+        "covid-19": "COVID-19",
+        "new-start": "New START",
+        "russia-and-fsu": "Russia and FSU",
+    }
     return special.get(slug, slug.replace("-", " ").title())
 
 
@@ -64,14 +72,17 @@ def _share(url: str, title: str) -> str:
 
 def _paragraph(text: str) -> str:
     if text.startswith("http") and text.endswith(".mp4"):
-        return (f'<figure class="wp-block-video"><video controls src="{escape(text)}"></video>'
-                f'<figcaption>{escape(text)}</figcaption></figure>')
+        return (
+            f'<figure class="wp-block-video"><video controls src="{escape(text)}"></video>'
+            f"<figcaption>{escape(text)}</figcaption></figure>"
+        )
     return f"<p>{markup_to_html(text)}</p>"
 
 
 def _jsonld(outlet: Outlet, article: Article, page_url: str) -> str:
     org_author = article.author in ("South Front", "Newswire Press") or article.author.endswith(
-        " staff")
+        " staff"
+    )
     data = {
         "@context": "https://schema.org",
         "@type": "NewsArticle",
@@ -79,9 +90,11 @@ def _jsonld(outlet: Outlet, article: Article, page_url: str) -> str:
         "datePublished": article.published.isoformat(),
         "dateModified": article.last_modified.isoformat(),
         "author": {"@type": "Organization" if org_author else "Person", "name": article.author},
-        "publisher": {"@type": "Organization", "name": outlet.name,
-                      "logo": {"@type": "ImageObject",
-                               "url": outlet.url("/wp-content/uploads/logo.png")}},
+        "publisher": {
+            "@type": "Organization",
+            "name": outlet.name,
+            "logo": {"@type": "ImageObject", "url": outlet.url("/wp-content/uploads/logo.png")},
+        },
         "mainEntityOfPage": {"@type": "WebPage", "@id": page_url},
         "articleSection": outlet.category_name(article.category),
         "keywords": ", ".join(slug_name(t) for t in article.tags),
@@ -108,36 +121,48 @@ class Renderer:
     def _nav(self) -> str:
         o = self.outlet
         items = [f'<li class="menu-item"><a href="{o.url("/")}">Home</a></li>']
-        items += [f'<li class="menu-item"><a href="{o.url(f"/category/{slug}/")}">{escape(name)}</a></li>'
-                  for slug, name in o.categories]
+        items += [
+            f'<li class="menu-item"><a href="{o.url(f"/category/{slug}/")}">{escape(name)}</a></li>'
+            for slug, name in o.categories
+        ]
         items.append(f'<li class="menu-item"><a href="{o.url("/about/")}">About</a></li>')
-        items.append(f'<li class="menu-item"><a href="{o.url(o.disallowed_path)}">'
-                     f'{escape(o.disallowed_title)}</a></li>')
-        return (f'<nav id="site-navigation" class="main-navigation" aria-label="Primary">'
-                f'<ul id="primary-menu" class="menu">{"".join(items)}</ul></nav>')
+        items.append(
+            f'<li class="menu-item"><a href="{o.url(o.disallowed_path)}">'
+            f"{escape(o.disallowed_title)}</a></li>"
+        )
+        return (
+            f'<nav id="site-navigation" class="main-navigation" aria-label="Primary">'
+            f'<ul id="primary-menu" class="menu">{"".join(items)}</ul></nav>'
+        )
 
     def _sidebar(self) -> str:
         o = self.outlet
         popular = sorted(self.articles, key=lambda a: (-comment_count(a), a.post_id))[:4]
-        pop = "".join(f'<li><a href="{self.url_of(a)}">{escape(a.title)}</a> '
-                      f'<span class="comment-count">({comment_count(a)})</span></li>'
-                      for a in popular)
-        cats = "".join(f'<li class="cat-item"><a href="{o.url(f"/category/{s}/")}">{escape(n)}</a></li>'
-                       for s, n in o.categories)
+        pop = "".join(
+            f'<li><a href="{self.url_of(a)}">{escape(a.title)}</a> '
+            f'<span class="comment-count">({comment_count(a)})</span></li>'
+            for a in popular
+        )
+        cats = "".join(
+            f'<li class="cat-item"><a href="{o.url(f"/category/{s}/")}">{escape(n)}</a></li>'
+            for s, n in o.categories
+        )
         tags = sorted({t for a in self.articles for t in a.tags})[:12]
-        cloud = " ".join(f'<a href="{o.url(f"/tag/{t}/")}" class="tag-cloud-link">{escape(slug_name(t))}</a>'
-                         for t in tags)
+        cloud = " ".join(
+            f'<a href="{o.url(f"/tag/{t}/")}" class="tag-cloud-link">{escape(slug_name(t))}</a>'
+            for t in tags
+        )
         return (
             '<aside id="secondary" class="widget-area">'
             f'<section class="widget widget_popular_posts"><h2 class="widget-title">Popular Posts</h2><ul>{pop}</ul></section>'
             '<section class="widget widget_newsletter"><h2 class="widget-title">Newsletter</h2>'
-            f'<p>{escape(boilerplate.NEWSLETTER[o.key])}</p>'
+            f"<p>{escape(boilerplate.NEWSLETTER[o.key])}</p>"
             f'<form action="{o.url("/newsletter/subscribe/")}" method="post"><input type="email" name="email" placeholder="Your email address">'
             '<button type="submit">Subscribe</button></form>'
             f'<p><a href="{o.url("/about/")}?utm_source=sidebar&amp;utm_medium=newsletter_box">Why subscribe?</a></p></section>'
             f'<section class="widget widget_categories"><h2 class="widget-title">Categories</h2><ul>{cats}</ul></section>'
             f'<section class="widget widget_tag_cloud"><h2 class="widget-title">Tags</h2><div class="tagcloud">{cloud}</div></section>'
-            '</aside>'
+            "</aside>"
         )
 
     def _footer(self, site_notice: bool) -> str:
@@ -145,18 +170,39 @@ class Renderer:
         gr = ""
         # Article pages carry the notice inside the article, as Global Research prints it.
         if o.key == "globalresearch" and site_notice:
-            gr = '<div class="site-disclaimer">' + "".join(
-                f"<p>{escape(p)}</p>" for p in (boilerplate.GR_NOTE_TO_READERS,) + boilerplate.GR_DISCLAIMER
-            ) + "</div>"
-        links = "".join(f'<li><a href="{o.url(p)}">{escape(t)}</a></li>' for p, t in (
-            ("/about/", "About"), ("/contact/", "Contact"), ("/privacy-policy/", "Privacy Policy"),
-            (o.disallowed_path, o.disallowed_title)))
-        return (f'<footer id="colophon" class="site-footer">{gr}<ul class="footer-menu">{links}</ul>'
-                f'<div class="site-info">Copyright © {o.founded}–2021 {escape(o.name)}. All rights reserved. '
-                '<span class="sep"> | </span>Proudly powered by WordPress</div></footer>')
+            gr = (
+                '<div class="site-disclaimer">'
+                + "".join(
+                    f"<p>{escape(p)}</p>"
+                    for p in (boilerplate.GR_NOTE_TO_READERS,) + boilerplate.GR_DISCLAIMER
+                )
+                + "</div>"
+            )
+        links = "".join(
+            f'<li><a href="{o.url(p)}">{escape(t)}</a></li>'
+            for p, t in (
+                ("/about/", "About"),
+                ("/contact/", "Contact"),
+                ("/privacy-policy/", "Privacy Policy"),
+                (o.disallowed_path, o.disallowed_title),
+            )
+        )
+        return (
+            f'<footer id="colophon" class="site-footer">{gr}<ul class="footer-menu">{links}</ul>'
+            f'<div class="site-info">Copyright © {o.founded}–2021 {escape(o.name)}. All rights reserved. '
+            '<span class="sep"> | </span>Proudly powered by WordPress</div></footer>'
+        )
 
-    def layout(self, *, title: str, canonical: str, main: str, head: str = "",
-               body_class: str = "home blog", site_notice: bool = True) -> str:
+    def layout(
+        self,
+        *,
+        title: str,
+        canonical: str,
+        main: str,
+        head: str = "",
+        body_class: str = "home blog",
+        site_notice: bool = True,
+    ) -> str:
         o = self.outlet
         return (
             f'<!DOCTYPE html>\n<html lang="{o.language}">\n<head>\n<meta charset="utf-8">\n'
@@ -183,8 +229,10 @@ class Renderer:
     def _meta(self, article: Article, canonical: str) -> str:
         o = self.outlet
         desc = markup_to_text(article.paragraphs[0])[:200]
-        tags = "".join(f'<meta property="article:tag" content="{escape(slug_name(t))}">\n'
-                       for t in article.tags)
+        tags = "".join(
+            f'<meta property="article:tag" content="{escape(slug_name(t))}">\n'
+            for t in article.tags
+        )
         return (
             f'<meta name="description" content="{escape(desc)}">\n'
             '<meta property="og:type" content="article">\n'
@@ -214,15 +262,20 @@ class Renderer:
 
     def _gr_head(self, article: Article) -> str:
         o, x = self.outlet, article.extra
-        regions = ", ".join(f'<a href="{o.url(f"/tag/{author_slug(r)}/")}">{escape(r)}</a>'
-                            for r in x["regions"])
-        themes = ", ".join(f'<a href="{o.url(f"/category/{article.category}/")}">{escape(t)}</a>'
-                           for t in x["themes"])
+        regions = ", ".join(
+            f'<a href="{o.url(f"/tag/{author_slug(r)}/")}">{escape(r)}</a>' for r in x["regions"]
+        )
+        themes = ", ".join(
+            f'<a href="{o.url(f"/category/{article.category}/")}">{escape(t)}</a>'
+            for t in x["themes"]
+        )
         src = ""
         if x["source_name"] != o.name:
             d = x["source_date"]
-            src = (f'<p class="source-date"><a href="{escape(x["source_url"])}">{escape(x["source_name"])}</a> '
-                   f"{d.day} {d:%B %Y}</p>")
+            src = (
+                f'<p class="source-date"><a href="{escape(x["source_url"])}">{escape(x["source_name"])}</a> '
+                f"{d.day} {d:%B %Y}</p>"
+            )
         return (
             f'<div class="author-byline">By <a href="{o.url(f"/author/{author_slug(article.author)}/")}">'
             f"{escape(article.author)}</a></div>"
@@ -235,8 +288,8 @@ class Renderer:
         support: list[str] = []
         if self.outlet.key == "globalresearch":
             # Global Research inserts its reader note before the origin's own appeal.
-            if tuple(paras[-len(SF_SUPPORT):]) == SF_SUPPORT:
-                support, paras = paras[-len(SF_SUPPORT):], paras[: -len(SF_SUPPORT)]
+            if tuple(paras[-len(SF_SUPPORT) :]) == SF_SUPPORT:
+                support, paras = paras[-len(SF_SUPPORT) :], paras[: -len(SF_SUPPORT)]
             paras += ["*", boilerplate.GR_NOTE_TO_READERS]
         body = "".join(_paragraph(p) for p in paras + support)
         tail = "".join(f'<p class="source-credit">{markup_to_html(p)}</p>' for p in article.tail)
@@ -247,19 +300,29 @@ class Renderer:
 
     def _gr_after(self, article: Article) -> str:
         o = self.outlet
-        links = "".join(f'<p><a href="{escape(h if h.startswith("http") else o.url(h))}">{escape(t)}</a></p>'
-                        for h, t in boilerplate.GR_MEMBER_LINKS)
-        by = (f'<p>Articles by: <a href="{o.url(f"/author/{author_slug(article.author)}/")}">'
-              f"{escape(article.author)}</a></p>")
+        links = "".join(
+            f'<p><a href="{escape(h if h.startswith("http") else o.url(h))}">{escape(t)}</a></p>'
+            for h, t in boilerplate.GR_MEMBER_LINKS
+        )
+        by = (
+            f'<p>Articles by: <a href="{o.url(f"/author/{author_slug(article.author)}/")}">'
+            f"{escape(article.author)}</a></p>"
+        )
         disc = "".join(f"<p>{escape(p)}</p>" for p in boilerplate.GR_DISCLAIMER)
         return f'{links}{by}<div class="disclaimer">{disc}</div>'
 
     def _related(self, article: Article) -> str:
         same = [a for a in self.articles if a is not article and a.category == article.category]
         rest = [a for a in self.articles if a is not article and a not in same]
-        track = "?utm_source=related&amp;utm_medium=internal" if self.outlet.key == "dailyledger" else ""
-        items = "".join(f'<li><a href="{self.url_of(a)}{track}">{escape(a.title)}</a></li>'
-                        for a in (same + rest)[:3])
+        track = (
+            "?utm_source=related&amp;utm_medium=internal"
+            if self.outlet.key == "dailyledger"
+            else ""
+        )
+        items = "".join(
+            f'<li><a href="{self.url_of(a)}{track}">{escape(a.title)}</a></li>'
+            for a in (same + rest)[:3]
+        )
         return f'<section class="related-posts"><h3>Related Articles</h3><ul>{items}</ul></section>'
 
     def article(self, article: Article) -> str:
@@ -270,10 +333,14 @@ class Renderer:
         if o.amp:
             head += f'<link rel="amphtml" href="{own}amp/">\n'
         cat = o.category_name(article.category)
-        sub = f'<p class="entry-subtitle">{escape(article.subtitle)}</p>' if article.subtitle else ""
+        sub = (
+            f'<p class="entry-subtitle">{escape(article.subtitle)}</p>' if article.subtitle else ""
+        )
         meta = self._gr_head(article) if o.key == "globalresearch" else self._byline(article)
-        tags = ", ".join(f'<a href="{o.url(f"/tag/{t}/")}" rel="tag">{escape(slug_name(t))}</a>'
-                         for t in article.tags)
+        tags = ", ".join(
+            f'<a href="{o.url(f"/tag/{t}/")}" rel="tag">{escape(slug_name(t))}</a>'
+            for t in article.tags
+        )
         main = (
             f'<article id="post-{article.post_id}" class="post-{article.post_id} post type-post '
             f'status-publish format-standard hentry category-{article.category}">'
@@ -288,9 +355,14 @@ class Renderer:
             '<div id="respond" class="comment-respond"><h3>Leave a Reply</h3>'
             "<p>Your email address will not be published.</p></div></div></article>"
         )
-        return self.layout(title=f"{article.title} - {o.name}", canonical=canonical, main=main,
-                           head=head, site_notice=False,
-                           body_class=f"post-template-default single single-post postid-{article.post_id}")
+        return self.layout(
+            title=f"{article.title} - {o.name}",
+            canonical=canonical,
+            main=main,
+            head=head,
+            site_notice=False,
+            body_class=f"post-template-default single single-post postid-{article.post_id}",
+        )
 
     def amp(self, article: Article) -> str:
         """The AMP variant: minimal markup whose rel=canonical is the main article URL."""
@@ -307,14 +379,22 @@ class Renderer:
             f'<script type="application/ld+json">{_jsonld(o, article, own)}</script>\n'
             "<style amp-boilerplate>body{visibility:hidden}</style>\n</head>\n<body>\n"
             f'<header><a href="{o.url("/")}">{escape(o.name)}</a></header>\n'
-            f'<article><h1>{escape(article.title)}</h1>{self._byline(article)}{body}</article>\n'
+            f"<article><h1>{escape(article.title)}</h1>{self._byline(article)}{body}</article>\n"
             f'<footer><a href="{own}">View full version</a> · © {escape(o.name)}</footer>\n'
             "</body>\n</html>\n"
         )
 
     # ------------------------------------------------------------------ listings
-    def listing(self, *, heading: str, items: list[Article], page: int, pages: int,
-                base_path: str, featured: bool = False) -> str:
+    def listing(
+        self,
+        *,
+        heading: str,
+        items: list[Article],
+        page: int,
+        pages: int,
+        base_path: str,
+        featured: bool = False,
+    ) -> str:
         o = self.outlet
         cards = []
         for i, a in enumerate(items):
@@ -346,20 +426,35 @@ class Renderer:
         if page > 1:
             parts.append(f'<a class="prev page-numbers" href="{href(page - 1)}">« Previous</a>')
         for n in range(1, pages + 1):
-            parts.append(f'<span aria-current="page" class="page-numbers current">{n}</span>' if n == page
-                         else f'<a class="page-numbers" href="{href(n)}">{n}</a>')
+            parts.append(
+                f'<span aria-current="page" class="page-numbers current">{n}</span>'
+                if n == page
+                else f'<a class="page-numbers" href="{href(n)}">{n}</a>'
+            )
         if page < pages:
             parts.append(f'<a class="next page-numbers" href="{href(page + 1)}">Next »</a>')
         return f'<nav class="navigation pagination" aria-label="Posts"><div class="nav-links">{"".join(parts)}</div></nav>'
 
     def static(self, path: str, title: str, text: str) -> str:
-        main = (f'<article class="page type-page"><h1 class="entry-title">{escape(title)}</h1>'
-                f'<div class="entry-content"><p>{escape(text)}</p></div></article>')
-        return self.layout(title=f"{title} - {self.outlet.name}", canonical=self.outlet.url(path),
-                           main=main, body_class="page-template-default page")
+        main = (
+            f'<article class="page type-page"><h1 class="entry-title">{escape(title)}</h1>'
+            f'<div class="entry-content"><p>{escape(text)}</p></div></article>'
+        )
+        return self.layout(
+            title=f"{title} - {self.outlet.name}",
+            canonical=self.outlet.url(path),
+            main=main,
+            body_class="page-template-default page",
+        )
 
     def not_found(self) -> str:
-        main = ('<section class="error-404 not-found"><h1 class="page-title">Oops! That page can’t be found.</h1>'
-                "<p>It looks like nothing was found at this location. Maybe try a search?</p></section>")
-        return self.layout(title=f"Page not found - {self.outlet.name}", canonical="",
-                           main=main, body_class="error404")
+        main = (
+            '<section class="error-404 not-found"><h1 class="page-title">Oops! That page can’t be found.</h1>'
+            "<p>It looks like nothing was found at this location. Maybe try a search?</p></section>"
+        )
+        return self.layout(
+            title=f"Page not found - {self.outlet.name}",
+            canonical="",
+            main=main,
+            body_class="error404",
+        )

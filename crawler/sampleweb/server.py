@@ -13,9 +13,10 @@ import hashlib
 import logging
 import sys
 import threading
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from email.utils import format_datetime, parsedate_to_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Self
 from urllib.parse import urlsplit
 
 from . import quirks, site
@@ -69,7 +70,7 @@ def _not_modified(headers, etag: str | None, last_modified: datetime | None) -> 
         except (TypeError, ValueError):
             return False
         if since.tzinfo is None:
-            since = since.replace(tzinfo=timezone.utc)
+            since = since.replace(tzinfo=UTC)
         return last_modified.replace(microsecond=0) <= since
     return False
 
@@ -81,7 +82,7 @@ class Handler(BaseHTTPRequestHandler):
     sys_version = ""
     timeout = 60  # idle keep-alive connections
 
-    def log_message(self, format: str, *args) -> None:  # noqa: A002 - stdlib signature
+    def log_message(self, format: str, *args) -> None:
         if self.server.verbose:
             sys.stderr.write(f"{self.address_string()} - {format % args}\n")
 
@@ -92,8 +93,11 @@ class Handler(BaseHTTPRequestHandler):
             host = parts.hostname or ""
             path, query = parts.path or "/", parts.query
         else:
-            host = (self.headers.get("Host") or "").rsplit(":", 1)[0] if not (
-                self.headers.get("Host") or "").startswith("[") else ""
+            host = (
+                (self.headers.get("Host") or "").rsplit(":", 1)[0]
+                if not (self.headers.get("Host") or "").startswith("[")
+                else ""
+            )
             path, _, query = raw.partition("?")
         return host.lower().rstrip("."), path, query
 
@@ -103,8 +107,10 @@ class Handler(BaseHTTPRequestHandler):
         found = site.respond(host, path, query)
         if found is None:
             return site.text_response(
-                502, f"502 Bad Gateway: {host or 'no host'} is not a sample outlet; "
-                     "this proxy does not forward requests off the machine.\n")
+                502,
+                f"502 Bad Gateway: {host or 'no host'} is not a sample outlet; "
+                "this proxy does not forward requests off the machine.\n",
+            )
         return found
 
     def _handle(self, head: bool) -> None:
@@ -120,28 +126,43 @@ class Handler(BaseHTTPRequestHandler):
     def _send(self, resp: Response, head: bool) -> int:
         body = resp.body
         etag = _etag(body) if resp.conditional and resp.stream is None else None
-        if resp.status == 200 and resp.conditional and _not_modified(self.headers, etag, resp.last_modified):
+        if (
+            resp.status == 200
+            and resp.conditional
+            and _not_modified(self.headers, etag, resp.last_modified)
+        ):
             self.send_response(304)
             if etag:
                 self.send_header("ETag", etag)
             if resp.last_modified:
-                self.send_header("Last-Modified", format_datetime(resp.last_modified.astimezone(timezone.utc), usegmt=True))
+                self.send_header(
+                    "Last-Modified",
+                    format_datetime(resp.last_modified.astimezone(UTC), usegmt=True),
+                )
             self.end_headers()
             return 304
-        gzipped = (resp.stream is None and len(body) > 512
-                   and "gzip" in (self.headers.get("Accept-Encoding") or "").lower())
+        gzipped = (
+            resp.stream is None
+            and len(body) > 512
+            and "gzip" in (self.headers.get("Accept-Encoding") or "").lower()
+        )
         if gzipped:
             # mtime=0 keeps the compressed bytes stable between requests.
             body = gzip.compress(body, mtime=0)
         self.send_response(resp.status)
         self.send_header("Content-Type", resp.content_type)
-        self.send_header("Content-Length", str(resp.length if resp.stream is not None else len(body)))
+        self.send_header(
+            "Content-Length", str(resp.length if resp.stream is not None else len(body))
+        )
         for name, value in resp.headers:
             self.send_header(name, value)
         if etag:
             self.send_header("ETag", etag)
         if resp.last_modified:
-            self.send_header("Last-Modified", format_datetime(resp.last_modified.astimezone(timezone.utc), usegmt=True))
+            self.send_header(
+                "Last-Modified",
+                format_datetime(resp.last_modified.astimezone(UTC), usegmt=True),
+            )
         if resp.conditional:
             self.send_header("Vary", "Accept-Encoding")
         if gzipped:
@@ -162,13 +183,13 @@ class Handler(BaseHTTPRequestHandler):
             self.close_connection = True
         return resp.status
 
-    def do_GET(self) -> None:  # noqa: N802 - stdlib naming
+    def do_GET(self) -> None:
         self._handle(head=False)
 
-    def do_HEAD(self) -> None:  # noqa: N802
+    def do_HEAD(self) -> None:
         self._handle(head=True)
 
-    def do_CONNECT(self) -> None:  # noqa: N802
+    def do_CONNECT(self) -> None:
         # No tunnelling: HTTPS through this proxy would leave the machine.
         host = self.path.rsplit(":", 1)[0].lower()
         self.send_response(502)
@@ -181,7 +202,7 @@ class Handler(BaseHTTPRequestHandler):
         self.close_connection = True
         self.server.record(host, "CONNECT", 502)
 
-    def do_POST(self) -> None:  # noqa: N802
+    def do_POST(self) -> None:
         length = int(self.headers.get("Content-Length") or 0)
         if length:
             self.rfile.read(min(length, 1 << 20))
@@ -207,8 +228,12 @@ class SampleWeb:
         self.server = SampleWebServer((host, port), verbose=verbose)
         self.host = host
         self.port: int = self.server.server_address[1]
-        self._thread = threading.Thread(target=self.server.serve_forever, name="sampleweb",
-                                        kwargs={"poll_interval": 0.1}, daemon=True)
+        self._thread = threading.Thread(
+            target=self.server.serve_forever,
+            name="sampleweb",
+            kwargs={"poll_interval": 0.1},
+            daemon=True,
+        )
         self._thread.start()
 
     @property
@@ -226,7 +251,7 @@ class SampleWeb:
         self.server.server_close()
         self._thread.join(timeout=5)
 
-    def __enter__(self) -> SampleWeb:
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(self, *exc: object) -> None:

@@ -11,7 +11,6 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
-from functools import lru_cache
 from urllib.parse import parse_qs
 
 from . import feeds
@@ -46,13 +45,19 @@ class Response:
     stall: Callable[[], None] | None = None
 
 
-def text_response(status: int, text: str, content_type: str = "text/plain; charset=utf-8") -> Response:
+def text_response(
+    status: int, text: str, content_type: str = "text/plain; charset=utf-8"
+) -> Response:
     return Response(status, text.encode("utf-8"), content_type)
 
 
 def redirect(status: int, location: str) -> Response:
-    return Response(status, f"Moved: {location}\n".encode(), "text/plain; charset=utf-8",
-                    [("Location", location)])
+    return Response(
+        status,
+        f"Moved: {location}\n".encode(),
+        "text/plain; charset=utf-8",
+        [("Location", location)],
+    )
 
 
 class OutletSite:
@@ -73,27 +78,39 @@ class OutletSite:
         self.sitemap_chunks = feeds.post_sitemap_chunks(outlet, entries)
         self.listings: dict[str, tuple[str, list[Article]]] = {"/": ("Latest News", self.articles)}
         for slug, name in outlet.categories:
-            self.listings[f"/category/{slug}/"] = (f"Category: {name}",
-                                                   [a for a in self.articles if a.category == slug])
+            self.listings[f"/category/{slug}/"] = (
+                f"Category: {name}",
+                [a for a in self.articles if a.category == slug],
+            )
         for tag in sorted({t for a in self.articles for t in a.tags}):
-            self.listings[f"/tag/{tag}/"] = (f"Tag: {slug_name(tag)}",
-                                             [a for a in self.articles if tag in a.tags])
+            self.listings[f"/tag/{tag}/"] = (
+                f"Tag: {slug_name(tag)}",
+                [a for a in self.articles if tag in a.tags],
+            )
         for author in sorted({a.author for a in self.articles}):
             self.listings[f"/author/{author_slug(author)}/"] = (
-                f"Author: {author}", [a for a in self.articles if a.author == author])
+                f"Author: {author}",
+                [a for a in self.articles if a.author == author],
+            )
         # Global Research links regions in its article headers as tags.
         for a in self.articles:
             for region in a.extra.get("regions", ()):
-                _, members = self.listings.setdefault(f"/tag/{author_slug(region)}/",
-                                                      (f"Tag: {region}", []))
+                _, members = self.listings.setdefault(
+                    f"/tag/{author_slug(region)}/", (f"Tag: {region}", [])
+                )
                 if a not in members:
                     members.append(a)
+        self._cache: dict[str, Response | None] = {}
         self.static = dict(STATIC_PAGES)
         self.static[outlet.disallowed_path] = (
-            outlet.disallowed_title, "This area is reserved. Please log in to continue.")
+            outlet.disallowed_title,
+            "This area is reserved. Please log in to continue.",
+        )
         if outlet.key == "globalresearch":
             self.static["/become-a-member/"] = (
-                "Become a Member", "Members support independent research and receive our newsletter.")
+                "Become a Member",
+                "Members support independent research and receive our newsletter.",
+            )
         if outlet.key == "southfront":
             self.static["/donate/"] = ("Donate", "Support our work with a donation.")
             self.static["/support/"] = ("Support us", "Become a patron of our analysis.")
@@ -101,8 +118,13 @@ class OutletSite:
     def _xml(self, text: str, ctype: str = XML) -> Response:
         return Response(200, text.encode("utf-8"), ctype, conditional=True)
 
-    @lru_cache(maxsize=None)
     def _page(self, path: str) -> Response | None:
+        # Rendered once: identical bytes on every request keep ETags valid.
+        if path not in self._cache:
+            self._cache[path] = self._render(path)
+        return self._cache[path]
+
+    def _render(self, path: str) -> Response | None:
         o = self.outlet
         if path == "/robots.txt":
             return Response(200, feeds.robots(o).encode(), "text/plain; charset=utf-8")
@@ -116,20 +138,31 @@ class OutletSite:
         if path == "/category-sitemap.xml":
             return self._xml(feeds.category_sitemap(o, self.updated))
         if path == "/news-sitemap.xml" and o.news_sitemap:
-            return self._xml(feeds.news_sitemap(o, [a for a in self.articles if a.in_sitemap], url_of))
+            return self._xml(
+                feeds.news_sitemap(o, [a for a in self.articles if a.in_sitemap], url_of)
+            )
         if path == "/feed/":
             if o.feed_format == "atom":
-                return self._xml(feeds.atom(o, self.feed_items, url_of), "application/atom+xml; charset=UTF-8")
+                return self._xml(
+                    feeds.atom(o, self.feed_items, url_of), "application/atom+xml; charset=UTF-8"
+                )
             maker = feeds.broken_rss if o.feed_format == "broken" else feeds.rss
-            return self._xml(maker(o, self.feed_items, url_of), "application/rss+xml; charset=UTF-8")
+            return self._xml(
+                maker(o, self.feed_items, url_of), "application/rss+xml; charset=UTF-8"
+            )
         if path in self.by_path:
             a = self.by_path[path]
-            return Response(200, self.renderer.article(a).encode(), last_modified=a.last_modified,
-                            conditional=True)
+            return Response(
+                200,
+                self.renderer.article(a).encode(),
+                last_modified=a.last_modified,
+                conditional=True,
+            )
         if o.amp and path.endswith("/amp/") and path[: -len("amp/")] in self.by_path:
             a = self.by_path[path[: -len("amp/")]]
-            return Response(200, self.renderer.amp(a).encode(), last_modified=a.last_modified,
-                            conditional=True)
+            return Response(
+                200, self.renderer.amp(a).encode(), last_modified=a.last_modified, conditional=True
+            )
         if path in self.static:
             title, text = self.static[path]
             return Response(200, self.renderer.static(path, title, text).encode(), conditional=True)
@@ -143,8 +176,14 @@ class OutletSite:
             pages = max(1, math.ceil(len(items) / per))
             if page > pages or (m and page == 1):
                 return None
-            html = self.renderer.listing(heading=heading, items=items[(page - 1) * per : page * per],
-                                         page=page, pages=pages, base_path=base, featured=base == "/")
+            html = self.renderer.listing(
+                heading=heading,
+                items=items[(page - 1) * per : page * per],
+                page=page,
+                pages=pages,
+                base_path=base,
+                featured=base == "/",
+            )
             return Response(200, html.encode(), conditional=True)
         return None
 

@@ -48,12 +48,38 @@ from .outlets import OUTLETS as _OUTLETS
 from .site import site_for
 
 __all__ = [
-    "ARTICLES", "ATTRIBUTIONS", "AMP_URLS", "BROKEN_FEED_URLS", "CHAINS", "FLAGSHIP_COPY_URL",
-    "FLAGSHIP_ORIGIN_URL", "GR_SITEWIDE_TEXT", "INDEPENDENT_PAIRS", "KINDS", "OUTLETS",
-    "QUIRKS", "RELATIONS", "ROBOTS_DISALLOWED_URLS", "SITEMAP_404_URLS", "TRACKING_URLS",
-    "WWW_REDIRECTS", "ArticleInfo", "OutletInfo", "Relation", "all_article_urls", "article",
-    "articles_of", "feed_article_urls", "links_only_urls", "origin_of", "outlet", "relations",
-    "root_origin", "sitemap_article_urls", "start_urls", "story_family",
+    "AMP_URLS",
+    "ARTICLES",
+    "ATTRIBUTIONS",
+    "BROKEN_FEED_URLS",
+    "CHAINS",
+    "FLAGSHIP_COPY_URL",
+    "FLAGSHIP_ORIGIN_URL",
+    "GR_SITEWIDE_TEXT",
+    "INDEPENDENT_PAIRS",
+    "KINDS",
+    "OUTLETS",
+    "QUIRKS",
+    "RELATIONS",
+    "ROBOTS_DISALLOWED_URLS",
+    "SITEMAP_404_URLS",
+    "TRACKING_URLS",
+    "WWW_REDIRECTS",
+    "ArticleInfo",
+    "OutletInfo",
+    "Relation",
+    "all_article_urls",
+    "article",
+    "articles_of",
+    "feed_article_urls",
+    "links_only_urls",
+    "origin_of",
+    "outlet",
+    "relations",
+    "root_origin",
+    "sitemap_article_urls",
+    "start_urls",
+    "story_family",
 ]
 
 
@@ -91,12 +117,23 @@ class ArticleInfo:
 
 def _outlet_info(o) -> OutletInfo:
     s = site_for(o)
-    sitemaps = [o.url("/sitemap_index.xml")] + ([o.url("/news-sitemap.xml")] if o.news_sitemap else [])
+    sitemaps = [o.url("/sitemap_index.xml")] + (
+        [o.url("/news-sitemap.xml")] if o.news_sitemap else []
+    )
     return OutletInfo(
-        domain=o.domain, host=o.host, name=o.name, start_url=o.url("/"),
-        robots_url=o.url("/robots.txt"), sitemap_urls=tuple(sitemaps),
-        post_sitemap_urls=tuple(o.url(feeds.sitemap_name(n)) for n in range(1, len(s.sitemap_chunks) + 1)),
-        feed_url=o.url("/feed/"), feed_format=o.feed_format, disallowed_url=o.url(o.disallowed_path))
+        domain=o.domain,
+        host=o.host,
+        name=o.name,
+        start_url=o.url("/"),
+        robots_url=o.url("/robots.txt"),
+        sitemap_urls=tuple(sitemaps),
+        post_sitemap_urls=tuple(
+            o.url(feeds.sitemap_name(n)) for n in range(1, len(s.sitemap_chunks) + 1)
+        ),
+        feed_url=o.url("/feed/"),
+        feed_format=o.feed_format,
+        disallowed_url=o.url(o.disallowed_path),
+    )
 
 
 def _article_info(a) -> ArticleInfo:
@@ -104,18 +141,35 @@ def _article_info(a) -> ArticleInfo:
     url = _articles.url_of(a)
     in_feed = o.feed_format != "broken" and a in site_for(o).feed_items
     return ArticleInfo(
-        url=url, outlet=o.domain, host=o.host, name=o.name, title=a.title, author=a.author,
-        published=a.published.isoformat(), published_date=a.published.date().isoformat(),
-        in_sitemap=a.in_sitemap, in_feed=in_feed, links_only=not a.in_sitemap and not in_feed,
-        declared_canonical=a.canonical or url, amp_url=f"{url}amp/" if o.amp else None,
-        text="\n\n".join(markup_to_text(p) for p in a.paragraphs + a.tail))
+        url=url,
+        outlet=o.domain,
+        host=o.host,
+        name=o.name,
+        title=a.title,
+        author=a.author,
+        published=a.published.isoformat(),
+        published_date=a.published.date().isoformat(),
+        in_sitemap=a.in_sitemap,
+        in_feed=in_feed,
+        links_only=not a.in_sitemap and not in_feed,
+        declared_canonical=a.canonical or url,
+        amp_url=f"{url}amp/" if o.amp else None,
+        text="\n\n".join(markup_to_text(p) for p in a.paragraphs + a.tail),
+    )
 
 
 OUTLETS: tuple[OutletInfo, ...] = tuple(_outlet_info(o) for o in _OUTLETS)
 ARTICLES: tuple[ArticleInfo, ...] = tuple(_article_info(a) for a in _articles.ARTICLES)
 RELATIONS: tuple[Relation, ...] = tuple(_articles.RELATIONS)
-KINDS: tuple[str, ...] = ("attributed-copy", "edited-copy", "copy", "excerpt", "chain", "wire",
-                          "canonical-copy")
+KINDS: tuple[str, ...] = (
+    "attributed-copy",
+    "edited-copy",
+    "copy",
+    "excerpt",
+    "chain",
+    "wire",
+    "canonical-copy",
+)
 ATTRIBUTIONS: dict[str, str] = dict(_articles.ATTRIBUTIONS)
 CHAINS: tuple[tuple[str, ...], ...] = _articles.CHAINS
 INDEPENDENT_PAIRS: tuple[tuple[str, str], ...] = _articles.INDEPENDENT_PAIRS
@@ -124,17 +178,20 @@ FLAGSHIP_COPY_URL, FLAGSHIP_ORIGIN_URL = _articles.FLAGSHIP
 ROBOTS_DISALLOWED_URLS: tuple[str, ...] = tuple(o.disallowed_url for o in OUTLETS)
 SITEMAP_404_URLS: tuple[str, ...] = tuple(
     next(o for o in _OUTLETS if o.key == key).url(path)
-    for key, path in _articles.SITEMAP_404_PATHS.items())
+    for key, path in _articles.SITEMAP_404_PATHS.items()
+)
 BROKEN_FEED_URLS: tuple[str, ...] = tuple(o.feed_url for o in OUTLETS if o.feed_format == "broken")
 AMP_URLS: dict[str, str] = {a.amp_url: a.url for a in ARTICLES if a.amp_url}
 TRACKING_URLS: dict[str, str] = {}
 for _o in _OUTLETS:
     _first = site_for(_o).articles[0]
-    TRACKING_URLS[_articles.url_of(_first) + "?utm_source=homepage&utm_medium=featured"
-                  "&utm_campaign=frontpage"] = _articles.url_of(_first)
+    TRACKING_URLS[
+        _articles.url_of(_first) + "?utm_source=homepage&utm_medium=featured&utm_campaign=frontpage"
+    ] = _articles.url_of(_first)
 _libya = _articles.sf_libya
-TRACKING_URLS[_articles.url_of(_libya) + "?utm_source=eurasiamonitor&utm_medium=referral"
-              "&utm_campaign=digest"] = _articles.url_of(_libya)
+TRACKING_URLS[
+    _articles.url_of(_libya) + "?utm_source=eurasiamonitor&utm_medium=referral&utm_campaign=digest"
+] = _articles.url_of(_libya)
 WWW_REDIRECTS: dict[str, str] = {
     (f"http://{o.domain}/" if o.host.startswith("www.") else f"http://www.{o.host}/"): o.start_url
     for o in OUTLETS
