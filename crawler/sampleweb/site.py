@@ -18,7 +18,8 @@ from .articles import ARTICLES, SITEMAP_404_PATHS, url_of
 from .boilerplate import STATIC_PAGES
 from .model import Article, Outlet
 from .outlets import OUTLETS, by_host
-from .render import Renderer, author_slug, slug_name
+from .parts import author_slug, slug_name
+from .render import Renderer
 
 HTML = "text/html; charset=UTF-8"
 XML = "application/xml; charset=UTF-8"
