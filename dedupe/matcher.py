@@ -168,6 +168,16 @@ class Matcher:
         signature = make_signature(shingles, self.params)
         return self._verify_candidates(None, shingles, self._candidates(signature))
 
+    def rematch(self, key: Hashable) -> list[Match]:
+        """Match an indexed text again under the current boilerplate knowledge: fresh
+        shingles, fresh candidates, fresh verification (key_a is `key`). Use it for every
+        key after outlets learnt boilerplate, e.g. from `crosspost rematch`."""
+        shingles = self._shingles_for(key)
+        if shingles is None or len(shingles) < self.thresholds.min_shingles:
+            return []
+        signature = make_signature(shingles, self.params)
+        return self._verify_candidates(key, shingles, self._candidates(signature))
+
     def verify(self, key_a: Hashable, key_b: Hashable) -> Match | None:
         """Re-verify a known pair with current boilerplate knowledge (e.g. after the
         outlet learnt a footer that the pair shared). None if it is no longer a match or

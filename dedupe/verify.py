@@ -27,7 +27,7 @@ class Thresholds:
     #: Jaccard from which two texts are near-duplicates.
     near_duplicate: float = 0.5
     #: share of the smaller text found in the larger for an excerpt/expanded match.
-    containment: float = 0.7
+    containment: float = 0.5
     #: LSH threshold (estimated Jaccard) for proposing candidates.
     lsh: float = 0.3
     #: anchors two texts must share to become candidates by containment.
