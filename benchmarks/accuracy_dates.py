@@ -5,7 +5,7 @@ and htmldate's default ``find_date`` on the same pages, each given the page's HT
 A day counts when it equals the gold day in the gold value's own offset; a bare day is taken
 as written.
 
-    python benchmarks/accuracy_dates.py [--data DIR] [--json] [--sources] [--limit N]
+    python benchmarks/accuracy_dates.py [--data DIR] [--json] [--sources] [--misses] [--limit N] [--jobs N]
 """
 
 from __future__ import annotations
@@ -13,9 +13,11 @@ from __future__ import annotations
 import argparse
 import gzip
 import json
+import os
 import sys
 import time
 from collections import Counter
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -76,7 +78,30 @@ def _trafilatura(html: str, url: str) -> str | None:
     return meta.date if meta else None
 
 
-def evaluate(data_dir: Path, limit: int | None = None, sources: bool = False) -> dict:
+def _score_page(job: tuple[Page, bool]) -> dict:
+    page, sources = job
+    html = gzip.decompress(page.path.read_bytes()).decode("utf-8", errors="replace")
+    runs = {
+        "crosspost": lambda: (e := published_date(html, page.url, now=page.crawled)) and e.value,
+        "trafilatura": lambda: _trafilatura(html, page.url),
+        "htmldate": lambda: find_date(html, url=page.url),
+    }
+    out: dict = {"values": {}, "seconds": {}, "sources": []}
+    for tool, run in runs.items():
+        start = time.perf_counter()
+        try:
+            out["values"][tool] = run()
+        except Exception:  # a tool failing on a page counts as no answer
+            out["values"][tool] = None
+        out["seconds"][tool] = time.perf_counter() - start
+    if sources:
+        for c in date_candidates(html, page.url, lxml_html.fromstring(html), now=page.crawled):
+            value = c.moment.isoformat() if c.moment else c.local_day.isoformat()
+            out["sources"].append((c.source, same_day(value, page.gold)))
+    return out
+
+
+def evaluate(data_dir: Path, limit: int | None = None, sources: bool = False, jobs: int | None = None) -> dict:
     pages = load_pages(data_dir)[:limit]
     right: Counter[str] = Counter()
     answered: Counter[str] = Counter()
@@ -84,40 +109,31 @@ def evaluate(data_dir: Path, limit: int | None = None, sources: bool = False) ->
     per_source: Counter[str] = Counter()
     per_source_right: Counter[str] = Counter()
     misses = []
-    for page in pages:
-        html = gzip.decompress(page.path.read_bytes()).decode("utf-8", errors="replace")
-        runs = {
-            "crosspost": lambda: (e := published_date(html, page.url, now=page.crawled)) and e.value,
-            "trafilatura": lambda: _trafilatura(html, page.url),
-            "htmldate": lambda: find_date(html, url=page.url),
-        }
-        results = {}
-        for tool, run in runs.items():
-            start = time.perf_counter()
-            try:
-                results[tool] = run()
-            except Exception:  # a tool failing on a page counts as no answer
-                results[tool] = None
-            seconds[tool] += time.perf_counter() - start
-            answered[tool] += results[tool] is not None
-            right[tool] += same_day(results[tool], page.gold)
+    with ProcessPoolExecutor(max_workers=jobs or os.cpu_count() or 1) as pool:
+        scored = list(pool.map(_score_page, [(p, sources) for p in pages], chunksize=8))
+    for page, result in zip(pages, scored):
+        results = result["values"]
+        for tool, value in results.items():
+            seconds[tool] += result["seconds"][tool]
+            answered[tool] += value is not None
+            right[tool] += same_day(value, page.gold)
         # The day of our UTC value, unconverted: what normalising to UTC costs on a gold local day.
-        answered["crosspost (UTC day)"] += results["crosspost"] is not None
-        right["crosspost (UTC day)"] += bool(results["crosspost"]) and results["crosspost"][:10] == page.gold.date().isoformat()
-        if not same_day(results["crosspost"], page.gold):
+        ours = results["crosspost"]
+        answered["crosspost (UTC day)"] += ours is not None
+        right["crosspost (UTC day)"] += bool(ours) and ours[:10] == page.gold.date().isoformat()
+        if not same_day(ours, page.gold):
             misses.append({"page": f"{page.path.parent.name}/{page.path.name}", "gold": page.gold.isoformat(),
-                           **{k: v for k, v in results.items()}})
-        if sources:
-            for c in date_candidates(html, page.url, lxml_html.fromstring(html), now=page.crawled):
-                per_source[c.source] += 1
-                value = c.moment.isoformat() if c.moment else c.local_day.isoformat()
-                per_source_right[c.source] += same_day(value, page.gold)
+                           **results})
+        for source, ok in result["sources"]:
+            per_source[source] += 1
+            per_source_right[source] += ok
     n = len(pages)
     report = {
         "pages": n,
         "publishers": len({p.path.name.rsplit("_", 3)[0] for p in pages}),
         "tools": {t: {"right": right[t], "answered": answered[t], "accuracy": right[t] / n if n else 0.0,
-                      "seconds": round(seconds.get(t, 0.0), 1)} for t in ("crosspost", "crosspost (UTC day)", "trafilatura", "htmldate")},
+                      "seconds": round(seconds.get(t, 0.0), 1)}
+                  for t in ("crosspost", "crosspost (UTC day)", "trafilatura", "htmldate")},
         "misses": misses,
     }
     if sources:
@@ -132,11 +148,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sources", action="store_true", help="also score each date source on its own")
     parser.add_argument("--misses", action="store_true", help="list the pages our pipeline gets wrong")
     parser.add_argument("--limit", type=int, default=None)
+    parser.add_argument("--jobs", type=int, default=None, help="worker processes (default: one per CPU)")
     args = parser.parse_args(argv)
     if not (args.data / "test_data").is_dir():
         print(f"Error: no fundus test data at {args.data}", file=sys.stderr)
         return 2
-    report = evaluate(args.data, args.limit, args.sources)
+    report = evaluate(args.data, args.limit, args.sources, args.jobs)
     if args.json:
         print(json.dumps(report, indent=1))
         return 0

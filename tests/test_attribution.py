@@ -155,6 +155,7 @@ NEGATIVES = [
     ("HOUSTON, Texas (KTRK) -- A man was arrested on Monday after a long police chase.", "https://abc13.com/x"),
     ("Appears Courtesy of: Damn Enchiladas", "https://a.test/x"),
     ("The original source of this article is Global Research", GR),
+    ("This article originally appeared on VICE US.", "https://www.vice.com/en/article/x"),
 ]
 
 

@@ -166,8 +166,14 @@ def _is_own_name(name: str, own_keys: set[str]) -> bool:
     key = name_key(name)
     if key in own_keys:
         return True
-    # "Example Media Group" on example.com, "Global Research Centre" on globalresearch.ca.
-    return any(len(k) >= 5 and (key.startswith(k) or (len(key) >= 5 and k.startswith(key))) for k in own_keys)
+    # "Example Media Group" on example.com, "VICE US" on vice.com; a short label only takes a
+    # short suffix, so "Newsweek" is not taken for news.com.au.
+    for k in own_keys:
+        if len(k) >= 4 and key.startswith(k) and (len(k) >= 5 or len(key) - len(k) <= 3):
+            return True
+        if len(key) >= 5 and k.startswith(key):
+            return True
+    return False
 
 
 def _is_own_host(url: str, page_url: str) -> bool:
