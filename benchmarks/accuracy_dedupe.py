@@ -33,9 +33,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from benchmarks.common import LABELS, SEMEVAL, Article, load_multioutlet  # noqa: E402
-from dedupe import Matcher, overlap  # noqa: E402
-from dedupe.shingles import tokenize  # noqa: E402
+from benchmarks.common import LABELS, SEMEVAL, Article, load_multioutlet
+from dedupe import Matcher, overlap
 
 LABEL_FILE = LABELS / "multioutlet_pairs.csv"
 EXCLUDED_PUBLISHERS = {"news.google.com"}
@@ -188,9 +187,7 @@ def evaluate_multioutlet(show_errors: bool) -> list[tuple[str, str]]:
         for name, pairs in (("false positive", fp), ("false negative", fn)):
             for p in pairs:
                 m = found.get(p)
-                detail = (
-                    f"J={m.jaccard} c={m.containment}" if m else _explain(matcher, p)
-                )
+                detail = f"J={m.jaccard} c={m.containment}" if m else _explain(matcher, p)
                 print(f"{name}: {p[0]} {p[1]} cov={labels.get(p, {}).get('coverage')} {detail}")
     return fp + fn
 
@@ -230,7 +227,9 @@ def evaluate_semeval() -> None:
             false_matches += m is not None
         verdict = f"{m.kind} J={m.jaccard} c={m.containment}" if m else "no match"
         rows.append((f"{a}_{b} ({'shared AP text' if is_copy else 'independent'})", verdict))
-    rows.append(("false-match rate on independent same-story pairs", f"{false_matches}/{independent}"))
+    rows.append(
+        ("false-match rate on independent same-story pairs", f"{false_matches}/{independent}")
+    )
     _table("SemEval-2022 task 8 text subset (all pairs: same story, Overall=1)", rows)
 
 

@@ -48,7 +48,7 @@ def _similar(a: list[int], b: list[int]) -> bool:
 
 
 class _Outlet:
-    __slots__ = ("boilerplate", "pending", "version", "_array")
+    __slots__ = ("_array", "boilerplate", "pending", "version")
 
     def __init__(self) -> None:
         self.boilerplate: set[int] = set()
@@ -59,7 +59,9 @@ class _Outlet:
 
     def array(self) -> np.ndarray:
         if self._array is None:
-            self._array = np.fromiter(self.boilerplate, dtype=np.uint64, count=len(self.boilerplate))
+            self._array = np.fromiter(
+                self.boilerplate, dtype=np.uint64, count=len(self.boilerplate)
+            )
         return self._array
 
 

@@ -24,7 +24,7 @@ from datasketch import LeanMinHash, MinHashLSH
 
 from dedupe.signature import SignatureParams
 
-__all__ = ["LSHIndex", "AnchorIndex"]
+__all__ = ["AnchorIndex", "LSHIndex"]
 
 
 class LSHIndex:

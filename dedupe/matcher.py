@@ -31,7 +31,7 @@ from dedupe.shingles import EMPTY, shingle_set, tokenize
 from dedupe.signature import Signature, SignatureParams, make_signature
 from dedupe.verify import Match, Thresholds, classify, overlap
 
-__all__ = ["Matcher", "AddResult"]
+__all__ = ["AddResult", "Matcher"]
 
 logger = logging.getLogger(__name__)
 

@@ -17,7 +17,7 @@ import unicodedata
 
 import numpy as np
 
-__all__ = ["normalize_text", "code_points", "SEPARATOR", "WORD", "UNSPACED", "BREAK"]
+__all__ = ["BREAK", "SEPARATOR", "UNSPACED", "WORD", "code_points", "normalize_text"]
 
 SEPARATOR, WORD, UNSPACED, BREAK, DROP = 0, 1, 2, 3, 4
 

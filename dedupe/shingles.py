@@ -22,7 +22,7 @@ import numpy as np
 
 from dedupe.normalize import BREAK, UNSPACED, WORD, code_points
 
-__all__ = ["Tokens", "tokenize", "words", "shingle_hashes", "shingle_set", "unique_sorted", "EMPTY"]
+__all__ = ["EMPTY", "Tokens", "shingle_hashes", "shingle_set", "tokenize", "unique_sorted", "words"]
 
 EMPTY = np.empty(0, dtype=np.uint64)
 _U64 = np.uint64

@@ -31,14 +31,14 @@ import numpy as np
 from datasketch import LeanMinHash, MinHash
 
 __all__ = [
-    "SignatureParams",
-    "Signature",
+    "TEXT_VERSION",
     "IncompatibleSignatureError",
+    "Signature",
+    "SignatureParams",
+    "deserialize",
     "make_signature",
     "minhash_values",
     "serialize",
-    "deserialize",
-    "TEXT_VERSION",
 ]
 
 # Bump whenever normalisation, tokenisation or shingle hashing changes: stored signatures
@@ -88,7 +88,9 @@ class SignatureParams:
         if not 1 <= self.shingle_size <= 64:
             raise ValueError(f"shingle_size must be 1..64 words, got {self.shingle_size}; use 5")
         if self.anchor_every < 1 or self.anchor_every & (self.anchor_every - 1):
-            raise ValueError(f"anchor_every must be a power of two, got {self.anchor_every}; use 16")
+            raise ValueError(
+                f"anchor_every must be a power of two, got {self.anchor_every}; use 16"
+            )
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

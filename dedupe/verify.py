@@ -13,7 +13,7 @@ from typing import Any, Literal
 
 import numpy as np
 
-__all__ = ["Thresholds", "Match", "Overlap", "overlap", "classify"]
+__all__ = ["Match", "Overlap", "Thresholds", "classify", "overlap"]
 
 Kind = Literal["near-duplicate", "excerpt", "expanded"]
 

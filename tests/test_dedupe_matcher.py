@@ -1,0 +1,172 @@
+"""Matcher behaviour: copies found, excerpts labelled, same-topic and boilerplate ignored."""
+
+import random
+import time
+
+import pytest
+
+from dedupe import BoilerplateModel, Matcher, deserialize, serialize
+
+VOCAB = [
+    "summit",
+    "president",
+    "minister",
+    "talks",
+    "election",
+    "officials",
+    "security",
+    "border",
+    "trade",
+    "agreement",
+    "government",
+    "military",
+    "energy",
+    "sanctions",
+    "report",
+    "meeting",
+    "statement",
+    "leaders",
+    "capital",
+    "policy",
+    "economy",
+    "vote",
+    "court",
+    "investigation",
+    "crisis",
+    "troops",
+    "parliament",
+    "spokesman",
+    "hours",
+    "afternoon",
+    "pressure",
+    "allies",
+    "interview",
+    "council",
+    "press",
+    "foreign",
+    "national",
+    "state",
+    "week",
+    "decision",
+    "plan",
+]
+
+
+def article(seed: int, paragraphs: int = 10) -> list[str]:
+    rng = random.Random(seed)
+    return [
+        " ".join(rng.choice(VOCAB) + (str(rng.randrange(50)) if rng.random() < 0.3 else "")
+                 for _ in range(rng.randint(35, 60)))
+        for _ in range(paragraphs)
+    ]  # fmt: skip
+
+
+def text(paragraphs: list[str]) -> str:
+    return "\n".join(paragraphs)
+
+
+def test_edited_reordered_truncated_copy_is_found():
+    m = Matcher()
+    origin = article(1)
+    m.add("origin", text(origin), "a.test")
+    copy = origin[:8]  # truncated
+    copy[2], copy[3] = copy[3], copy[2]  # reordered
+    copy[0] = copy[0].replace(" ", "  ").upper()  # typography
+    copy[4] = copy[4].rsplit(" ", 3)[0] + " changed words here"  # light edit
+    copy = ["This article was originally published by A Test."] + copy + ["Share this!"]
+    matches = m.add("copy", text(copy), "b.test")
+    assert [x.key_b for x in matches] == ["origin"]
+    assert matches[0].kind == "near-duplicate"
+    assert matches[0].jaccard > 0.6
+
+
+def test_excerpt_is_labelled_excerpt_and_expansion_expanded():
+    m = Matcher()
+    origin = article(2, paragraphs=12)
+    m.add("origin", text(origin), "a.test")
+    excerpt = m.add("excerpt", text(origin[:3] + ["Read the full story at A Test."]), "c.test")
+    assert len(excerpt) == 1 and excerpt[0].kind == "excerpt"
+    assert excerpt[0].containment_a_in_b > 0.9 and excerpt[0].jaccard < 0.5
+    expanded = m.add("expanded", text(origin + article(3, paragraphs=12)), "d.test")
+    kinds = {x.key_b: x.kind for x in expanded}
+    assert kinds["origin"] == "expanded"
+
+
+def test_independent_same_topic_texts_do_not_match():
+    m = Matcher()
+    m.add("one", text(article(10)), "a.test")
+    assert m.add("two", text(article(11)), "b.test") == []
+
+
+def test_boilerplate_only_overlap_is_not_a_match():
+    footer = [
+        (
+            "Note to readers: please click the share buttons above or below. Forward this "
+            "article to your email lists. Crosspost on your blog site, internet forums."
+        ),
+        (
+            "Disclaimer: The contents of this article are of sole responsibility of the author. "
+            "The Centre for Research on Globalization will not be responsible for any "
+            "inaccurate or incorrect statement in this article."
+        ),
+        "Copyright 2020 Global Research " + " ".join(f"footer{i}" for i in range(60)),
+    ]
+    m = Matcher()
+    results = [
+        m.add(f"gr{i}", text(article(20 + i, paragraphs=3) + footer), "globalresearch.ca")
+        for i in range(5)
+    ]
+    # The footer is learnt on the third article; from then on it is ignored.
+    assert all(r == [] for r in results[2:])
+    # And re-verification uses the current knowledge for pairs signed before it.
+    assert m.verify("gr0", "gr1") is None
+
+
+def test_wire_story_updates_are_not_learnt_as_boilerplate():
+    model = BoilerplateModel(min_articles=3)
+    from dedupe import tokenize
+
+    story = article(30)
+    for version in range(4):
+        updated = story[:-1] + [f"Update {version}: " + article(40 + version, 1)[0]]
+        model.observe("wire.test", tokenize(text(updated)).paragraph_keys)
+    assert len(model.boilerplate("wire.test")) == 0
+    assert BoilerplateModel.from_dict(model.to_dict()).to_dict() == model.to_dict()
+
+
+@pytest.mark.parametrize("value", ["", "word", "  \n\n  ", "!!!"])
+def test_tiny_texts_are_kept_out_of_the_index(value):
+    m = Matcher()
+    assert m.add("a", value, "a.test") == []
+    result = m.add("b", value, "a.test")
+    assert result == [] and result.signature is None
+    assert len(m) == 0
+
+
+def test_ten_megabyte_text_is_handled():
+    huge = text(article(50, paragraphs=40)) + "\n"
+    huge = huge * (10_000_000 // len(huge))
+    m = Matcher()
+    started = time.perf_counter()
+    result = m.add("huge", huge, "a.test")
+    assert result == [] and result.signature is not None
+    assert time.perf_counter() - started < 20
+
+
+def test_load_persisted_signatures_with_text_callback():
+    texts = {"origin": text(article(60))}
+    first = Matcher()
+    blob = serialize(first.add("origin", texts["origin"], "a.test").signature, first.params)
+
+    restarted = Matcher(get_text=texts.get)
+    restarted.load("origin", deserialize(blob, restarted.params), "a.test")
+    matches = restarted.add("copy", texts["origin"] + "\nShare this!", "b.test")
+    assert [x.key_b for x in matches] == ["origin"]
+    assert restarted.rematch("origin")[0].key_b == "copy"
+
+
+def test_readding_a_key_replaces_it():
+    m = Matcher()
+    m.add("a", text(article(70)), "a.test")
+    m.add("a", text(article(71)), "a.test")
+    assert m.add("b", text(article(70)), "b.test") == []
