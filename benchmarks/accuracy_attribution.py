@@ -16,9 +16,17 @@ import sys
 from collections import Counter
 from pathlib import Path
 
-from crawler.attribution import Attribution, OutletDirectory, find_attributions, name_key, registered_domain
+from crawler.attribution import (
+    Attribution,
+    OutletDirectory,
+    find_attributions,
+    name_key,
+    registered_domain,
+)
 
-DEFAULT_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "fakenewscorpus_sample"
+DEFAULT_DATA = (
+    Path(__file__).resolve().parents[1].parent / "shared" / "data" / "fakenewscorpus_sample"
+)
 
 
 def _norm_url(url: str) -> str:
@@ -41,10 +49,14 @@ def _matches(row: dict[str, str], hit: Attribution, loose: bool) -> bool:
         return False
     # The silver regex cut names short ("blog" for "blog.NORML.org") or long ("by Michael
     # Snyder at his Economic Collapse Blog"): containment counts, but never inside a URL.
-    if not (source.startswith("http") or hit.name.startswith("http")):
-        if min(len(a), len(b)) >= 4 and (a in b or b in a):
-            return True
-    domain = registered_domain(row["attributed_source_domain"]) if row["attributed_source_domain"] else None
+    urls = source.startswith("http") or hit.name.startswith("http")
+    if not urls and min(len(a), len(b)) >= 4 and (a in b or b in a):
+        return True
+    domain = (
+        registered_domain(row["attributed_source_domain"])
+        if row["attributed_source_domain"]
+        else None
+    )
     return bool(domain and hit.outlet == domain)
 
 
@@ -62,7 +74,9 @@ def evaluate(data_dir: Path) -> dict:
 
     found: dict[str, list[Attribution]] = {}
     for aid, article in articles.items():
-        found[aid] = find_attributions(article["content"], None, article["url"], article["domain"], directory)
+        found[aid] = find_attributions(
+            article["content"], None, article["url"], article["domain"], directory
+        )
 
     # One hit per silver row, strict matches first, so one statement cannot stand for two.
     used: set[tuple[str, int]] = set()
@@ -79,7 +93,9 @@ def evaluate(data_dir: Path) -> dict:
                     break
     recalled = [row for r, row in enumerate(silver) if r in matched]
     missed = [row for r, row in enumerate(silver) if r not in matched]
-    extras = [(aid, h) for aid, hits in found.items() for i, h in enumerate(hits) if (aid, i) not in used]
+    extras = [
+        (aid, h) for aid, hits in found.items() for i, h in enumerate(hits) if (aid, i) not in used
+    ]
     by_type = Counter(r["attribution_type"] for r in silver)
     hit_type = Counter(r["attribution_type"] for r in recalled)
     return {
@@ -90,8 +106,24 @@ def evaluate(data_dir: Path) -> dict:
         "by_type": {t: [hit_type[t], n] for t, n in sorted(by_type.items())},
         "found": sum(len(h) for h in found.values()),
         "kinds": dict(Counter(h.kind for hits in found.values() for h in hits).most_common()),
-        "missed": [{"article_id": r["article_id"], "type": r["attribution_type"], "source": r["attributed_source"]} for r in missed],
-        "extras": [{"article_id": aid, "kind": h.kind, "name": h.name, "outlet": h.outlet, "sentence": h.sentence[:160]} for aid, h in extras],
+        "missed": [
+            {
+                "article_id": r["article_id"],
+                "type": r["attribution_type"],
+                "source": r["attributed_source"],
+            }
+            for r in missed
+        ],
+        "extras": [
+            {
+                "article_id": aid,
+                "kind": h.kind,
+                "name": h.name,
+                "outlet": h.outlet,
+                "sentence": h.sentence[:160],
+            }
+            for aid, h in extras
+        ],
     }
 
 
@@ -107,7 +139,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.json:
         print(json.dumps(report, indent=1))
         return 0
-    print(f"articles: {report['articles']}   silver edges: {report['silver']}   statements found: {report['found']}")
+    print(
+        f"articles: {report['articles']}   silver edges: {report['silver']}   statements found: {report['found']}"
+    )
     print(f"recall vs silver: {report['recalled']}/{report['silver']} = {report['recall']:.1%}")
     print(f"{'silver type':<22}{'recalled':>10}")
     for kind, (hit, total) in report["by_type"].items():
@@ -118,7 +152,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"  {row['article_id']:>6} {row['type']:<22} {row['source']}")
     print("\nextra finds (not in the silver list):")
     for row in report["extras"]:
-        print(f"  {row['article_id']:>6} {row['kind']:<20} {row['name'][:40]!r:<44} {row['outlet'] or '-':<24} | {row['sentence']}")
+        print(
+            f"  {row['article_id']:>6} {row['kind']:<20} {row['name'][:40]!r:<44} {row['outlet'] or '-':<24} | {row['sentence']}"
+        )
     return 0
 
 

@@ -19,7 +19,7 @@ import time
 from collections import Counter
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 from pathlib import Path
 
 import trafilatura
@@ -28,7 +28,9 @@ from lxml import html as lxml_html
 
 from crawler.dates import date_candidates, published_date
 
-DEFAULT_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "fundus_parser_testdata"
+DEFAULT_DATA = (
+    Path(__file__).resolve().parents[1].parent / "shared" / "data" / "fundus_parser_testdata"
+)
 
 
 @dataclass(frozen=True)
@@ -56,8 +58,14 @@ def load_pages(data_dir: Path) -> list[Page]:
             for name, gold in zip(files, versions):
                 if not gold.get("publishing_date"):
                     continue
-                pages.append(Page(country / name, meta[name]["url"], datetime.fromisoformat(meta[name]["crawl_date"]),
-                                  datetime.fromisoformat(gold["publishing_date"])))
+                pages.append(
+                    Page(
+                        country / name,
+                        meta[name]["url"],
+                        datetime.fromisoformat(meta[name]["crawl_date"]),
+                        datetime.fromisoformat(gold["publishing_date"]),
+                    )
+                )
     return pages
 
 
@@ -91,7 +99,7 @@ def _score_page(job: tuple[Page, bool]) -> dict:
         start = time.perf_counter()
         try:
             out["values"][tool] = run()
-        except Exception:  # a tool failing on a page counts as no answer
+        except Exception:  # noqa: BLE001 - a tool failing on a page counts as no answer
             out["values"][tool] = None
         out["seconds"][tool] = time.perf_counter() - start
     if sources:
@@ -101,7 +109,9 @@ def _score_page(job: tuple[Page, bool]) -> dict:
     return out
 
 
-def evaluate(data_dir: Path, limit: int | None = None, sources: bool = False, jobs: int | None = None) -> dict:
+def evaluate(
+    data_dir: Path, limit: int | None = None, sources: bool = False, jobs: int | None = None
+) -> dict:
     pages = load_pages(data_dir)[:limit]
     right: Counter[str] = Counter()
     answered: Counter[str] = Counter()
@@ -122,8 +132,13 @@ def evaluate(data_dir: Path, limit: int | None = None, sources: bool = False, jo
         answered["crosspost (UTC day)"] += ours is not None
         right["crosspost (UTC day)"] += bool(ours) and ours[:10] == page.gold.date().isoformat()
         if not same_day(ours, page.gold):
-            misses.append({"page": f"{page.path.parent.name}/{page.path.name}", "gold": page.gold.isoformat(),
-                           **results})
+            misses.append(
+                {
+                    "page": f"{page.path.parent.name}/{page.path.name}",
+                    "gold": page.gold.isoformat(),
+                    **results,
+                }
+            )
         for source, ok in result["sources"]:
             per_source[source] += 1
             per_source_right[source] += ok
@@ -131,9 +146,15 @@ def evaluate(data_dir: Path, limit: int | None = None, sources: bool = False, jo
     report = {
         "pages": n,
         "publishers": len({p.path.name.rsplit("_", 3)[0] for p in pages}),
-        "tools": {t: {"right": right[t], "answered": answered[t], "accuracy": right[t] / n if n else 0.0,
-                      "seconds": round(seconds.get(t, 0.0), 1)}
-                  for t in ("crosspost", "crosspost (UTC day)", "trafilatura", "htmldate")},
+        "tools": {
+            t: {
+                "right": right[t],
+                "answered": answered[t],
+                "accuracy": right[t] / n if n else 0.0,
+                "seconds": round(seconds.get(t, 0.0), 1),
+            }
+            for t in ("crosspost", "crosspost (UTC day)", "trafilatura", "htmldate")
+        },
         "misses": misses,
     }
     if sources:
@@ -145,10 +166,16 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
     parser.add_argument("--json", action="store_true", help="print the report as JSON")
-    parser.add_argument("--sources", action="store_true", help="also score each date source on its own")
-    parser.add_argument("--misses", action="store_true", help="list the pages our pipeline gets wrong")
+    parser.add_argument(
+        "--sources", action="store_true", help="also score each date source on its own"
+    )
+    parser.add_argument(
+        "--misses", action="store_true", help="list the pages our pipeline gets wrong"
+    )
     parser.add_argument("--limit", type=int, default=None)
-    parser.add_argument("--jobs", type=int, default=None, help="worker processes (default: one per CPU)")
+    parser.add_argument(
+        "--jobs", type=int, default=None, help="worker processes (default: one per CPU)"
+    )
     args = parser.parse_args(argv)
     if not (args.data / "test_data").is_dir():
         print(f"Error: no fundus test data at {args.data}", file=sys.stderr)
@@ -160,7 +187,9 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{report['pages']} pages, {report['publishers']} publishers: exact-day accuracy")
     print(f"{'tool':<22}{'right':>7}{'answered':>10}{'accuracy':>10}{'seconds':>9}")
     for tool, row in report["tools"].items():
-        print(f"{tool:<22}{row['right']:>7}{row['answered']:>10}{row['accuracy']:>10.1%}{row['seconds']:>9}")
+        print(
+            f"{tool:<22}{row['right']:>7}{row['answered']:>10}{row['accuracy']:>10.1%}{row['seconds']:>9}"
+        )
     if args.sources:
         print(f"\n{'source':<14}{'right':>7}{'given':>7}{'precision':>11}")
         for source, (ok, given) in sorted(report["sources"].items(), key=lambda kv: -kv[1][1]):
@@ -168,8 +197,10 @@ def main(argv: list[str] | None = None) -> int:
     if args.misses:
         print()
         for miss in report["misses"]:
-            print(f"{miss['page']:<50} gold {miss['gold'][:19]}  ours {miss['crosspost']}  "
-                  f"trafilatura {miss['trafilatura']}  htmldate {miss['htmldate']}")
+            print(
+                f"{miss['page']:<50} gold {miss['gold'][:19]}  ours {miss['crosspost']}  "
+                f"trafilatura {miss['trafilatura']}  htmldate {miss['htmldate']}"
+            )
     return 0
 
 

@@ -5,6 +5,10 @@ are read (JSON-LD, meta tags, microdata, the article header's ``<time>``, htmlda
 path) and combined: a day that two independent sources agree on beats a lone one, and among
 equals the more reliable kind of source wins. Values are normalised to UTC ISO-8601 when the
 page gives a time with its offset, and kept as a bare day otherwise.
+
+trafilatura's metadata date is htmldate run with ``original_date=True``, so it is not counted
+as a separate vote: agreeing with itself would look like two sources. htmldate runs here with
+the same settings trafilatura uses.
 """
 
 from __future__ import annotations
@@ -13,7 +17,7 @@ import json
 import logging
 import re
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta, timezone
 
 from htmldate import find_date
 from lxml import etree
@@ -22,22 +26,61 @@ from lxml import html as lxml_html
 logger = logging.getLogger(__name__)
 
 _ARTICLE_TYPES = {
-    "article", "newsarticle", "blogposting", "reportagenewsarticle", "report", "analysisnewsarticle",
-    "opinionnewsarticle", "backgroundnewsarticle", "reviewnewsarticle", "liveblogposting",
-    "socialmediaposting", "scholarlyarticle", "techarticle", "posting", "videoobject", "webpage",
+    "article",
+    "newsarticle",
+    "blogposting",
+    "reportagenewsarticle",
+    "report",
+    "analysisnewsarticle",
+    "opinionnewsarticle",
+    "backgroundnewsarticle",
+    "reviewnewsarticle",
+    "liveblogposting",
+    "socialmediaposting",
+    "scholarlyarticle",
+    "techarticle",
+    "posting",
+    "videoobject",
+    "webpage",
 }
 EARLIEST = date(1995, 1, 1)
 # Lower is more trusted when sources disagree without a majority; measured on real pages
 # (benchmarks/accuracy_dates.py).
 PRIORITY = ("jsonld", "meta", "microdata", "time", "htmldate", "url")
 _META_NAMES = (
-    "article:published_time", "og:article:published_time", "article:published", "og:published_time",
-    "published_time", "article.published", "article_date_original", "datepublished", "date.published",
-    "publishdate", "publish-date", "publish_date", "publication_date", "publication-date", "pubdate",
-    "pub_date", "dc.date.issued", "dcterms.issued", "dc.date", "dcterms.date", "dc.date.created",
-    "dcterms.created", "sailthru.date", "parsely-pub-date", "cxenseparse:recs:publishtime",
-    "originalpublicationdate", "original-publish-date", "citation_publication_date", "rnews:datepublished",
-    "date", "iso-8601-publish-date", "article:post_date", "bt:pubdate", "last-modified-never",
+    "article:published_time",
+    "og:article:published_time",
+    "article:published",
+    "og:published_time",
+    "published_time",
+    "article.published",
+    "article_date_original",
+    "datepublished",
+    "date.published",
+    "publishdate",
+    "publish-date",
+    "publish_date",
+    "publication_date",
+    "publication-date",
+    "pubdate",
+    "pub_date",
+    "dc.date.issued",
+    "dcterms.issued",
+    "dc.date",
+    "dcterms.date",
+    "dc.date.created",
+    "dcterms.created",
+    "sailthru.date",
+    "parsely-pub-date",
+    "cxenseparse:recs:publishtime",
+    "originalpublicationdate",
+    "original-publish-date",
+    "citation_publication_date",
+    "rnews:datepublished",
+    "date",
+    "iso-8601-publish-date",
+    "article:post_date",
+    "bt:pubdate",
 )
 _META_RANK = {name: i for i, name in enumerate(_META_NAMES)}
 _ISOISH = re.compile(
@@ -100,17 +143,18 @@ def parse_datetime(value: str | None) -> tuple[datetime | None, date] | None:
         offset = timedelta(hours=int(digits[:2]), minutes=int(digits[2:4] or 0))
         offset = -offset if tz[0] == "-" else offset
     try:
-        moment = datetime(day.year, day.month, day.day, int(m["H"]), int(m["M"]), int(m["S"] or 0),
-                          tzinfo=_tz(offset))
+        moment = datetime(
+            day.year,
+            day.month,
+            day.day,
+            int(m["H"]),
+            int(m["M"]),
+            int(m["S"] or 0),
+            tzinfo=timezone(offset),
+        )
     except ValueError:
         return None, day
     return moment, day
-
-
-def _tz(offset: timedelta):
-    from datetime import timezone
-
-    return timezone(offset)
 
 
 def _candidate(source: str, value: str | None, rank: int = 0) -> _Candidate | None:
@@ -169,7 +213,9 @@ def jsonld_published(tree) -> str | None:
 def _meta_candidates(tree) -> list[_Candidate]:
     found = []
     for el in tree.xpath("//meta[@content]"):
-        key = (el.get("property") or el.get("name") or el.get("itemprop") or el.get("http-equiv") or "").lower()
+        key = (
+            el.get("property") or el.get("name") or el.get("itemprop") or el.get("http-equiv") or ""
+        ).lower()
         if key in _META_RANK:
             c = _candidate("meta", el.get("content"), _META_RANK[key])
             if c:
@@ -197,7 +243,9 @@ def _time_candidates(tree) -> list[_Candidate]:
     )
     for path in paths:
         for el in tree.xpath(path):
-            if re.search(r"modif|updat", el.get("class", "") + el.get("itemprop", ""), re.I):
+            if re.search(
+                r"modif|updat", el.get("class", "") + el.get("itemprop", ""), re.IGNORECASE
+            ):
                 continue
             c = _candidate("time", el.get("datetime"))
             if c:
@@ -217,15 +265,19 @@ def _url_candidate(url: str | None) -> list[_Candidate]:
 
 def _htmldate_candidate(tree, url: str | None, upper: date) -> list[_Candidate]:
     try:
-        found = find_date(tree, original_date=True, extensive_search=True, url=url, max_date=upper.isoformat())
-    except Exception as exc:  # htmldate raises assorted errors on odd markup
+        found = find_date(
+            tree, original_date=True, extensive_search=True, url=url, max_date=upper.isoformat()
+        )
+    except Exception as exc:  # noqa: BLE001 - htmldate raises assorted errors on odd markup
         logger.debug("htmldate failed on %s: %s", url, exc)
         return []
     c = _candidate("htmldate", found)
     return [c] if c else []
 
 
-def date_candidates(html: str, url: str | None = None, tree=None, now: datetime | None = None) -> list[_Candidate]:
+def date_candidates(
+    html: str, url: str | None = None, tree=None, now: datetime | None = None
+) -> list[_Candidate]:
     """Every plausible publication date on the page, one per source, sane ones only."""
     if tree is None:
         try:
@@ -264,6 +316,8 @@ def choose(candidates: list[_Candidate]) -> DateEvidence | None:
     return chosen.evidence(agree)
 
 
-def published_date(html: str, url: str | None = None, tree=None, now: datetime | None = None) -> DateEvidence | None:
+def published_date(
+    html: str, url: str | None = None, tree=None, now: datetime | None = None
+) -> DateEvidence | None:
     """The page's own publication date, with its source; ``now`` bounds it (default: the clock)."""
     return choose(date_candidates(html, url, tree, now))

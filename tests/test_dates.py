@@ -34,24 +34,43 @@ def test_jsonld_article_normalised_to_utc() -> None:
 
 
 def test_a_timed_value_is_kept_when_sources_agree_on_the_day() -> None:
-    html = page(ld({"@type": "NewsArticle", "datePublished": "2020-10-27"})
-                + '<meta property="article:published_time" content="2020-10-27T08:00:00Z">')
+    html = page(
+        ld({"@type": "NewsArticle", "datePublished": "2020-10-27"})
+        + '<meta property="article:published_time" content="2020-10-27T08:00:00Z">'
+    )
     evidence = published_date(html, now=NOW)
     assert (evidence.value, evidence.source) == ("2020-10-27T08:00:00+00:00", "meta")
     assert "jsonld" in evidence.agree
 
 
 def test_jsonld_graph() -> None:
-    html = page(ld({"@context": "https://schema.org", "@graph": [
-        {"@type": "WebSite", "name": "South Front"},
-        {"@type": ["Article"], "datePublished": "2020-10-27T10:00:00Z", "dateModified": "2020-11-02T10:00:00Z"},
-    ]}))
+    html = page(
+        ld(
+            {
+                "@context": "https://schema.org",
+                "@graph": [
+                    {"@type": "WebSite", "name": "South Front"},
+                    {
+                        "@type": ["Article"],
+                        "datePublished": "2020-10-27T10:00:00Z",
+                        "dateModified": "2020-11-02T10:00:00Z",
+                    },
+                ],
+            }
+        )
+    )
     assert published_date(html, now=NOW).value == "2020-10-27T10:00:00+00:00"
 
 
 def test_article_object_beats_webpage() -> None:
-    html = page(ld([{"@type": "WebPage", "datePublished": "2019-01-01"},
-                    {"@type": "BlogPosting", "datePublished": "2020-10-27"}]))
+    html = page(
+        ld(
+            [
+                {"@type": "WebPage", "datePublished": "2019-01-01"},
+                {"@type": "BlogPosting", "datePublished": "2020-10-27"},
+            ]
+        )
+    )
     assert published_date(html, now=NOW).value == "2020-10-27"
 
 
@@ -62,44 +81,60 @@ def test_meta_tag() -> None:
 
 
 def test_time_in_article_header() -> None:
-    body = ('<aside><time datetime="2024-05-30">teaser</time></aside>'
-            '<article><header><time datetime="2021-07-08T09:00:00Z">8 July</time></header><p>Text.</p></article>')
+    body = (
+        '<aside><time datetime="2024-05-30">teaser</time></aside>'
+        '<article><header><time datetime="2021-07-08T09:00:00Z">8 July</time></header><p>Text.</p></article>'
+    )
     evidence = published_date(page(body=body), now=NOW)
     assert (evidence.value, evidence.source) == ("2021-07-08T09:00:00+00:00", "time")
 
 
 def test_day_only_stays_day_only() -> None:
-    assert published_date(page('<meta name="date" content="2022-02-03">'), now=NOW).value == "2022-02-03"
+    assert (
+        published_date(page('<meta name="date" content="2022-02-03">'), now=NOW).value
+        == "2022-02-03"
+    )
 
 
 def test_time_without_offset_keeps_the_day() -> None:
     # A wall-clock time with no offset cannot be put in UTC honestly.
-    assert published_date(page('<meta name="pubdate" content="2022-02-03 23:50">'), now=NOW).value == "2022-02-03"
+    assert (
+        published_date(page('<meta name="pubdate" content="2022-02-03 23:50">'), now=NOW).value
+        == "2022-02-03"
+    )
 
 
 def test_future_dates_are_dropped() -> None:
-    html = page(ld({"@type": "NewsArticle", "datePublished": "2031-01-01"})
-                + '<meta property="article:published_time" content="2024-05-02">')
+    html = page(
+        ld({"@type": "NewsArticle", "datePublished": "2031-01-01"})
+        + '<meta property="article:published_time" content="2024-05-02">'
+    )
     assert published_date(html, now=NOW).value == "2024-05-02"
 
 
 def test_dates_before_1995_are_dropped() -> None:
-    html = page(ld({"@type": "NewsArticle", "datePublished": "1970-01-01T00:00:00Z"})
-                + '<meta property="article:published_time" content="2019-04-05">')
+    html = page(
+        ld({"@type": "NewsArticle", "datePublished": "1970-01-01T00:00:00Z"})
+        + '<meta property="article:published_time" content="2019-04-05">'
+    )
     assert published_date(html, now=NOW).value == "2019-04-05"
 
 
 def test_two_agreeing_sources_beat_a_trusted_lone_one() -> None:
-    html = page(ld({"@type": "NewsArticle", "datePublished": "2020-01-01"})
-                + '<meta property="article:published_time" content="2020-10-27T08:00:00Z">',
-                '<article><header><time datetime="2020-10-27">27 Oct</time></header><p>Text.</p></article>')
+    html = page(
+        ld({"@type": "NewsArticle", "datePublished": "2020-01-01"})
+        + '<meta property="article:published_time" content="2020-10-27T08:00:00Z">',
+        '<article><header><time datetime="2020-10-27">27 Oct</time></header><p>Text.</p></article>',
+    )
     evidence = published_date(html, "https://a.test/2020/10/27/story", now=NOW)
     assert evidence.value == "2020-10-27T08:00:00+00:00"
     assert evidence.source == "meta" and "time" in evidence.agree and "url" in evidence.agree
 
 
 def test_url_date_alone() -> None:
-    evidence = published_date(page(body="<p>No dates here at all.</p>"), "https://a.test/2019/07/14/story.html", now=NOW)
+    evidence = published_date(
+        page(body="<p>No dates here at all.</p>"), "https://a.test/2019/07/14/story.html", now=NOW
+    )
     assert evidence is not None and evidence.day == "2019-07-14"
 
 
@@ -109,8 +144,10 @@ def test_no_date_and_bad_input() -> None:
 
 
 def test_given_tree_is_left_intact() -> None:
-    html = page('<meta property="article:published_time" content="2021-03-04">',
-                "<article><header><time datetime='2021-03-04'>x</time></header><p>Text.</p></article>")
+    html = page(
+        '<meta property="article:published_time" content="2021-03-04">',
+        "<article><header><time datetime='2021-03-04'>x</time></header><p>Text.</p></article>",
+    )
     tree = lxml_html.document_fromstring(html)
     before = lxml_html.tostring(tree)
     assert published_date(html, "https://a.test/x", tree=tree, now=NOW).day == "2021-03-04"
@@ -136,11 +173,22 @@ def test_parse_datetime(value: str, moment: str | None, day: date | None) -> Non
         assert (parsed[0].isoformat() if parsed[0] else None) == moment
 
 
-@pytest.mark.skipif(not (FUNDUS / "test_data").is_dir(), reason=f"fundus test data absent: {FUNDUS}")
+@pytest.mark.skipif(
+    not (FUNDUS / "test_data").is_dir(), reason=f"fundus test data absent: {FUNDUS}"
+)
 def test_beats_each_single_tool_on_real_pages() -> None:
     out = subprocess.run(
-        [sys.executable, str(REPO / "benchmarks" / "accuracy_dates.py"), "--json", "--data", str(FUNDUS)],
-        capture_output=True, text=True, check=True, cwd=REPO,
+        [
+            sys.executable,
+            str(REPO / "benchmarks" / "accuracy_dates.py"),
+            "--json",
+            "--data",
+            str(FUNDUS),
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=REPO,
     )
     tools = json.loads(out.stdout)["tools"]
     ours = tools["crosspost"]["right"]

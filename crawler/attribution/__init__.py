@@ -18,7 +18,7 @@ from dataclasses import dataclass, replace
 from . import _html
 from .outlets import WIRE_SERVICES, OutletDirectory, looks_like_domain, name_key, registered_domain
 from .patterns import KINDS, Found, candidate_lines, clean_text, scan
-from .statedate import parse_day, stated_origin
+from .statedate import stated_origin
 
 __all__ = [
     "KINDS",
@@ -32,7 +32,7 @@ __all__ = [
 ]
 
 _MARKDOWN_LINK = re.compile(r"\[([^\]]+)\]\(([^)\s]*)\)")
-_URL = re.compile(r"(?:https?://|www\.)[^\s<>()\"'\]]+", re.I)
+_URL = re.compile(r"(?:https?://|www\.)[^\s<>()\"'\]]+", re.IGNORECASE)
 _ANGLE_URL = re.compile(r"<((?:https?://)[^>\s]+)>")
 _NEAR = 400  # characters between a copyright line and the statement it belongs to
 _NOT_OUTLETS = {"wordpress", "poweredbywordpress", "wordpresscom", "allrightsreserved", "thispage"}
@@ -133,8 +133,15 @@ def find_attributions(
     if page and page.canonical:
         canonical = registered_domain(page.canonical)
         if canonical and own and canonical != own and not _is_own_host(page.canonical, page_url):
-            results.append(Attribution("canonical", f'<link rel="canonical" href="{page.canonical}">',
-                                       canonical, page.canonical, canonical))
+            results.append(
+                Attribution(
+                    "canonical",
+                    f'<link rel="canonical" href="{page.canonical}">',
+                    canonical,
+                    page.canonical,
+                    canonical,
+                )
+            )
     if origin:
         results = [_with_origin_date(hit, origin, directory) for hit in results]
     return results
@@ -153,7 +160,9 @@ def _strip_markup(text: str) -> tuple[str, dict[str, str]]:
     return _ANGLE_URL.sub(r"\1", text), links
 
 
-def _own_keys(own: str | None, directory: OutletDirectory | None, site_name: str | None) -> set[str]:
+def _own_keys(
+    own: str | None, directory: OutletDirectory | None, site_name: str | None
+) -> set[str]:
     keys: set[str] = set()
     if own:
         keys |= (directory or OutletDirectory()).keys_for(own)
@@ -204,27 +213,36 @@ def _resolve(
         outlets = [h for h in found.holders if directory.resolve(h) or local.resolve(h)]
         if outlets and outlets[0] != name:
             author, name = name, outlets[0]
-    if not url and (looks_like_domain(name) and re.match(r"(?:https?://|www\.)", name, re.I)):
+    if not url and (
+        looks_like_domain(name) and re.match(r"(?:https?://|www\.)", name, re.IGNORECASE)
+    ):
         url = name if "://" in name else "http://" + name
     url_outlet = registered_domain(url) if url else None
     outlet = url_outlet if url_outlet and url_outlet != own else None
-    outlet = outlet or directory.resolve(name) or local.resolve(name) or (url_outlet if url_outlet != own else None)
+    outlet = (
+        outlet
+        or directory.resolve(name)
+        or local.resolve(name)
+        or (url_outlet if url_outlet != own else None)
+    )
     if found.kind == "wire-dateline":
         outlet = outlet or WIRE_SERVICES.get(name_key(name))
     if own and (outlet == own or (not outlet and _is_own_name(name, own_keys))):
         return None
-    if found.kind == "copyright" and (name_key(name) in _NOT_OUTLETS or _is_own_name(name, own_keys)):
+    if found.kind == "copyright" and (
+        name_key(name) in _NOT_OUTLETS or _is_own_name(name, own_keys)
+    ):
         return None
     return Attribution(found.kind, clean_text(found.sentence), name, url, outlet, found.day, author)
 
 
-def _with_origin_date(hit: Attribution, origin: tuple[str, str], directory: OutletDirectory) -> Attribution:
+def _with_origin_date(
+    hit: Attribution, origin: tuple[str, str], directory: OutletDirectory
+) -> Attribution:
     if hit.stated_date:
         return hit
     name, day = origin
-    same = name_key(name) == name_key(hit.name) or (hit.outlet and directory.resolve(name) == hit.outlet)
+    same = name_key(name) == name_key(hit.name) or (
+        hit.outlet and directory.resolve(name) == hit.outlet
+    )
     return replace(hit, stated_date=day) if same else hit
-
-
-# Imported for callers who parse dates stated in attribution lines themselves.
-parse_stated_day = parse_day

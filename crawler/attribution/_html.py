@@ -13,11 +13,53 @@ from lxml import etree
 from lxml import html as lxml_html
 
 _BLOCKS = {
-    "p", "div", "br", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "td", "th",
-    "table", "section", "article", "header", "footer", "aside", "blockquote", "figure",
-    "figcaption", "dd", "dt", "dl", "pre", "main", "nav", "form", "hr", "address", "time",
+    "p",
+    "div",
+    "br",
+    "li",
+    "ul",
+    "ol",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "tr",
+    "td",
+    "th",
+    "table",
+    "section",
+    "article",
+    "header",
+    "footer",
+    "aside",
+    "blockquote",
+    "figure",
+    "figcaption",
+    "dd",
+    "dt",
+    "dl",
+    "pre",
+    "main",
+    "nav",
+    "form",
+    "hr",
+    "address",
+    "time",
 }
-_SKIP = {"script", "style", "noscript", "template", "svg", "head", "iframe", "select", "option", "button"}
+_SKIP = {
+    "script",
+    "style",
+    "noscript",
+    "template",
+    "svg",
+    "head",
+    "iframe",
+    "select",
+    "option",
+    "button",
+}
 
 
 @dataclass
@@ -51,7 +93,9 @@ def parse(html: str, base_url: str | None) -> HtmlText | None:
     except (ValueError, etree.ParserError):
         return None
     out = HtmlText()
-    for href in tree.xpath('//link[contains(concat(" ", normalize-space(@rel), " "), " canonical ")]/@href'):
+    for href in tree.xpath(
+        '//link[contains(concat(" ", normalize-space(@rel), " "), " canonical ")]/@href'
+    ):
         if href.strip():
             try:
                 out.canonical = urljoin(base_url or "", href.strip())

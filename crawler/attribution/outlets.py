@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from functools import lru_cache
 from collections.abc import Iterable, Mapping
+from functools import lru_cache
 from urllib.parse import urlsplit
 
 import tldextract
@@ -19,7 +19,9 @@ import tldextract
 # The bundled suffix list only: resolving an outlet must never touch the network.
 _EXTRACT = tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None, extra_suffixes=("test",))
 
-_DOMAINISH = re.compile(r"^(?:[a-z][a-z0-9+.-]*://)?(?:[\w-]+\.)+[a-z][\w-]*(?::\d+)?(?:[/?#]\S*)?$", re.I)
+_DOMAINISH = re.compile(
+    r"^(?:[a-z][a-z0-9+.-]*://)?(?:[\w-]+\.)+[a-z][\w-]*(?::\d+)?(?:[/?#]\S*)?$", re.IGNORECASE
+)
 
 # Wire services are named in datelines by short codes that no site name uses.
 WIRE_SERVICES: dict[str, str] = {
@@ -108,7 +110,9 @@ class OutletDirectory:
             self.add(name, domain)
 
     @classmethod
-    def from_registry(cls, registry: Mapping[str, object] | Iterable[Mapping[str, object]]) -> OutletDirectory:
+    def from_registry(
+        cls, registry: Mapping[str, object] | Iterable[Mapping[str, object]]
+    ) -> OutletDirectory:
         """Build from ``{domain: name | [name, alias, ...]}`` or records with ``domain``, ``name``, ``aliases``."""
         directory = cls()
         if isinstance(registry, Mapping):

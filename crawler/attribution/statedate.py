@@ -16,9 +16,17 @@ _MONTHS = {
     m: i
     for i, names in enumerate(
         [
-            ("january", "jan"), ("february", "feb"), ("march", "mar"), ("april", "apr"),
-            ("may",), ("june", "jun"), ("july", "jul"), ("august", "aug"),
-            ("september", "sep", "sept"), ("october", "oct"), ("november", "nov"),
+            ("january", "jan"),
+            ("february", "feb"),
+            ("march", "mar"),
+            ("april", "apr"),
+            ("may",),
+            ("june", "jun"),
+            ("july", "jul"),
+            ("august", "aug"),
+            ("september", "sep", "sept"),
+            ("october", "oct"),
+            ("november", "nov"),
             ("december", "dec"),
         ],
         start=1,
@@ -31,13 +39,27 @@ DATE_PATTERN = (
     rf"|{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}"
     r"|\d{4}-\d{2}-\d{2})"
 )
-_DATE_RE = re.compile(DATE_PATTERN, re.I)
-_DATELINE = re.compile(rf"^(?P<name>[^\d\n]{{2,80}}?)[\s,]+(?P<date>{DATE_PATTERN})\s*$", re.I)
+_DATE_RE = re.compile(DATE_PATTERN, re.IGNORECASE)
+_DATELINE = re.compile(
+    rf"^(?P<name>[^\d\n]{{2,80}}?)[\s,]+(?P<date>{DATE_PATTERN})\s*$", re.IGNORECASE
+)
 _MARKDOWN_LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
 # Labels that precede a date without naming anybody.
 _LABELS = {
-    "published", "updated", "posted", "date", "modified", "lastupdated", "firstpublished",
-    "on", "dated", "publishedon", "postedon", "updatedon", "created", "by",
+    "published",
+    "updated",
+    "posted",
+    "date",
+    "modified",
+    "lastupdated",
+    "firstpublished",
+    "on",
+    "dated",
+    "publishedon",
+    "postedon",
+    "updatedon",
+    "created",
+    "by",
 }
 _HEADER_LINES = 25
 
@@ -82,7 +104,9 @@ def datelines(text: str) -> list[tuple[str, str]]:
     return found
 
 
-def stated_origin(text: str, own_keys: set[str] | frozenset[str] = frozenset()) -> tuple[str, str] | None:
+def stated_origin(
+    text: str, own_keys: set[str] | frozenset[str] = frozenset()
+) -> tuple[str, str] | None:
     """(name, ISO day) of the original as the republisher states it, or None.
 
     Without knowing the page's own names, two datelines with different names are needed, and
