@@ -128,11 +128,11 @@ def _print_crawl_summary(reason: str | None, summary: dict[str, Any]) -> None:
 @click.option("--keep", is_flag=True, help="Keep the database from an earlier demo run.")
 def demo(db_path, port, keep) -> None:
     """Serve the bundled sample outlets on 127.0.0.1, crawl them, and show what was found."""
-    from crawler.demo import run_demo
+    from crawler.demo import DemoError, run_demo
 
     try:
         run_demo(db_path, port=port, keep=keep, echo=click.echo)
-    except StoreError as exc:
+    except (StoreError, DemoError) as exc:
         raise click.ClickException(str(exc)) from None
 
 

@@ -6,6 +6,7 @@ import re
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
+from lxml import etree
 from parsel import Selector
 
 # Pages that list articles rather than hold one: followed for discovery, never stored as
@@ -56,6 +57,17 @@ def feed_links(selector: Selector, base_url: str) -> list[str]:
 
 class BrokenFeed(ValueError):
     """A feed URL whose body is neither RSS nor Atom."""
+
+
+def xml_problem(body: bytes) -> str | None:
+    """Why ``body`` is not well-formed XML, or None. Parsing is strict here and lenient later,
+    so a feed that is salvageable still yields its entries while the defect is recorded."""
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
+    try:
+        etree.fromstring(body, parser=parser)
+    except etree.XMLSyntaxError as exc:
+        return str(exc)
+    return None
 
 
 def parse_feed(body: bytes, base_url: str) -> list[dict[str, Any]]:

@@ -25,6 +25,8 @@ class PageItem:
     fetched_at: str | None = None
     is_listing: bool = False
     error: str | None = None
+    # Set when the page was deliberately not fetched (robots.txt, a filter).
+    skip_reason: str | None = None
     discovered_via: str | None = None
     # Date evidence seen before the page itself: sitemap <lastmod>, feed <pubDate>.
     hints: dict[str, Any] = field(default_factory=dict)

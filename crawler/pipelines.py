@@ -120,6 +120,8 @@ class StorePipeline:
         article = item["article"]
         if article is not None:
             outcome = "article"
+        elif page.skip_reason:
+            outcome = "not-fetched"
         elif page.error:
             outcome = "error"
         elif page.is_listing:
@@ -139,7 +141,9 @@ class StorePipeline:
             "encoding": page.encoding,
             "fetched_at": page.fetched_at,
             "outcome": outcome,
-            "reason": None if article is not None else (item["reason"] or page.error),
+            "reason": None if article is not None else (
+                item["reason"] or page.error or page.skip_reason
+            ),
         }
         article_id = self.store.save_page(capture, article)
         stats = self.crawler.stats

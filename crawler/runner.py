@@ -51,7 +51,7 @@ def run_crawl(
         os.environ["http_proxy"] = proxy
         os.environ.pop("no_proxy", None)
         os.environ.pop("NO_PROXY", None)
-    process = CrawlerProcess(project_settings(overrides), install_root_handler=True)
+    process = CrawlerProcess(project_settings(overrides))
     crawler = process.create_crawler(OutletSpider)
     process.crawl(crawler, start=start, follow_links=follow_links)
     process.start()
@@ -74,7 +74,7 @@ def crawl_summary(db_path: str, crawl_id: int | None) -> dict[str, Any]:
         errors = list(
             store.db.query(
                 f"select url, reason from captures {where} "
-                f"{'and' if where else 'where'} outcome in ('error', 'skipped') order by id limit 20",
+                f"{'and' if where else 'where'} outcome in ('error', 'skipped', 'not-fetched') order by id limit 20",
                 params,
             )
         )

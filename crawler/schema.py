@@ -45,7 +45,7 @@ def m001_core(db: Database) -> None:
             "body_size": int,
             "encoding": str,
             "fetched_at": str,
-            "outcome": str,  # article | listing | skipped | error
+            "outcome": str,  # article | listing | skipped | not-fetched | error
             "reason": str,
             "article_id": int,
         },

@@ -48,3 +48,13 @@ EXTENSIONS = {
 CROSSPOST_DB = "crosspost.db"
 # Processes that run extraction beside the crawl; 0 extracts in the crawling process.
 CROSSPOST_EXTRACT_PROCESSES = 1
+
+DOWNLOADER_MIDDLEWARES = {
+    "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
+    "crawler.middlewares.RobotsTxtMiddleware": 100,
+    # Above RedirectMiddleware (600) so it sees the 3xx response first.
+    "crawler.middlewares.RedirectLoopMiddleware": 650,
+}
+# When a site's robots.txt cannot be fetched: False assumes "allow all" (Scrapy's behaviour),
+# True crawls nothing on that site.
+ROBOTSTXT_STRICT = False

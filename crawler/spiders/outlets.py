@@ -18,15 +18,23 @@ from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 from scrapy import Request
+from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response, TextResponse
 from scrapy.linkextractors import LinkExtractor
 from scrapy.spiders import SitemapSpider
 from scrapy.utils.sitemap import Sitemap, sitemap_urls_from_robots
 from twisted.python.failure import Failure
 
-from crawler.discovery import BrokenFeed, feed_links, is_listing_url, parse_feed, start_kind
+from crawler.discovery import (
+    BrokenFeed,
+    feed_links,
+    is_listing_url,
+    parse_feed,
+    start_kind,
+    xml_problem,
+)
 from crawler.items import PageItem
-from crawler.urls import BadURL, check_url, outlet_of
+from crawler.urls import BadURL, canonical_url, check_url, outlet_of
 
 logger = logging.getLogger(__name__)
 
@@ -100,7 +108,7 @@ class OutletSpider(SitemapSpider):
         if is_robots:
             sitemaps = []
             if response.status < 400 and isinstance(response, TextResponse):
-                sitemaps = list(sitemap_urls_from_robots(response.text, base_url=response.url))
+                sitemaps = list(sitemap_urls_from_robots(response.body, base_url=response.url))
             if not sitemaps:
                 sitemaps = [urljoin(response.url, "/sitemap.xml")]
             for url in sitemaps:
@@ -119,6 +127,7 @@ class OutletSpider(SitemapSpider):
             logger.warning("Ignoring invalid sitemap %s", response.url)
             yield self._failed(response, "invalid sitemap")
             return
+        yield self._listing(response, None)
         for entry in sitemap:
             loc = (entry.get("loc") or "").strip()
             if not loc or not self._in_job(loc):
@@ -142,6 +151,12 @@ class OutletSpider(SitemapSpider):
             logger.warning("Ignoring broken feed %s: %s", response.url, exc)
             yield self._failed(response, f"broken feed: {exc}")
             return
+        problem = xml_problem(response.body)
+        if problem:
+            logger.warning("Malformed feed %s (%d entries salvaged): %s",
+                           response.url, len(entries), problem)
+        yield self._listing(response, f"broken feed, {len(entries)} entries salvaged: {problem}"
+                            if problem else None)
         for entry in entries:
             if self._in_job(entry["url"]):
                 hints = {"feed_published": entry["published"]} if entry["published"] else {}
@@ -161,8 +176,18 @@ class OutletSpider(SitemapSpider):
         if self.follow_links:
             for link in self.link_extractor.extract_links(response):
                 if self._in_job(link.url):
-                    yield Request(link.url, self.parse_page, errback=self.on_error,
+                    # Tracking parameters and case variants would fetch one page many times.
+                    url = canonical_url(link.url)
+                    yield Request(url, self._callback_for(url), errback=self.on_error,
                                   meta={"discovered_via": "link"})
+
+    def _callback_for(self, url: str):
+        kind = start_kind(url)
+        if kind == "feed":
+            return self.parse_feed
+        if kind in ("sitemap", "robots"):
+            return self.parse_sitemap
+        return self.parse_page
 
     def _capture(self, response: Response) -> PageItem:
         content_type = response.headers.get(b"Content-Type", b"").decode("latin-1")
@@ -195,6 +220,14 @@ class OutletSpider(SitemapSpider):
                 item.error = f"undecodable body: {exc}"
         return item
 
+    def _listing(self, response: Response, problem: str | None) -> PageItem:
+        """A sitemap or feed, kept as a capture so later runs can tell what changed."""
+        item = self._capture(response)
+        item.html = None
+        item.is_listing = True
+        item.error = problem
+        return item
+
     def _failed(self, response: Response, reason: str) -> PageItem:
         item = self._capture(response)
         item.html = None
@@ -205,9 +238,22 @@ class OutletSpider(SitemapSpider):
     def on_error(self, failure: Failure) -> Iterator[PageItem]:
         request = failure.request
         reason = failure.getErrorMessage() or failure.type.__name__
-        logger.warning("Failed %s: %s", request.url, reason)
+        first_url = (request.meta.get("redirect_urls") or [request.url])[0]
+        if failure.check(IgnoreRequest) and "robots.txt" in reason:
+            # Not a failure of the site: robots.txt or a setting said not to fetch it.
+            logger.info("Not fetched %s: %s", request.url, reason)
+            yield PageItem(
+                url=request.url,
+                fetched_at=datetime.now(UTC).isoformat(timespec="seconds"),
+                is_listing=True,
+                skip_reason=reason,
+                discovered_via=request.meta.get("discovered_via"),
+            )
+            return
+        logger.warning("Failed %s: %s", first_url, reason)
         yield PageItem(
-            url=request.url,
+            url=first_url,
+            final_url=request.url,
             fetched_at=datetime.now(UTC).isoformat(timespec="seconds"),
             error=f"{failure.type.__name__}: {reason}",
             discovered_via=request.meta.get("discovered_via"),

@@ -1,0 +1,106 @@
+"""``crosspost demo``: serve the bundled sample web on loopback, crawl it, show what was found.
+
+The sample outlets use reserved ``.test`` hostnames that cannot resolve, and every request goes
+through the sample web's own loopback proxy, so the demo never leaves the machine.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from crawler.runner import crawl_summary, run_crawl
+from crawler.sampleweb import truth
+from crawler.store import Store
+
+# Loopback needs no politeness delay; everything else stays as a real job would run.
+DEMO_SETTINGS = {
+    "DOWNLOAD_DELAY": 0,
+    "AUTOTHROTTLE_ENABLED": False,
+    "CONCURRENT_REQUESTS_PER_DOMAIN": 8,
+    "LOG_LEVEL": "WARNING",
+}
+
+
+class DemoError(RuntimeError):
+    """The demo could not run (the sample web did not start)."""
+
+
+@contextmanager
+def sample_web_process(port: int = 0, timeout: float = 30) -> Iterator[str]:
+    """Run ``python -m crawler.sampleweb`` and yield its proxy URL."""
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "crawler.sampleweb", "--port", str(port)],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )
+    try:
+        deadline = time.monotonic() + timeout
+        line = ""
+        while not line and time.monotonic() < deadline and proc.poll() is None:
+            line = proc.stdout.readline().strip()
+        if not line.startswith("http://"):
+            err = proc.stderr.read() if proc.poll() is not None else ""
+            raise DemoError(f"the sample web did not start: {err.strip() or 'no address printed'}")
+        yield line
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+def _fresh(db_path: str) -> None:
+    path = Path(db_path)
+    if path.exists():
+        Store(path).close()  # refuses files that are not crosspost databases
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{db_path}{suffix}").unlink(missing_ok=True)
+
+
+def run_demo(db_path: str, *, port: int = 0, keep: bool = False,
+             echo: Callable[..., None] = print) -> None:
+    if not keep:
+        _fresh(db_path)
+    with sample_web_process(port) as proxy:
+        starts = list(truth.start_urls())
+        echo(f"Sample web: {len(starts)} outlets served through the loopback proxy {proxy}", err=True)
+        echo(f"Crawling {' '.join(starts)} into {db_path} ...", err=True)
+        result = run_crawl(starts, db_path, settings=DEMO_SETTINGS, proxy=proxy)
+    summary = crawl_summary(db_path, result.crawl_id)
+    outcomes = ", ".join(f"{n} {k}" for k, n in sorted(summary["outcomes"].items()))
+    echo(f"\nCrawl finished ({result.finish_reason}): {outcomes}")
+    with Store(db_path, readonly=True) as store:
+        _print_outlets(store, echo)
+        _print_flagship(store, echo)
+
+
+def _print_outlets(store: Store, echo: Callable[..., None]) -> None:
+    echo("\nOutlets")
+    echo(f"  {'outlet':<24} {'name':<30} {'articles':>8}")
+    for row in store.db.query(
+        "select o.domain, o.name, count(a.id) as n from outlets o "
+        "left join articles a on a.outlet = o.domain group by o.domain order by n desc, o.domain"
+    ):
+        echo(f"  {row['domain']:<24} {row['name'] or '':<30} {row['n']:>8}")
+
+
+def _print_flagship(store: Store, echo: Callable[..., None]) -> None:
+    echo("\nThe sample crosspost (South Front -> Global Research)")
+    for label, url in (("original", truth.FLAGSHIP_ORIGIN_URL), ("copy", truth.FLAGSHIP_COPY_URL)):
+        row = store.article(url)
+        if row is None:
+            echo(f"  {label}: {url} was not stored")
+            continue
+        echo(f"  {label:<8} {row['title']}")
+        echo(f"           outlet: {row['outlet']} ({row['sitename']})")
+        echo(f"           published: {row['published_at']} (from {row['date_source']})")
+        echo(f"           url: {row['url']}")
+        lines = json.loads(row["attribution_lines"] or "[]")
+        for line in lines:
+            echo(f"           footer: {line}")
