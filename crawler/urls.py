@@ -13,8 +13,12 @@ from w3lib.url import canonicalize_url
 _RESERVED_SUFFIXES = ("test", "example", "invalid", "localhost")
 
 # suffix_list_urls=() keeps tldextract on its bundled snapshot: it must never fetch at run time.
+# Private suffixes count: x.blogspot.com and y.substack.com are different publishers.
 _extract = tldextract.TLDExtract(
-    suffix_list_urls=(), cache_dir=None, extra_suffixes=_RESERVED_SUFFIXES
+    suffix_list_urls=(),
+    cache_dir=None,
+    extra_suffixes=_RESERVED_SUFFIXES,
+    include_psl_private_domains=True,
 )
 
 
@@ -52,19 +56,41 @@ def canonical_url(url: str) -> str:
     return canonicalize_url(normalized)
 
 
+def _host(url_or_host: str) -> str:
+    value = url_or_host.strip()
+    if "://" not in value and not value.startswith("//"):
+        value = "//" + value
+    try:
+        return (urlsplit(value).hostname or "").lower().rstrip(".")
+    except ValueError:
+        return ""
+
+
+@lru_cache(maxsize=65536)
+def registered_domain(url_or_host: str) -> str | None:
+    """The registered domain of a URL or host name (``www.globalresearch.ca`` →
+    ``globalresearch.ca``), or None when it has no public suffix."""
+    parts = _extract(_host(url_or_host))
+    if parts.suffix and parts.domain:
+        return f"{parts.domain}.{parts.suffix}"
+    return None
+
+
+def domain_label(domain: str) -> str:
+    """The name part of a registered domain: ``southfront.org`` → ``southfront``."""
+    return _extract(domain).domain.lower()
+
+
 @lru_cache(maxsize=65536)
 def outlet_of(url: str) -> str:
-    """The outlet of a URL: its registered domain (``www.globalresearch.ca`` → ``globalresearch.ca``).
+    """The outlet of a URL: its registered domain.
 
     Hosts without a public suffix (IP addresses, intranet names) are their own outlet.
     """
-    host = (urlsplit(url).hostname or "").lower().rstrip(".")
+    host = _host(url)
     if not host:
         raise BadURL(f"URL has no host: {url!r}")
-    parts = _extract(host)
-    if parts.suffix and parts.domain:
-        return f"{parts.domain}.{parts.suffix}"
-    return host
+    return registered_domain(host) or host
 
 
 def same_outlet(a: str, b: str) -> bool:

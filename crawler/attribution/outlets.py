@@ -11,13 +11,8 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping
-from functools import lru_cache
-from urllib.parse import urlsplit
 
-import tldextract
-
-# The bundled suffix list only: resolving an outlet must never touch the network.
-_EXTRACT = tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None, extra_suffixes=("test",))
+from crawler.urls import domain_label, registered_domain
 
 _DOMAINISH = re.compile(
     r"^(?:[a-z][a-z0-9+.-]*://)?(?:[\w-]+\.)+[a-z][\w-]*(?::\d+)?(?:[/?#]\S*)?$", re.IGNORECASE
@@ -48,29 +43,6 @@ WIRE_SERVICES: dict[str, str] = {
 }
 
 
-def registered_domain(url_or_host: str | None) -> str | None:
-    """The registered domain of a URL or host name (``www.globalresearch.ca`` -> ``globalresearch.ca``)."""
-    if not url_or_host:
-        return None
-    value = url_or_host.strip()
-    if "://" not in value and not value.startswith("//"):
-        value = "//" + value
-    try:
-        host = urlsplit(value).hostname
-    except ValueError:
-        return None
-    return _host_domain(host.lower()) if host else None
-
-
-@lru_cache(maxsize=1 << 16)
-def _host_domain(host: str) -> str | None:
-    parts = _EXTRACT(host)
-    domain = getattr(parts, "top_domain_under_public_suffix", None)
-    if domain is None:  # tldextract < 5.3
-        domain = parts.registered_domain
-    return domain or None
-
-
 def looks_like_domain(text: str) -> bool:
     """True for ``southfront.org``, ``www.SHTFplan.com`` or a URL; false for ``St. Louis``."""
     text = text.strip()
@@ -88,8 +60,7 @@ def name_key(name: str) -> str:
 
 
 def _domain_keys(domain: str) -> set[str]:
-    parts = _EXTRACT(domain)
-    label = parts.domain.lower()
+    label = domain_label(domain)
     keys = {name_key(label), name_key(domain)}
     if label.startswith("the") and len(label) > 6:
         keys.add(name_key(label[3:]))
