@@ -7,13 +7,14 @@ names are exported for persistence (`serialize`/`deserialize`, `SignatureParams.
 
 from dedupe.boilerplate import BoilerplateModel
 from dedupe.matcher import AddResult, Matcher
-from dedupe.shingles import shingle_set, tokenize, words
+from dedupe.shingles import shingle_set, shingle_sets, tokenize, words
 from dedupe.signature import (
     IncompatibleSignatureError,
     Signature,
     SignatureParams,
     deserialize,
     make_signature,
+    make_signatures,
     serialize,
 )
 from dedupe.verify import Match, Thresholds, overlap
@@ -29,9 +30,11 @@ __all__ = [
     "Thresholds",
     "deserialize",
     "make_signature",
+    "make_signatures",
     "overlap",
     "serialize",
     "shingle_set",
+    "shingle_sets",
     "tokenize",
     "words",
 ]

@@ -101,14 +101,16 @@ def normalize_text(text: str) -> str:
     return text
 
 
-def code_points(text: str) -> tuple[np.ndarray, np.ndarray]:
+def code_points(text: str, *, normalized: bool = False) -> tuple[np.ndarray, np.ndarray]:
     """The normalised, lower-cased text as code points and their classes, with DROP
-    characters removed.
+    characters removed. Pass ``normalized=True`` for text that already went through
+    `normalize_text`.
 
     Returns ``(cps, classes)``: uint32 code points and uint8 classes (SEPARATOR, WORD,
     UNSPACED, BREAK).
     """
-    text = normalize_text(text)
+    if not normalized:
+        text = normalize_text(text)
     cps = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
     if text.isascii():
         return _LOWER[cps], _CLASS[cps]

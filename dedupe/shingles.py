@@ -15,12 +15,12 @@ a key (digits collapsed, so dated footers keep one identity) used to learn boile
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
-from dedupe.normalize import BREAK, UNSPACED, WORD, code_points
+from dedupe.normalize import BREAK, UNSPACED, WORD, code_points, normalize_text
 
 __all__ = ["EMPTY", "Tokens", "shingle_hashes", "shingle_set", "tokenize", "unique_sorted", "words"]
 
@@ -187,3 +187,32 @@ def shingle_set(
     if len(kept) == 0:
         return EMPTY
     return unique_sorted(shingle_hashes(kept, k))
+
+
+def shingle_sets(texts: Sequence[str], k: int) -> list[np.ndarray]:
+    """`shingle_set` of many texts at once (no boilerplate exclusion), identical to
+    calling it per text but several times faster for short texts: the texts are
+    tokenised as one array, so numpy's per-call overhead is paid once per batch."""
+    normalized = [normalize_text(t or "").replace("\x00", " ") for t in texts]
+    if not normalized:
+        return []
+    # NUL separates the texts: it is a separator character, never dropped, and cannot
+    # occur inside a text after the replace above.
+    cps, classes = code_points("\x00".join(normalized), normalized=True)
+    starts, ends = _token_bounds(classes)
+    doc_of_token = np.cumsum(cps == 0)[starts]
+    counts = np.bincount(doc_of_token, minlength=len(texts))
+    result: list[np.ndarray] = [EMPTY] * len(texts)
+    if len(starts) >= k:
+        hashes = _span_hashes(cps, starts, ends)
+        shingles = shingle_hashes(hashes, k)
+        first = doc_of_token[: len(shingles)]
+        valid = first == doc_of_token[k - 1 :]
+        shingles, first = shingles[valid], first[valid]
+        bounds = np.searchsorted(first, np.arange(len(texts) + 1))
+        for doc, (lo, hi) in enumerate(zip(bounds[:-1].tolist(), bounds[1:].tolist())):
+            if hi > lo:
+                result[doc] = unique_sorted(shingles[lo:hi])
+    for doc in np.flatnonzero((counts > 0) & (counts < k)).tolist():
+        result[doc] = shingle_set(texts[doc], k)
+    return result

@@ -23,6 +23,7 @@ import functools
 import hashlib
 import json
 import struct
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from importlib.metadata import version
 from typing import Any
@@ -37,6 +38,7 @@ __all__ = [
     "SignatureParams",
     "deserialize",
     "make_signature",
+    "make_signatures",
     "minhash_values",
     "serialize",
 ]
@@ -193,6 +195,41 @@ def make_signature(shingles: np.ndarray, params: SignatureParams) -> Signature:
     mask = np.uint64(params.anchor_every - 1)
     anchors = shingles[(shingles & mask) == 0]
     return Signature(minhash=minhash, anchors=anchors, n_shingles=len(shingles))
+
+
+def make_signatures(shingle_sets: Sequence[np.ndarray], params: SignatureParams) -> list[Signature]:
+    """`make_signature` for many shingle sets, permuting them in shared blocks and
+    reducing per text with `np.minimum.reduceat` (same values, less per-call overhead)."""
+    out: list[Signature] = []
+    group: list[np.ndarray] = []
+    rows = 0
+    for shingles in [*shingle_sets, None]:
+        if shingles is not None and (rows + len(shingles) <= _BLOCK_ROWS or not group):
+            group.append(shingles)
+            rows += len(shingles)
+            continue
+        out.extend(_sign_group(group, params))
+        group, rows = ([shingles], len(shingles)) if shingles is not None else ([], 0)
+    return out
+
+
+def _sign_group(group: list[np.ndarray], params: SignatureParams) -> list[Signature]:
+    sizes = [len(s) for s in group]
+    if len(group) == 1 or 0 in sizes or params.scheme != "affine32":
+        return [make_signature(s, params) for s in group]
+    a, b = params.permutations
+    hv = _scheme_inputs(np.concatenate(group), params.scheme)
+    block = np.multiply.outer(a, hv)
+    block += b[:, None]
+    offsets = np.cumsum([0, *sizes[:-1]])
+    minima = np.minimum.reduceat(block, offsets, axis=1)
+    mask = np.uint64(params.anchor_every - 1)
+    out = []
+    for i, shingles in enumerate(group):
+        minhash = LeanMinHash(seed=params.seed, hashvalues=minima[:, i], scheme=params.scheme)
+        anchors = shingles[(shingles & mask) == 0]
+        out.append(Signature(minhash=minhash, anchors=anchors, n_shingles=len(shingles)))
+    return out
 
 
 def serialize(signature: Signature, params: SignatureParams) -> bytes:

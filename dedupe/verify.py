@@ -29,7 +29,7 @@ class Thresholds:
     #: share of the smaller text found in the larger for an excerpt/expanded match.
     containment: float = 0.5
     #: LSH threshold (estimated Jaccard) for proposing candidates.
-    lsh: float = 0.3
+    lsh: float = 0.5
     #: anchors two texts must share to become candidates by containment.
     min_shared_anchors: int = 2
     #: texts with fewer shingles (after boilerplate removal) are never indexed or matched.

@@ -63,3 +63,14 @@ def test_params_dict_round_trip_and_validation():
     params.check_compatible(params.to_dict())
     with pytest.raises(ValueError, match="scheme"):
         SignatureParams(scheme="md5")
+
+
+def test_batch_signing_equals_one_at_a_time():
+    from dedupe import make_signatures, shingle_sets
+
+    texts = [TEXT, "", "one", "a b c d e f", "Привет мир 你好世界", TEXT[:500], "&amp; <b>x</b>"]
+    params = SignatureParams()
+    batch = shingle_sets(texts, 5)
+    single = [shingle_set(t, 5) for t in texts]
+    assert all(np.array_equal(x, y) for x, y in zip(batch, single))
+    assert make_signatures(batch, params) == [make_signature(s, params) for s in single]
