@@ -16,8 +16,11 @@ from lxml import etree
 from lxml import html as lxml_html
 from trafilatura import bare_extraction
 
-from crawler.attribution import attribution_lines
+from dataclasses import asdict
+
+from crawler.attribution import attribution_lines, find_attributions
 from crawler.dates import published_date
+from crawler.urls import BadURL, outlet_of
 
 logger = logging.getLogger(__name__)
 
@@ -99,7 +102,13 @@ def extract_article(html: str, url: str) -> dict[str, Any]:
     text = doc.text.strip()
     if len(text) < MIN_TEXT_CHARS:
         raise NotAnArticle(f"main text too short for an article ({len(text)} characters)")
+    try:
+        own_outlet = outlet_of(url)
+    except BadURL:
+        own_outlet = None
+    attributions = find_attributions(text, html, url, own_outlet=own_outlet)
     return {
+        "attributions": [asdict(hit) for hit in attributions],
         "title": doc.title,
         "author": doc.author,
         "sitename": doc.sitename or _meta(tree, "og:site_name"),

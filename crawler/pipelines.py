@@ -1,4 +1,4 @@
-"""Item pipelines: extract articles from fetched pages, then store pages and articles.
+"""Item pipelines: extract articles from fetched pages, then store and match them.
 
 Extraction is CPU-bound (trafilatura, lxml), so it runs in worker processes while the
 crawling process keeps fetching and storing: that is how a crawl uses a second core.
@@ -17,6 +17,7 @@ from scrapy.exceptions import CloseSpider
 
 from crawler.extract import NotAnArticle, extract_article
 from crawler.items import PageItem
+from crawler.matching import StoreMatcher
 from crawler.store import Store, StoreError
 from crawler.urls import BadURL, canonical_url, outlet_of
 
@@ -47,6 +48,13 @@ def article_identity(page_url: str, declared: str | None) -> str:
         if outlet_of(target) == outlet_of(own):
             return target
     return own
+
+
+def _canonical_or_none(url: str | None) -> str | None:
+    try:
+        return canonical_url(url) if url else None
+    except BadURL:
+        return None
 
 
 class ExtractPipeline:
@@ -86,30 +94,48 @@ class ExtractPipeline:
                 article["fetched_url"] = url
                 article["url"] = article_identity(url, article.get("declared_canonical"))
                 article["outlet"] = outlet_of(article["url"])
-                for key, value in item.hints.items():
-                    article.setdefault(key, value)
+                for hit in article.get("attributions", []):
+                    hit["url"] = _canonical_or_none(hit.get("url"))
+                if not article.get("published_at"):
+                    # A date from the sitemap or feed is weaker than the page's own, but
+                    # better than none.
+                    for hint, source in (("feed_published", "feed"), ("sitemap_lastmod", "sitemap")):
+                        if item.hints.get(hint):
+                            article["published_at"], article["date_source"] = item.hints[hint], source
+                            break
         return {"page": item, "article": article, "reason": reason}
 
 
 class StorePipeline:
     """Writes every page (as a capture) and every article to the SQLite store."""
 
-    def __init__(self, db_path: str, crawler: Crawler) -> None:
+    def __init__(self, db_path: str, crawler: Crawler, match: bool = True) -> None:
         self.db_path = db_path
         self.crawler = crawler
+        self.match = match
         self.store: Store | None = None
+        self.matching: StoreMatcher | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> StorePipeline:
-        return cls(crawler.settings.get("CROSSPOST_DB", "crosspost.db"), crawler)
+        settings = crawler.settings
+        return cls(settings.get("CROSSPOST_DB", "crosspost.db"), crawler,
+                   settings.getbool("CROSSPOST_MATCH", True))
 
     def open_spider(self) -> None:
         try:
             self.store = Store(self.db_path)
+            self.matching = StoreMatcher(self.store) if self.match else None
         except StoreError as exc:
             raise CloseSpider(f"cannot open store: {exc}") from None
+        if self.matching is not None:
+            caught_up = self.matching.catch_up()
+            if caught_up:
+                logger.info("Matched %d articles left unmatched by an earlier run", caught_up)
 
     def close_spider(self) -> None:
+        if self.matching is not None:
+            self.matching.finish()
         if self.store is not None:
             self.store.close()
 
@@ -150,4 +176,9 @@ class StorePipeline:
         stats.inc_value(f"crosspost/pages/{outcome}")
         if article_id is not None:
             stats.inc_value("crosspost/articles_stored")
+            if self.matching is not None:
+                found = self.matching.add(
+                    article_id, article["text"], article["outlet"], article.get("text_hash")
+                )
+                stats.inc_value("crosspost/matches_found", len(found))
         return item

@@ -82,3 +82,48 @@ def m001_core(db: Database) -> None:
     db["articles"].create_index(["outlet"])
     db["articles"].create_index(["published_at"])
     db["articles"].enable_fts(["title", "text"], create_triggers=True, tokenize="porter")
+
+
+@migrations()
+def m002_evidence(db: Database) -> None:
+    db["attributions"].create(
+        {
+            "id": int,
+            "article_id": int,
+            "kind": str,  # original-source, originally-published, source-url, via, canonical …
+            "sentence": str,
+            "name": str,  # the source as named on the page
+            "url": str,  # the linked source article, when the statement links it
+            "outlet": str,  # resolved outlet domain, when resolvable at parse time
+            "stated_date": str,  # the origin's date as the republisher states it
+            "author": str,
+        },
+        pk="id",
+        foreign_keys=[("article_id", "articles", "id")],
+    )
+    db["attributions"].create_index(["article_id"])
+    db["attributions"].create_index(["url"])
+    # One verified text match per pair; a is the article matched when it was added, b the
+    # indexed one it matched. Direction (who copied whom) is decided later, from evidence.
+    db["matches"].create(
+        {
+            "a": int,
+            "b": int,
+            "jaccard": float,
+            "containment_a_in_b": float,
+            "containment_b_in_a": float,
+            "kind": str,  # near-duplicate | excerpt | expanded (a relative to b)
+            "found_at": str,
+        },
+        pk=("a", "b"),
+        foreign_keys=[("a", "articles", "id"), ("b", "articles", "id")],
+    )
+    db["matches"].create_index(["b"])
+    # MinHash signatures (LeanMinHash bytes, no pickle); NULL for texts too short to index.
+    db["signatures"].create(
+        {"article_id": int, "signature": bytes, "text_hash": str},
+        pk="article_id",
+        foreign_keys=[("article_id", "articles", "id")],
+    )
+    # Small JSON documents: the signature parameters, the learnt boilerplate model.
+    db["state"].create({"key": str, "value": str}, pk="key")

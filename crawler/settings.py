@@ -48,6 +48,8 @@ EXTENSIONS = {
 CROSSPOST_DB = "crosspost.db"
 # Processes that run extraction beside the crawl; 0 extracts in the crawling process.
 CROSSPOST_EXTRACT_PROCESSES = 1
+# Match each stored article against the near-duplicate index as it arrives.
+CROSSPOST_MATCH = True
 
 DOWNLOADER_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,

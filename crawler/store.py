@@ -157,7 +157,16 @@ class Store:
                 return None
             article_id = self._upsert_article(article, capture_id, capture.get("fetched_at") or utcnow())
             captures.update(capture_id, {"article_id": article_id})
+            if "attributions" in article:
+                self._replace_attributions(article_id, article["attributions"])
             return article_id
+
+    def _replace_attributions(self, article_id: int, hits: list[dict[str, Any]]) -> None:
+        self.db.execute("delete from attributions where article_id = ?", [article_id])
+        columns = ("kind", "sentence", "name", "url", "outlet", "stated_date", "author")
+        self.db["attributions"].insert_all(
+            [{"article_id": article_id, **{c: hit.get(c) for c in columns}} for hit in hits]
+        )
 
     def _upsert_article(self, article: dict[str, Any], capture_id: int, seen: str) -> int:
         self.db.execute(
@@ -202,3 +211,65 @@ class Store:
     def capture_body(self, capture_id: int) -> bytes | None:
         row = self.db.execute("select body from captures where id = ?", [capture_id]).fetchone()
         return zlib.decompress(row[0]) if row and row[0] is not None else None
+
+    def text_of(self, article_id: int) -> str | None:
+        row = self.db.execute("select text from articles where id = ?", [article_id]).fetchone()
+        return row[0] if row else None
+
+    # -- near-duplicate evidence ----------------------------------------------------------
+    def signatures(self) -> Iterator[tuple[int, bytes | None, str, str | None]]:
+        """(article id, signature bytes or None, outlet, text hash) of every signed article."""
+        yield from self.db.execute(
+            "select s.article_id, s.signature, a.outlet, s.text_hash from signatures s "
+            "join articles a on a.id = s.article_id order by s.article_id"
+        )
+
+    def signed_hash(self, article_id: int) -> str | None:
+        row = self.db.execute(
+            "select text_hash from signatures where article_id = ?", [article_id]
+        ).fetchone()
+        return row[0] if row else None
+
+    def unsigned_articles(self) -> Iterator[tuple[int, str, str, str]]:
+        """Articles stored but not yet matched (id, text, outlet, text hash)."""
+        yield from self.db.execute(
+            "select a.id, a.text, a.outlet, a.text_hash from articles a "
+            "left join signatures s on s.article_id = a.id "
+            "where s.article_id is null or s.text_hash is not a.text_hash order by a.id"
+        ).fetchall()
+
+    def save_matches(
+        self,
+        article_id: int,
+        text_hash: str | None,
+        signature: bytes | None,
+        matches: list[dict[str, Any]],
+    ) -> None:
+        """Record that ``article_id`` was matched: its signature and the matches found, in one
+        transaction. Earlier matches of the article are replaced: its text may have changed."""
+        now = utcnow()
+        with self.transaction():
+            self.db.execute("delete from matches where a = ? or b = ?", [article_id, article_id])
+            self.db["signatures"].upsert(
+                {"article_id": article_id, "signature": signature, "text_hash": text_hash},
+                pk="article_id",
+            )
+            self.db["matches"].insert_all(
+                [{**m, "found_at": now} for m in matches], pk=("a", "b"), replace=True
+            )
+
+    def update_match(self, a: int, b: int, values: dict[str, Any] | None) -> None:
+        """Replace a stored match's figures, or delete it (``values`` None)."""
+        with self.transaction():
+            if values is None:
+                self.db.execute("delete from matches where a = ? and b = ?", [a, b])
+            else:
+                self.db["matches"].update((a, b), values)
+
+    def get_state(self, key: str) -> Any:
+        row = self.db.execute("select value from state where key = ?", [key]).fetchone()
+        return json.loads(row[0]) if row else None
+
+    def set_state(self, key: str, value: Any) -> None:
+        with self.transaction():
+            self.db["state"].upsert({"key": key, "value": json.dumps(value)}, pk="key")

@@ -1,0 +1,122 @@
+"""Keeps the near-duplicate index in step with the store.
+
+Each article is matched against everything indexed when it is stored, then indexed itself;
+its signature and matches are written in one transaction. At start-up the index is rebuilt
+from the stored signatures, and articles stored but not matched (an interrupted run) are
+matched then. Signature parameters are stored with the signatures and a store signed with
+other parameters is refused.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from dedupe.boilerplate import BoilerplateModel
+from dedupe.matcher import Matcher
+from dedupe.signature import IncompatibleSignatureError, SignatureParams, deserialize, serialize
+from dedupe.verify import Match, Thresholds
+
+from crawler.store import Store, StoreError
+
+logger = logging.getLogger(__name__)
+
+PARAMS_KEY = "dedupe.params"
+BOILERPLATE_KEY = "dedupe.boilerplate"
+
+
+def _row(match: Match) -> dict[str, Any]:
+    return {
+        "a": match.key_a,
+        "b": match.key_b,
+        "jaccard": round(float(match.jaccard), 4),
+        "containment_a_in_b": round(float(match.containment_a_in_b), 4),
+        "containment_b_in_a": round(float(match.containment_b_in_a), 4),
+        "kind": match.kind,
+    }
+
+
+class StoreMatcher:
+    """The store's :class:`dedupe.matcher.Matcher`, rebuilt from and written back to SQLite."""
+
+    def __init__(
+        self,
+        store: Store,
+        params: SignatureParams | None = None,
+        *,
+        thresholds: Thresholds | None = None,
+        storage_config: dict[str, Any] | None = None,
+    ) -> None:
+        self.store = store
+        params = params or SignatureParams()
+        saved = store.get_state(PARAMS_KEY)
+        if saved is not None and store.db["signatures"].count:
+            try:
+                params.check_compatible(saved)
+            except IncompatibleSignatureError as exc:
+                raise StoreError(str(exc)) from None
+        store.set_state(PARAMS_KEY, params.to_dict())
+        model = store.get_state(BOILERPLATE_KEY)
+        self.matcher = Matcher(
+            params,
+            storage_config,
+            thresholds=thresholds,
+            boilerplate=BoilerplateModel.from_dict(model) if model else None,
+            get_text=store.text_of,
+        )
+        self._hashes: dict[int, str | None] = {}
+        self._new_pairs: set[tuple[int, int]] = set()
+        self._load()
+
+    def _load(self) -> None:
+        params = self.matcher.params
+
+        def items():
+            for article_id, blob, outlet, text_hash in self.store.signatures():
+                self._hashes[article_id] = text_hash
+                yield article_id, deserialize(blob, params) if blob else None, outlet
+
+        loaded = self.matcher.load_many(items())
+        logger.info("near-duplicate index rebuilt: %d signatures", loaded)
+
+    def add(self, article_id: int, text: str, outlet: str | None, text_hash: str | None) -> list[Match]:
+        """Match one stored article and index it. An article whose text is unchanged since it
+        was last matched is not matched again."""
+        if article_id in self._hashes and self._hashes[article_id] == text_hash:
+            return []
+        result = self.matcher.add(article_id, text, outlet)
+        blob = serialize(result.signature, self.matcher.params) if result.signature else None
+        self.store.save_matches(article_id, text_hash, blob, [_row(m) for m in result])
+        self._hashes[article_id] = text_hash
+        self._new_pairs.update((m.key_a, m.key_b) for m in result)
+        return list(result)
+
+    def catch_up(self) -> int:
+        """Match the articles stored but not matched yet; returns how many."""
+        count = 0
+        for article_id, text, outlet, text_hash in self.store.unsigned_articles():
+            self.add(article_id, text or "", outlet, text_hash)
+            count += 1
+        return count
+
+    def match_text(self, text: str, outlet: str | None = None) -> list[Match]:
+        """Where a text not in the store appears (``key_a`` is None)."""
+        return self.matcher.match(text, outlet)
+
+    def finish(self) -> None:
+        """Re-verify this run's matches under the boilerplate learnt since they were found
+        (an outlet's footer is only known as boilerplate after a few of its articles), and
+        save the boilerplate model."""
+        dropped = 0
+        for a, b in sorted(self._new_pairs):
+            match = self.matcher.verify(a, b)
+            if match is None:
+                dropped += 1
+                self.store.update_match(a, b, None)
+            else:
+                row = _row(match)
+                self.store.update_match(a, b, {k: v for k, v in row.items() if k not in "ab"})
+        if dropped:
+            logger.info("%d matches dropped: shared only text their outlets repeat", dropped)
+        self._new_pairs.clear()
+        self.store.set_state(BOILERPLATE_KEY, self.matcher.boilerplate.to_dict())
