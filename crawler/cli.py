@@ -136,6 +136,9 @@ def demo(db_path, port, keep) -> None:
         raise click.ClickException(str(exc)) from None
 
 
+# Commands defined in their own modules (crawler/commands/), one line each.
+
+
 def main() -> None:  # pragma: no cover - console entry point
     logging.basicConfig(level=logging.WARNING, stream=sys.stderr)
     cli()

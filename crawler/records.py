@@ -1,0 +1,138 @@
+"""Loading the store's evidence as :mod:`graph` records, for provenance, exports and stats.
+
+Attributions are resolved to outlets again at read time: a credit that named an outlet the
+store had not seen yet when the copy was crawled ("Newswire Press") resolves once the outlet's
+pages are in the store.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Iterable
+
+from graph import Article, Attribution, Match, Provenance, decide_provenance
+
+from crawler.attribution import OutletDirectory
+from crawler.store import Store
+
+_ARTICLE_COLUMNS = (
+    "a.id, a.url, a.outlet, a.title, a.published_at, a.date_source, a.first_seen, "
+    "a.declared_canonical, o.name as outlet_name"
+)
+
+
+def outlet_directory(store: Store) -> OutletDirectory:
+    """Every outlet name the store knows: outlet display names and the sitenames of pages."""
+    directory = OutletDirectory()
+    for domain, name in store.db.execute("select domain, name from outlets"):
+        directory.add_domain(domain)
+        if name:
+            directory.add(name, domain)
+    for domain, name in store.db.execute(
+        "select distinct outlet, sitename from articles where sitename is not null"
+    ):
+        directory.add(name, domain)
+    registry = store.get_state("outlets.registry") or []
+    for entry in registry:
+        for name in [entry.get("name"), *(entry.get("aliases") or [])]:
+            for domain in entry.get("domains") or []:
+                if name:
+                    directory.add(name, domain)
+    return directory
+
+
+class Evidence:
+    """Articles, matches and attributions read from the store, keyed by article id."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self.directory = outlet_directory(store)
+        self.urls: dict[int, str] = {}
+        self.articles: list[Article] = []
+        self.matches: list[Match] = []
+        self.attributions: list[Attribution] = []
+
+    def _add_articles(self, rows: Iterable) -> None:
+        for row in rows:
+            article_id, url = row[0], row[1]
+            if article_id in self.urls:
+                continue
+            self.urls[article_id] = url
+            self.articles.append(
+                Article(url=url, outlet=row[2], title=row[3], published_at=row[4],
+                        date_source=row[5], first_seen=row[6], declared_canonical=row[7],
+                        outlet_name=row[8])
+            )
+
+    def _add_matches(self, rows: Iterable) -> None:
+        for a, b, jaccard, c_ab, c_ba, kind in rows:
+            if a in self.urls and b in self.urls:
+                self.matches.append(Match(self.urls[a], self.urls[b], jaccard, c_ab, c_ba, kind))
+
+    def _add_attributions(self, rows: Iterable) -> None:
+        for article_id, kind, sentence, name, url, outlet, stated_date in rows:
+            if article_id not in self.urls:
+                continue
+            if not outlet:
+                outlet = self.directory.resolve(url or name or "")
+            self.attributions.append(
+                Attribution(article=self.urls[article_id], kind=kind, sentence=sentence,
+                            outlet=outlet, url=url, stated_date=stated_date)
+            )
+
+    def provenance(self) -> Provenance:
+        return decide_provenance(self.articles, self.matches, self.attributions)
+
+
+_MATCH_SQL = "select a, b, jaccard, containment_a_in_b, containment_b_in_a, kind from matches"
+_ATTRIBUTION_SQL = (
+    "select article_id, kind, sentence, name, url, outlet, stated_date from attributions"
+)
+
+
+def load_all(store: Store) -> Evidence:
+    """Everything in the store."""
+    evidence = Evidence(store)
+    evidence._add_articles(store.db.execute(
+        f"select {_ARTICLE_COLUMNS} from articles a left join outlets o on o.domain = a.outlet"
+    ))
+    evidence._add_matches(store.db.execute(_MATCH_SQL))
+    evidence._add_attributions(store.db.execute(_ATTRIBUTION_SQL))
+    return evidence
+
+
+def family_ids(store: Store, article_id: int, limit: int = 5000) -> set[int]:
+    """The article ids connected to ``article_id`` by text matches or attribution links."""
+    seen = {article_id}
+    queue = deque([article_id])
+    db = store.db
+    while queue and len(seen) < limit:
+        current = queue.popleft()
+        neighbours = [r[0] for r in db.execute(
+            "select b from matches where a = ? union select a from matches where b = ?",
+            [current, current])]
+        # the sources this article credits by link, and the articles that credit it
+        neighbours += [r[0] for r in db.execute(
+            "select s.id from attributions t join articles s on s.url = t.url "
+            "where t.article_id = ?", [current])]
+        neighbours += [r[0] for r in db.execute(
+            "select t.article_id from attributions t join articles a on a.url = t.url "
+            "where a.id = ?", [current])]
+        for other in neighbours:
+            if other not in seen:
+                seen.add(other)
+                queue.append(other)
+    return seen
+
+
+def load_family(store: Store, article_id: int) -> Evidence:
+    """Only the story family of one article: what a lookup needs, fast on a large store."""
+    ids = sorted(family_ids(store, article_id))
+    marks = ",".join("?" * len(ids))
+    evidence = Evidence(store)
+    evidence._add_articles(store.db.execute(
+        f"select {_ARTICLE_COLUMNS} from articles a left join outlets o on o.domain = a.outlet "
+        f"where a.id in ({marks})", ids))
+    evidence._add_matches(store.db.execute(f"{_MATCH_SQL} where a in ({marks})", ids))
+    evidence._add_attributions(store.db.execute(f"{_ATTRIBUTION_SQL} where article_id in ({marks})", ids))
+    return evidence
