@@ -137,6 +137,9 @@ def demo(db_path, port, keep) -> None:
 
 
 # Commands defined in their own modules (crawler/commands/), one line each.
+from crawler.commands.lookup import lookup  # noqa: E402
+
+cli.add_command(lookup)
 
 
 def main() -> None:  # pragma: no cover - console entry point

@@ -14,8 +14,10 @@ Direction rule (DESIGN.md, "Evidence and direction"):
 
 Disagreements are never silently resolved: a source dated after the copy crediting it, a
 member dated before the credited origin, attribution cycles (A credits B, B credits A), date
-ties and undated families are listed as :class:`Conflict` on the family, and lower the
-confidence of the decisions they touch. A copy that credits no source is ``attributed=False``.
+ties, undated families and pages crediting more than one outlet are listed as
+:class:`Conflict` on the family, and lower the confidence of the decisions they touch. A copy
+that credits no source in words is ``attributed=False`` (a ``rel=canonical`` alone still names
+its source, but no reader sees it).
 
 Result types live in :mod:`graph.decisions` and are re-exported here.
 """
@@ -218,6 +220,16 @@ def _credits(
     return found, outside
 
 
+def _credit_label(credit: Credit) -> str:
+    if credit.attribution is None:
+        return "rel=canonical"
+    return (
+        f"“{credit.attribution.sentence}”"
+        if credit.attribution.sentence
+        else credit.attribution.kind
+    )
+
+
 def _basis_of(at: Attribution) -> str:
     return "canonical" if at.kind == "canonical" else "attribution"
 
@@ -258,6 +270,23 @@ def _decide_family(
                 found,
                 key=lambda c: (*c.priority(), -_score(index.match(url, c.source)), key(c.source)),
             )
+            # Canonical and words agreeing on one source: keep the words (the credit readers see).
+            spoken = [
+                c for c in found if c.basis == "attribution" and c.source == chosen[url].source
+            ]
+            if chosen[url].basis == "canonical" and spoken:
+                chosen[url] = min(spoken, key=lambda c: c.priority())
+            named = sorted({outlet(c.source) for c in found} - {outlet(chosen[url].source)})
+            if named:
+                conflict(
+                    "conflicting-attributions",
+                    f"{outlet(url)} credits more than one outlet "
+                    f"({', '.join([outlet(chosen[url].source), *named])}); taking "
+                    f"{outlet(chosen[url].source)} ({_credit_label(chosen[url])}) as the one "
+                    "it was copied from",
+                    url,
+                    *sorted({c.source for c in found}),
+                )
 
     # 2. Break attribution cycles: the earliest member of a cycle keeps no source.
     for start in members:
@@ -412,7 +441,8 @@ def _decide_family(
             confidence = {"url": 0.95, "canonical": 0.9, "outlet": 0.9}[credit.resolved_by]
             if len(basis) > 1 and basis[1] == "canonical":
                 confidence = 0.97
-            attributed = True
+            # Credited in words readers see; a rel=canonical alone credits nobody visibly.
+            attributed = credit.basis == "attribution" or url in outside
         else:
             basis = ["text"] if match is not None else []
             basis.append(LABELS[weakest])

@@ -1,0 +1,70 @@
+"""``crosspost lookup``: where did this article, or this text, first appear, and who ran it."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from crawler.cli import db_option, open_store
+from crawler.provenance import ProvenanceError, lookup_text, lookup_url, render_text
+from crawler.store import StoreError
+from crawler.urls import BadURL, check_url
+
+
+def _existing_store(db_path: str, readonly: bool):
+    if not Path(db_path).exists():
+        raise click.ClickException(
+            f"no database at {db_path}: crawl first (crosspost crawl) or pass --db"
+        )
+    return open_store(db_path, readonly=readonly)
+
+
+def _read_text(source: str) -> str:
+    if source == "-":
+        return sys.stdin.read()
+    try:
+        return Path(source).read_text(encoding="utf-8", errors="replace")
+    except OSError as exc:
+        raise click.BadParameter(f"cannot read {source}: {exc.strerror}", param_hint="--text")
+
+
+@click.command()
+@click.argument("url", required=False)
+@db_option()
+@click.option("--json", "as_json", is_flag=True, help="Print the Lookup JSON instead of text.")
+@click.option(
+    "--text",
+    "text_source",
+    metavar="FILE|-",
+    help="Look up where a pasted text appeared (a file, or - for stdin) instead of a URL.",
+)
+def lookup(url, db_path, as_json, text_source) -> None:
+    """Show where URL's story first appeared and every known copy.
+
+    URL variants (http/https, www, tracking parameters, fragments, AMP pages) find the same
+    article. An unknown URL answers "not found" (exit status 0). With --text, the stored
+    articles carrying the text are listed with the origin of their story.
+    """
+    if (url is None) == (text_source is None):
+        raise click.UsageError("give a URL or --text FILE|- (one of them)")
+    try:
+        if text_source is not None:
+            text = _read_text(text_source)
+            with _existing_store(db_path, readonly=False) as store:
+                result = lookup_text(store, text)
+        else:
+            try:
+                check_url(url)
+            except BadURL as exc:
+                raise click.BadParameter(str(exc), param_hint="URL") from None
+            with _existing_store(db_path, readonly=True) as store:
+                result = lookup_url(store, url)
+    except (ProvenanceError, StoreError) as exc:
+        raise click.ClickException(str(exc)) from None
+    if as_json:
+        click.echo(json.dumps(result, indent=2, ensure_ascii=False))
+    else:
+        click.echo(render_text(result), nl=False)
