@@ -137,6 +137,8 @@ def demo(db_path, port, keep) -> None:
 
 
 # Commands defined in their own modules (crawler/commands/), one line each.
+from crawler.commands.ingest import ingest  # noqa: E402
+cli.add_command(ingest)
 from crawler.commands.lookup import lookup  # noqa: E402
 
 cli.add_command(lookup)

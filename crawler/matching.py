@@ -23,6 +23,27 @@ logger = logging.getLogger(__name__)
 
 PARAMS_KEY = "dedupe.params"
 BOILERPLATE_KEY = "dedupe.boilerplate"
+THRESHOLDS_KEY = "dedupe.thresholds"
+# The parameters a user may choose; the others describe the code and must stay current.
+TUNABLE_PARAMS = ("num_perm", "seed", "shingle_size", "scheme", "anchor_every")
+
+
+def stored_params(saved: dict[str, Any] | None) -> SignatureParams:
+    """The store's chosen signature parameters on top of the current code's defaults."""
+    chosen = {k: v for k, v in (saved or {}).items() if k in TUNABLE_PARAMS}
+    try:
+        return SignatureParams(**chosen)
+    except (TypeError, ValueError):
+        return SignatureParams()
+
+
+def stored_thresholds(saved: dict[str, Any] | None) -> Thresholds | None:
+    if not saved:
+        return None
+    try:
+        return Thresholds.from_dict(saved)
+    except (TypeError, ValueError):
+        return None
 
 
 def _row(match: Match) -> dict[str, Any]:
@@ -48,8 +69,10 @@ class StoreMatcher:
         storage_config: dict[str, Any] | None = None,
     ) -> None:
         self.store = store
-        params = params or SignatureParams()
         saved = store.get_state(PARAMS_KEY)
+        # A store re-signed with other parameters (`crosspost rematch`) keeps them.
+        params = params or stored_params(saved)
+        thresholds = thresholds or stored_thresholds(store.get_state(THRESHOLDS_KEY))
         if saved is not None and store.db["signatures"].count:
             try:
                 params.check_compatible(saved)
@@ -120,3 +143,52 @@ class StoreMatcher:
             logger.info("%d matches dropped: shared only text their outlets repeat", dropped)
         self._new_pairs.clear()
         self.store.set_state(BOILERPLATE_KEY, self.matcher.boilerplate.to_dict())
+
+    def add_many(
+        self, items: list[tuple[int, str, str | None, str | None]]
+    ) -> list[list[Match]]:
+        """`add` for many stored articles (id, text, outlet, text hash), matched in order
+        and written in one transaction; returns each article's matches."""
+        found: list[list[Match]] = []
+        writes = []
+        for article_id, text, outlet, text_hash in items:
+            if article_id in self._hashes and self._hashes[article_id] == text_hash:
+                found.append([])
+                continue
+            result = self.matcher.add(article_id, text or "", outlet)
+            blob = serialize(result.signature, self.matcher.params) if result.signature else None
+            writes.append((article_id, text_hash, blob, [_row(m) for m in result]))
+            self._hashes[article_id] = text_hash
+            self._new_pairs.update((m.key_a, m.key_b) for m in result)
+            found.append(list(result))
+        self.store.save_matches_many(writes)
+        return found
+
+    def reverify(
+        self, pairs: list[tuple[int, int]] | None = None, batch: int = 5000
+    ) -> tuple[int, int]:
+        """`finish` with batched writes: re-verify ``pairs`` (default: this run's new
+        matches) under the boilerplate learnt so far, and save the boilerplate model.
+        Returns (kept, dropped)."""
+        todo = sorted(self._new_pairs) if pairs is None else pairs
+        kept = dropped = 0
+        updates: list[tuple[int, int, dict[str, Any] | None]] = []
+        for a, b in todo:
+            match = self.matcher.verify(a, b)
+            if match is None:
+                dropped += 1
+                updates.append((a, b, None))
+            else:
+                kept += 1
+                row = _row(match)
+                updates.append((a, b, {k: v for k, v in row.items() if k not in "ab"}))
+            if len(updates) >= batch:
+                self.store.update_matches(updates)
+                updates = []
+        self.store.update_matches(updates)
+        if dropped:
+            logger.info("%d matches dropped: shared only text their outlets repeat", dropped)
+        if pairs is None:
+            self._new_pairs.clear()
+        self.store.set_state(BOILERPLATE_KEY, self.matcher.boilerplate.to_dict())
+        return kept, dropped

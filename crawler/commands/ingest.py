@@ -1,0 +1,80 @@
+"""``crosspost ingest``: load an existing corpus (JSONL, CSV, WARC) into the store."""
+
+from __future__ import annotations
+
+import os
+import sys
+from contextlib import nullcontext
+
+import click
+
+from crawler.cli import db_option, open_store
+from crawler.ingest import FORMATS, IngestError, Ingester, InputFile, Summary
+from crawler.store import StoreError
+
+_SHOWN_PROBLEMS = 20
+
+
+@click.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False), metavar="FILE...")
+@db_option()
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default=None,
+              help="Format of every FILE (default: from each file name).")
+@click.option("--no-match", is_flag=True, help="Store the articles without matching them.")
+@click.option("--jobs", type=click.IntRange(min=1), default=min(2, os.cpu_count() or 1),
+              show_default=True, help="Worker processes that extract and parse articles.")
+@click.option("--batch-size", type=click.IntRange(min=1), default=500, show_default=True,
+              help="Articles stored and matched per transaction.")
+@click.option("--silent", is_flag=True, help="No progress bar.")
+def ingest(files, db_path, fmt, no_match, jobs, batch_size, silent) -> None:
+    """Store and match the articles of existing corpus files.
+
+    JSONL (one JSON object per line) and CSV (with a header row) give articles as records
+    with a `url` and a `text` or an `html` column, optionally `title`, `published_at`,
+    `outlet` (a domain or a display name), `author` and `fetched_at`. `html` is extracted
+    like a crawled page; `text` is stored as given. WARC files (.warc, .warc.gz) give their
+    HTML responses, extracted like crawled pages. Any file may be gzipped (.jsonl.gz).
+    Ingesting a file again stores nothing twice.
+    """
+    try:
+        inputs = [InputFile(path, fmt) for path in files]
+    except IngestError as exc:
+        raise click.ClickException(str(exc)) from None
+    store = open_store(db_path)
+    show = not silent and sys.stderr.isatty()
+    total = sum(f.size for f in inputs)
+    bar = (
+        click.progressbar(length=total, label="ingesting", file=sys.stderr, show_pos=False)
+        if show
+        else nullcontext()
+    )
+    try:
+        ingester = Ingester(store, jobs=jobs, batch_size=batch_size, match=not no_match)
+        with bar as progress:
+            summary = ingester.run(inputs, progress.update if show else None)
+    except StoreError as exc:
+        raise click.ClickException(str(exc)) from None
+    finally:
+        store.close()
+    _report(summary, matched=not no_match)
+
+
+def _report(summary: Summary, matched: bool) -> None:
+    skipped = sum(summary.skipped.values())
+    click.echo(
+        f"ingest finished: {summary.read} read, {summary.stored} stored, "
+        f"{summary.updated} updated, {summary.unchanged} already stored, {skipped} skipped"
+    )
+    for reason, count in summary.skipped.most_common():
+        click.echo(f"  skipped {count}: {reason}")
+    if matched:
+        line = f"matches: {summary.matches} found"
+        if summary.dropped_matches:
+            line += f" ({summary.dropped_matches} dropped: they shared only outlet boilerplate)"
+        if summary.too_short_to_match:
+            line += f"; {summary.too_short_to_match} articles too short to match"
+        click.echo(line)
+    for problem in summary.problems[:_SHOWN_PROBLEMS]:
+        click.echo(f"  {problem}", err=True)
+    if skipped > _SHOWN_PROBLEMS:
+        click.echo(f"  … and {skipped - _SHOWN_PROBLEMS} more skipped records", err=True)

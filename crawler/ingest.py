@@ -1,0 +1,509 @@
+"""Corpus ingest: articles from JSONL, CSV and WARC files, stored and matched like a crawl's.
+
+A data person who already has a corpus gets the same store as a crawl would give: every
+record goes through the crawl's identity rules (`pipelines.article_identity`, the outlet
+from the URL), the same article upsert (`Store.save_pages` is `save_page` for a batch) and
+the same matcher (`StoreMatcher.add_many` is `add` for a batch). ``html`` records (and WARC
+responses) go through `extract.extract_article`; ``text`` records are stored as given, with
+their attribution lines parsed from the text.
+
+Files are read as streams, so memory does not grow with the corpus. Records are prepared
+(HTML extraction, attribution parsing) in batches, in worker processes when there is more
+than one batch, while this process stores and matches the batches in input order.
+Problems with single records (invalid UTF-8, malformed JSON, no URL, not an article) are
+counted and reported with their line numbers; they never stop the run.
+"""
+
+from __future__ import annotations
+
+import csv
+import gzip
+import hashlib
+import io
+import json
+import logging
+import multiprocessing
+from collections import Counter, deque
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import asdict, dataclass, field
+from datetime import UTC
+from pathlib import Path
+from typing import Any, BinaryIO
+
+from crawler.attribution import attribution_lines, find_attributions, registered_domain
+from crawler.dates import parse_datetime
+from crawler.extract import NotAnArticle, extract_article
+from crawler.matching import StoreMatcher
+from crawler.pipelines import article_identity
+from crawler.store import Store, utcnow
+from crawler.urls import BadURL, canonical_url, outlet_of
+
+logger = logging.getLogger(__name__)
+
+FORMATS = ("jsonl", "csv", "warc")
+COLUMNS = "url and text or html (optional: title, published_at, outlet, author, fetched_at)"
+_OPTIONAL = ("title", "published_at", "outlet", "author", "fetched_at")
+_ATTRIBUTION_WINDOW = 50_000
+# A batch of HTML is cut at this many characters so that workers share the extraction.
+_BATCH_CHARS = 2_000_000
+_SUFFIXES = {
+    ".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "jsonl",
+    ".csv": "csv",
+    ".warc": "warc", ".arc": "warc",
+}  # fmt: skip
+
+
+class IngestError(Exception):
+    """A file cannot be ingested at all (unknown format, missing columns, unreadable)."""
+
+
+class UnknownFormat(IngestError):
+    """The file's format cannot be told from its name."""
+
+
+class MissingColumns(IngestError):
+    """A CSV file lacks the columns an article needs."""
+
+
+@dataclass
+class Record:
+    """One article-to-be as read from a file; ``source`` says where (``file line N``)."""
+
+    source: str
+    url: str
+    text: str | None = None
+    html: str | None = None
+    title: str | None = None
+    published_at: str | None = None
+    outlet: str | None = None
+    author: str | None = None
+    fetched_at: str | None = None
+    # WARC responses keep what the crawl keeps of a fetched page.
+    status: int | None = None
+    content_type: str | None = None
+    headers: dict[str, str] | None = None
+    body: bytes | None = None
+    encoding: str | None = None
+
+
+@dataclass
+class Problem:
+    """A record that could not be ingested: ``reason`` groups, ``detail`` explains."""
+
+    source: str
+    reason: str
+    detail: str = ""
+
+    def __str__(self) -> str:
+        return f"{self.source}: {self.reason}" + (f" ({self.detail})" if self.detail else "")
+
+
+@dataclass
+class Summary:
+    read: int = 0
+    stored: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    too_short_to_match: int = 0
+    matches: int = 0
+    dropped_matches: int = 0
+    skipped: Counter = field(default_factory=Counter)
+    problems: list[Problem] = field(default_factory=list)
+    max_problems: int = 50
+
+    def stats(self) -> dict[str, Any]:
+        """The figures as a flat JSON-able dict (recorded on the ingest's crawls row)."""
+        names = ("read", "stored", "updated", "unchanged", "too_short_to_match", "matches",
+                 "dropped_matches")  # fmt: skip
+        return {**{n: getattr(self, n) for n in names}, "skipped": dict(self.skipped)}
+
+    def problem(self, problem: Problem) -> None:
+        self.skipped[problem.reason] += 1
+        if len(self.problems) < self.max_problems:
+            self.problems.append(problem)
+
+
+# -- reading ---------------------------------------------------------------------------------
+
+
+def detect_format(path: str | Path) -> str:
+    """``jsonl``, ``csv`` or ``warc`` from the file name (a ``.gz`` suffix is allowed)."""
+    suffixes = [s.lower() for s in Path(path).suffixes]
+    if suffixes and suffixes[-1] == ".gz":
+        suffixes.pop()
+    if suffixes and suffixes[-1] in _SUFFIXES:
+        return _SUFFIXES[suffixes[-1]]
+    raise UnknownFormat(
+        f"{path}: cannot tell the format from the file name; name it .jsonl, .csv, .warc or "
+        ".warc.gz (each may be gzipped), or pass --format"
+    )
+
+
+class InputFile:
+    """One input file, read as a stream of `Record` and `Problem` items; ``position`` is
+    how many bytes of the file have been consumed (for progress)."""
+
+    def __init__(self, path: str | Path, fmt: str | None = None) -> None:
+        self.path = Path(path)
+        if not self.path.is_file():
+            raise IngestError(f"{path}: no such file")
+        self.format = fmt or detect_format(self.path)
+        if self.format not in FORMATS:
+            raise UnknownFormat(f"{path}: unknown format {fmt!r}; use one of {', '.join(FORMATS)}")
+        self.size = self.path.stat().st_size
+        self.name = self.path.name
+        self._raw: BinaryIO | None = None
+        if self.format == "csv":
+            self.columns = self._check_csv_header()
+
+    @property
+    def position(self) -> int:
+        try:
+            return self._raw.tell() if self._raw is not None and not self._raw.closed else self.size
+        except (OSError, ValueError):
+            return 0
+
+    def _open(self) -> BinaryIO:
+        raw = open(self.path, "rb")  # noqa: SIM115 - closed by the iterator
+        self._raw = raw
+        if self.path.suffix.lower() == ".gz" and self.format != "warc":
+            return gzip.GzipFile(fileobj=raw)  # type: ignore[return-value]
+        return raw
+
+    def _check_csv_header(self) -> list[str]:
+        stream = self._open()
+        try:
+            text = io.TextIOWrapper(stream, encoding="utf-8-sig", errors="replace", newline="")
+            header = next(csv.reader(text), None)
+        except (OSError, csv.Error) as exc:
+            raise IngestError(f"{self.path}: cannot read the CSV header: {exc}") from None
+        finally:
+            self._raw.close()
+            self._raw = None
+        if header is None:
+            return []
+        columns = [c.strip() for c in header]
+        missing = [] if "url" in columns else ["url"]
+        if "text" not in columns and "html" not in columns:
+            missing.append("text or html")
+        if missing:
+            raise MissingColumns(
+                f"{self.path}: missing column(s): {', '.join(missing)}. A CSV needs a header "
+                f"row with {COLUMNS}; this file's columns are: {', '.join(columns) or '(none)'}"
+            )
+        return columns
+
+    def __iter__(self) -> Iterator[Record | Problem]:
+        stream = self._open()
+        try:
+            if self.format == "jsonl":
+                yield from self._jsonl(stream)
+            elif self.format == "csv":
+                yield from self._csv(stream)
+            else:
+                from crawler.warc_reader import read_warc
+
+                yield from read_warc(stream, self.name)
+        except (OSError, EOFError, gzip.BadGzipFile) as exc:
+            yield Problem(f"{self.name}", "unreadable file", f"stopped reading: {exc}")
+        finally:
+            if self._raw is not None:
+                self._raw.close()
+
+    def _jsonl(self, stream: BinaryIO) -> Iterator[Record | Problem]:
+        for number, raw in enumerate(stream, 1):
+            source = f"{self.name} line {number}"
+            if not raw.strip():
+                continue
+            try:
+                line = raw.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                yield Problem(source, "invalid UTF-8", f"byte 0x{raw[exc.start]:02x} at column {exc.start + 1}")
+                continue
+            try:
+                data = json.loads(line)
+            except json.JSONDecodeError as exc:
+                yield Problem(source, "malformed JSON", f"{exc.msg} at column {exc.colno}")
+                continue
+            if not isinstance(data, dict):
+                yield Problem(source, "not a JSON object", f"a JSON {type(data).__name__}")
+                continue
+            yield _record(source, data)
+
+    def _csv(self, stream: BinaryIO) -> Iterator[Record | Problem]:
+        # surrogateescape keeps invalid bytes visible per row instead of failing the file.
+        text = io.TextIOWrapper(stream, encoding="utf-8-sig", errors="surrogateescape", newline="")
+        reader = csv.DictReader(text)
+        while True:
+            try:
+                row = next(reader)
+            except StopIteration:
+                return
+            except csv.Error as exc:
+                yield Problem(f"{self.name} line {reader.line_num}", "malformed CSV", str(exc))
+                continue
+            source = f"{self.name} line {reader.line_num}"
+            bad = next((v for v in row.values() if isinstance(v, str) and not _is_utf8(v)), None)
+            if bad is not None:
+                yield Problem(source, "invalid UTF-8", "undecodable bytes in a field")
+                continue
+            yield _record(source, {k.strip(): v for k, v in row.items() if k is not None})
+
+
+def _is_utf8(value: str) -> bool:
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _field(data: dict[str, Any], name: str) -> str | None:
+    value = data.get(name)
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        value = json.dumps(value) if isinstance(value, dict | list) else str(value)
+    value = value.strip()
+    return value or None
+
+
+def _record(source: str, data: dict[str, Any]) -> Record | Problem:
+    url = _field(data, "url")
+    if not url:
+        return Problem(source, "no url")
+    text, html = data.get("text"), data.get("html")
+    if not isinstance(text, str | type(None)) or not isinstance(html, str | type(None)):
+        return Problem(source, "text or html is not a string")
+    if not (text and text.strip()) and not (html and html.strip()):
+        return Problem(source, "empty text", "neither text nor html has content")
+    return Record(
+        source=source, url=url, text=text if text and text.strip() else None,
+        html=html if html and html.strip() else None,
+        **{name: _field(data, name) for name in _OPTIONAL},
+    )  # fmt: skip
+
+
+# -- preparing (runs in worker processes) ----------------------------------------------------
+
+
+def _canonical_or_none(url: str | None) -> str | None:
+    try:
+        return canonical_url(url) if url else None
+    except BadURL:
+        return None
+
+
+def _normalized_date(value: str | None) -> str | None:
+    parsed = parse_datetime(value)
+    if parsed is None:
+        return None
+    moment, day = parsed
+    return moment.astimezone(UTC).isoformat() if moment else day.isoformat()
+
+
+def _capture(record: Record, outcome: str, reason: str | None) -> dict[str, Any]:
+    body = record.body
+    if body is None and record.html is not None:
+        body = record.html.encode("utf-8", "replace")
+    return {
+        "url": record.url,
+        "final_url": record.url,
+        "status": record.status,
+        "content_type": record.content_type or ("text/html" if record.html else None),
+        "headers": record.headers,
+        "body": body,
+        "encoding": record.encoding,
+        "fetched_at": record.fetched_at or utcnow(),
+        "outcome": outcome,
+        "reason": reason,
+    }
+
+
+def prepare(record: Record) -> tuple[dict[str, Any] | None, dict[str, Any] | None, Problem | None]:
+    """(capture, article, problem) for one record: the crawl's extraction and identity."""
+    try:
+        fetched_url = canonical_url(record.url)
+    except BadURL as exc:
+        return None, None, Problem(record.source, "bad URL", str(exc))
+    given_outlet = record.outlet
+    if record.html is not None:
+        try:
+            article = extract_article(record.html, record.url)
+        except NotAnArticle as exc:
+            reason = str(exc)
+            return _capture(record, "skipped", reason), None, Problem(record.source, "not an article", reason)
+        except Exception as exc:  # a parser bug on one page must not stop the ingest
+            logger.exception("extraction failed on %s", record.url)
+            reason = f"extraction failed: {type(exc).__name__}: {exc}"
+            return _capture(record, "skipped", reason), None, Problem(record.source, "extraction failed", str(exc))
+        article["url"] = article_identity(record.url, article.get("declared_canonical"))
+        article["outlet"] = outlet_of(article["url"])
+    else:
+        text = record.text.replace("\r\n", "\n").replace("\r", "\n").strip()
+        outlet = outlet_of(fetched_url)
+        # Credits sit at the top or the bottom of an article; a huge text (a book, a
+        # log) is only parsed there, or it would take seconds.
+        if len(text) > 2 * _ATTRIBUTION_WINDOW:
+            scanned = text[:_ATTRIBUTION_WINDOW] + "\n" + text[-_ATTRIBUTION_WINDOW:]
+        else:
+            scanned = text
+        hits = find_attributions(scanned, None, fetched_url, own_outlet=outlet)
+        article = {
+            "url": fetched_url,
+            "outlet": outlet,
+            "text": text,
+            "text_hash": hashlib.sha1(text.encode("utf-8")).hexdigest(),
+            "attribution_lines": attribution_lines(scanned),
+            "attributions": [asdict(hit) for hit in hits],
+        }
+    article["fetched_url"] = record.url
+    for hit in article.get("attributions", []):
+        hit["url"] = _canonical_or_none(hit.get("url"))
+    # What the record states beats what extraction guessed.
+    if record.title:
+        article["title"] = record.title
+    if record.author:
+        article["author"] = record.author
+    given_date = _normalized_date(record.published_at)
+    if given_date:
+        article["published_at"], article["date_source"] = given_date, "input"
+    if given_outlet and registered_domain(given_outlet) is None:
+        # A display name ("South Front") names the outlet, so attributions resolve to it.
+        # A domain is only a check: the URL decides the outlet, as in a crawl.
+        article["sitename"] = given_outlet
+    return _capture(record, "article", None), article, None
+
+
+def prepare_batch(records: list[Record]) -> list[tuple[dict | None, dict | None, Problem | None]]:
+    return [prepare(record) for record in records]
+
+
+# -- storing and matching ----------------------------------------------------------------------
+
+
+class Ingester:
+    """Stores and matches prepared batches in input order; see the module docstring."""
+
+    def __init__(
+        self,
+        store: Store,
+        *,
+        jobs: int = 1,
+        batch_size: int = 500,
+        match: bool = True,
+        summary: Summary | None = None,
+    ) -> None:
+        self.store = store
+        self.jobs = jobs
+        self.batch_size = batch_size
+        self.matching = StoreMatcher(store) if match else None
+        self.summary = summary or Summary()
+        self.crawl_id: int | None = None
+        self._pool: ProcessPoolExecutor | None = None
+        self._pending: deque[Future] = deque()
+
+    def run(self, files: list[InputFile], progress: Callable[[int], None] | None = None) -> Summary:
+        """Ingest every file; ``progress(n)`` is told of each n bytes consumed."""
+        self.crawl_id = self.store.start_crawl(
+            "ingest", {"files": [str(f.path) for f in files]}, {}
+        )
+        reason = "finished"
+        try:
+            if self.matching is not None:
+                self.matching.catch_up()
+            for file in files:
+                self._ingest_file(file, progress)
+            self._drain(0)
+            if self.matching is not None:
+                kept, dropped = self.matching.reverify()
+                self.summary.matches, self.summary.dropped_matches = kept, dropped
+        except BaseException:
+            reason = "interrupted"
+            raise
+        finally:
+            if self._pool is not None:
+                self._pool.shutdown(wait=False, cancel_futures=True)
+            self.store.finish_crawl(self.crawl_id, reason, self.summary.stats())
+        return self.summary
+
+    def _ingest_file(self, file: InputFile, progress: Callable[[int], None] | None) -> None:
+        batch: list[Record] = []
+        chars = done = 0
+        for item in file:
+            self.summary.read += 1
+            if isinstance(item, Problem):
+                self.summary.problem(item)
+            else:
+                batch.append(item)
+                chars += len(item.html or item.text or "")
+                if len(batch) >= self.batch_size or chars >= _BATCH_CHARS:
+                    self._submit(batch)
+                    batch, chars = [], 0
+            if progress is not None and self.summary.read % 64 == 0:
+                position = file.position
+                progress(position - done)
+                done = position
+        if batch:
+            self._submit(batch)
+        if progress is not None:
+            progress(file.size - done)
+
+    def _submit(self, batch: list[Record]) -> None:
+        if self.jobs > 1 and self._pool is None and self._pending:
+            # A second batch: the input is big enough to pay for worker start-up.
+            self._pool = ProcessPoolExecutor(
+                self.jobs, mp_context=multiprocessing.get_context("spawn")
+            )
+        if self._pool is None:
+            future: Future = Future()
+            future.set_result(prepare_batch(batch))
+        else:
+            future = self._pool.submit(prepare_batch, batch)
+        self._pending.append(future)
+        self._drain(self.jobs + 1)
+
+    def _drain(self, keep: int) -> None:
+        while len(self._pending) > keep:
+            self._store(self._pending.popleft().result())
+
+    def _store(self, prepared: list[tuple[dict | None, dict | None, Problem | None]]) -> None:
+        summary = self.summary
+        urls = [article["url"] for _, article, _ in prepared if article is not None]
+        known = self.store.text_hashes(urls)
+        # Captures of pages that are not articles are kept once, like a crawl's.
+        skipped_urls = [c["url"] for c, a, _ in prepared if c is not None and a is None]
+        captured = self.store.captured_urls(skipped_urls) if skipped_urls else set()
+        pages = []
+        for capture, article, problem in prepared:
+            if problem is not None:
+                summary.problem(problem)
+            if capture is None:
+                continue
+            if article is None:
+                if capture["url"] not in captured:
+                    captured.add(capture["url"])
+                    pages.append((capture | {"crawl_id": self.crawl_id}, None))
+                continue
+            url, text_hash = article["url"], article["text_hash"]
+            previous = known.get(url, ...)
+            if previous == text_hash:
+                summary.unchanged += 1
+                continue
+            if previous is ...:
+                summary.stored += 1
+            else:
+                summary.updated += 1
+            known[url] = text_hash
+            pages.append((capture | {"crawl_id": self.crawl_id}, article))
+        ids = self.store.save_pages(pages)
+        to_match = []
+        for (_, article), article_id in zip(pages, ids):
+            if article_id is None:
+                continue
+            to_match.append((article_id, article["text"], article["outlet"], article["text_hash"]))
+        if self.matching is not None and to_match:
+            self.matching.add_many(to_match)
+            matcher = self.matching.matcher
+            summary.too_short_to_match += sum(1 for key, *_ in to_match if key not in matcher)

@@ -1,0 +1,120 @@
+"""Reading HTML pages out of WARC files (Common Crawl, the Internet Archive, wget, ClueWeb).
+
+Each ``response`` record (and ``resource`` record) holding HTML becomes an ingest `Record`
+with what a crawl would have kept of the fetch: the target URL, the HTTP status and
+headers, the raw body, and the body decoded the way Scrapy decodes it (charset from the
+``Content-Type`` header, then ``<meta>``, then a BOM, then a guess: w3lib's
+``html_to_unicode``). warcio undoes chunked transfer and gzip/deflate content encodings.
+
+Other records (requests, metadata, warcinfo, revisits) carry no page and are passed over;
+responses that are not HTML, or not a success, are reported as problems with their reason.
+Real WARCs bend the standard (ClueWeb writes impossible dates such as
+``2008-10-294T05:21:46-0700``): a date that cannot be read falls back to the response's
+``Date`` header, then to the time of ingest.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
+from typing import BinaryIO
+
+from w3lib.encoding import html_to_unicode
+from warcio.archiveiterator import ArchiveIterator
+from warcio.exceptions import ArchiveLoadFailed
+
+from crawler.ingest import Problem, Record
+
+logger = logging.getLogger(__name__)
+
+HTML_TYPES = ("text/html", "application/xhtml+xml")
+# An article page larger than this is not an article (extract refuses 5M characters).
+MAX_BODY_BYTES = 20_000_000
+_PAGE_RECORDS = ("response", "resource")
+
+
+def _warc_date(value: str | None) -> str | None:
+    if not value:
+        return None
+    try:
+        moment = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC).isoformat(timespec="seconds")
+
+
+def _http_date(value: str | None) -> str | None:
+    if not value:
+        return None
+    try:
+        return parsedate_to_datetime(value).astimezone(UTC).isoformat(timespec="seconds")
+    except (TypeError, ValueError, IndexError):
+        return None
+
+
+def _looks_like_html(body: bytes) -> bool:
+    head = body[:1024].lstrip().lower()
+    return head.startswith((b"<!doctype html", b"<html", b"<head", b"<?xml")) or b"<html" in head
+
+
+def read_warc(stream: BinaryIO, name: str) -> Iterator[Record | Problem]:
+    """The HTML pages of a WARC (or ARC) stream, gzipped per record or not."""
+    try:
+        records = ArchiveIterator(stream, arc2warc=True)
+        for number, record in enumerate(records, 1):
+            if record.rec_type not in _PAGE_RECORDS:
+                continue
+            item = _page(record, f"{name} record {number}")
+            if item is not None:
+                yield item
+    except ArchiveLoadFailed as exc:
+        yield Problem(name, "not a readable WARC", str(exc).strip().splitlines()[0][:200])
+
+
+def _page(record, source: str) -> Record | Problem | None:
+    headers = record.rec_headers
+    url = (headers.get_header("WARC-Target-URI") or "").strip().strip("<>")
+    if record.rec_type == "resource" and not url.lower().startswith(("http://", "https://")):
+        return None  # a crawler's own log or settings (wget's metadata:// resources)
+    if not url:
+        return Problem(source, "no url", "record has no WARC-Target-URI")
+    http = record.http_headers if record.rec_type == "response" else None
+    status = None
+    if http is not None:
+        try:
+            status = int(http.get_statuscode() or 0)
+        except ValueError:
+            status = 0
+        if not 200 <= status < 300:
+            return Problem(source, "not a success", f"HTTP status {status} for {url}")
+        content_type = http.get_header("Content-Type")
+    else:
+        content_type = headers.get_header("Content-Type")
+    mime = (content_type or "").split(";")[0].strip().lower()
+    if mime and mime not in HTML_TYPES:
+        return Problem(source, "not HTML", f"{mime} at {url}")
+    body = record.content_stream().read(MAX_BODY_BYTES + 1)
+    if len(body) > MAX_BODY_BYTES:
+        return Problem(source, "too large", f"more than {MAX_BODY_BYTES:,} bytes at {url}")
+    if not mime and not _looks_like_html(body):
+        return Problem(source, "not HTML", f"no content type and no HTML at {url}")
+    encoding, html = html_to_unicode(content_type, body)
+    fetched_at = (
+        _warc_date(headers.get_header("WARC-Date"))
+        or _http_date(http.get_header("Date") if http is not None else None)
+    )
+    return Record(
+        source=source,
+        url=url,
+        html=html,
+        fetched_at=fetched_at,
+        status=status,
+        content_type=content_type,
+        headers=dict(http.headers) if http is not None else None,
+        body=body,
+        encoding=encoding,
+    )
