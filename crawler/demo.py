@@ -27,6 +27,10 @@ DEMO_SETTINGS = {
 }
 
 
+# The sample outlets as a user would list them: names, aliases and start URLs.
+SAMPLE_OUTLETS = Path(__file__).resolve().parents[1] / "examples" / "sample-outlets.toml"
+
+
 class DemoError(RuntimeError):
     """The demo could not run (the sample web did not start)."""
 
@@ -69,9 +73,11 @@ def run_demo(db_path: str, *, port: int = 0, keep: bool = False,
         _fresh(db_path)
     with sample_web_process(port) as proxy:
         starts = list(truth.start_urls())
+        outlets = str(SAMPLE_OUTLETS) if SAMPLE_OUTLETS.exists() else None
         echo(f"Sample web: {len(starts)} outlets served through the loopback proxy {proxy}", err=True)
-        echo(f"Crawling {' '.join(starts)} into {db_path} ...", err=True)
-        result = run_crawl(starts, db_path, settings=DEMO_SETTINGS, proxy=proxy)
+        echo(f"Crawling {outlets or ' '.join(starts)} into {db_path} ...", err=True)
+        result = run_crawl([] if outlets else starts, db_path, settings=DEMO_SETTINGS,
+                           proxy=proxy, outlets_file=outlets)
     summary = crawl_summary(db_path, result.crawl_id)
     outcomes = ", ".join(f"{n} {k}" for k, n in sorted(summary["outcomes"].items()))
     echo(f"\nCrawl finished ({result.finish_reason}): {outcomes}")

@@ -28,5 +28,14 @@ class PageItem:
     # Set when the page was deliberately not fetched (robots.txt, a filter).
     skip_reason: str | None = None
     discovered_via: str | None = None
-    # Date evidence seen before the page itself: sitemap <lastmod>, feed <pubDate>.
+    # Date evidence seen before the page itself: sitemap <lastmod>, Google News
+    # <news:publication_date>, feed <pubDate>.
     hints: dict[str, Any] = field(default_factory=dict)
+    # The page's entry in the crawl frontier (its canonical URL), and the sitemap/feed date
+    # it was listed with: both let a re-crawl skip what did not change.
+    frontier_url: str | None = None
+    listed_date: str | None = None
+    # A conditional request answered 304: the stored copy is still current.
+    not_modified: bool = False
+    # How the fetch went when it took more than one try: retries, redirects to another outlet.
+    notes: list[str] = field(default_factory=list)

@@ -1,8 +1,12 @@
-"""Downloader middlewares for long unattended crawls: robots.txt and redirect handling."""
+"""Downloader middlewares for long unattended crawls: robots.txt, redirect loops, and retries
+that back off and honour ``Retry-After``."""
 
 from __future__ import annotations
 
 import logging
+import random
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
 from urllib.parse import urljoin
 
 from scrapy import Request
@@ -10,7 +14,9 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response
 from w3lib.url import canonicalize_url
+from scrapy.downloadermiddlewares.retry import RetryMiddleware as _ScrapyRetry
 from scrapy.downloadermiddlewares.robotstxt import RobotsTxtMiddleware as _ScrapyRobotsTxt
+from scrapy.utils.defer import maybe_deferred_to_future
 
 logger = logging.getLogger(__name__)
 
@@ -71,3 +77,70 @@ class RedirectLoopMiddleware:
 def _same_page(url: str, visited: list[str]) -> bool:
     key = canonicalize_url(url)
     return any(canonicalize_url(seen) == key for seen in visited)
+
+
+def retry_after_seconds(value: bytes | str | None, now: datetime | None = None) -> float | None:
+    """A ``Retry-After`` header (seconds or an HTTP date) in seconds, or None."""
+    if not value:
+        return None
+    text = value.decode("latin-1") if isinstance(value, bytes) else value
+    text = text.strip()
+    if text.isdigit():
+        return float(text)
+    try:
+        when = parsedate_to_datetime(text)
+    except (TypeError, ValueError, IndexError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return max(0.0, (when - (now or datetime.now(UTC))).total_seconds())
+
+
+async def _sleep(seconds: float) -> None:
+    # A deferred sleep: the reactor keeps serving other outlets meanwhile.
+    from twisted.internet import reactor
+    from twisted.internet.task import deferLater
+
+    await maybe_deferred_to_future(deferLater(reactor, seconds, lambda: None))
+
+
+class RetryAfterMiddleware(_ScrapyRetry):
+    """Scrapy's retries, with a wait before each one: the server's ``Retry-After`` (capped at
+    ``RETRY_AFTER_MAX`` seconds) on 429/503, else exponential backoff with jitter
+    (``RETRY_BACKOFF_BASE`` × 2^n, at most ``RETRY_BACKOFF_MAX``)."""
+
+    def __init__(self, settings) -> None:
+        super().__init__(settings)
+        self.after_max = settings.getfloat("RETRY_AFTER_MAX", 120.0)
+        self.backoff_base = settings.getfloat("RETRY_BACKOFF_BASE", 1.0)
+        self.backoff_max = settings.getfloat("RETRY_BACKOFF_MAX", 60.0)
+
+    def _wait(self, request: Request, response: Response | None) -> float:
+        if response is not None:
+            after = retry_after_seconds(response.headers.get(b"Retry-After"))
+            if after is not None:
+                if after > self.after_max:
+                    logger.warning("%s asks to retry after %.0f s; waiting %.0f s (RETRY_AFTER_MAX)",
+                                   request.url, after, self.after_max)
+                return min(after, self.after_max)
+        tries = request.meta.get("retry_times", 0)
+        delay = min(self.backoff_base * 2**tries, self.backoff_max)
+        return delay * random.uniform(0.5, 1.0)
+
+    async def process_response(self, request: Request, response: Response) -> Request | Response:
+        result = super().process_response(request, response)
+        if isinstance(result, Request):
+            await self._pause(request, self._wait(request, response))
+        return result
+
+    async def process_exception(self, request: Request, exception: Exception) -> Request | None:
+        result = super().process_exception(request, exception)
+        if isinstance(result, Request):
+            await self._pause(request, self._wait(request, None))
+        return result
+
+    async def _pause(self, request: Request, seconds: float) -> None:
+        if seconds > 0:
+            self.crawler.stats.inc_value("retry/waited_seconds", seconds)
+            logger.info("Retrying %s in %.1f s", request.url, seconds)
+            await _sleep(seconds)

@@ -1,7 +1,13 @@
-"""Item pipelines: extract articles from fetched pages, then store and match them.
+"""Item pipelines: extract articles from fetched pages, follow their sources, then store and
+match them.
 
 Extraction is CPU-bound (trafilatura, lxml), so it runs in worker processes while the
 crawling process keeps fetching and storing: that is how a crawl uses a second core.
+
+Following sources: only after extraction is it known which article a page credits, so the
+:class:`FollowSourcesPipeline` builds the requests for those source articles, admits them to the
+job's frontier (recorded before the crediting page is marked done) and hands them to the engine
+with ``crawler.engine.crawl``. The spider's own callbacks stay free of attribution parsing.
 """
 
 from __future__ import annotations
@@ -12,13 +18,15 @@ import multiprocessing
 from concurrent.futures import ProcessPoolExecutor
 from typing import Any
 
+from scrapy import Request
 from scrapy.crawler import Crawler
-from scrapy.exceptions import CloseSpider
+from scrapy.exceptions import NotConfigured
 
+from crawler.discovery import is_listing_url
 from crawler.extract import NotAnArticle, extract_article
+from crawler.frontier import Frontier
 from crawler.items import PageItem
 from crawler.matching import StoreMatcher
-from crawler.store import Store, StoreError
 from crawler.urls import BadURL, canonical_url, outlet_of
 
 logger = logging.getLogger(__name__)
@@ -57,6 +65,10 @@ def _canonical_or_none(url: str | None) -> str | None:
         return None
 
 
+def _header(headers: dict[str, str], name: str) -> str | None:
+    return next((v for k, v in headers.items() if k.lower() == name), None)
+
+
 class ExtractPipeline:
     """Turns page items into ``(page, article | None)`` by running trafilatura."""
 
@@ -83,7 +95,7 @@ class ExtractPipeline:
         if not isinstance(item, PageItem):
             return item
         article, reason = None, item.error
-        if item.html is not None and not item.is_listing:
+        if item.html is not None and not item.is_listing and not item.not_modified:
             url = item.final_url or item.url
             if self.pool is not None:
                 future = self.pool.submit(_extract_or_reason, item.html, url)
@@ -99,35 +111,85 @@ class ExtractPipeline:
                 if not article.get("published_at"):
                     # A date from the sitemap or feed is weaker than the page's own, but
                     # better than none.
-                    for hint, source in (("feed_published", "feed"), ("sitemap_lastmod", "sitemap")):
+                    for hint, source in (("news_publication_date", "news-sitemap"),
+                                         ("feed_published", "feed"),
+                                         ("sitemap_lastmod", "sitemap")):
                         if item.hints.get(hint):
                             article["published_at"], article["date_source"] = item.hints[hint], source
                             break
         return {"page": item, "article": article, "reason": reason}
 
 
+class FollowSourcesPipeline:
+    """Fetches the source an article credits with a link (or points to with a cross-outlet
+    rel=canonical), on any outlet, up to ``CROSSPOST_FOLLOW_DEPTH`` hops from the job's own
+    pages."""
+
+    def __init__(self, crawler: Crawler, depth: int) -> None:
+        self.crawler = crawler
+        self.depth = depth
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> FollowSourcesPipeline:
+        depth = crawler.settings.getint("CROSSPOST_FOLLOW_DEPTH", 1)
+        if depth <= 0:
+            raise NotConfigured
+        return cls(crawler, depth)
+
+    def source_urls(self, article: dict[str, Any]) -> list[str]:
+        urls = []
+        own = article.get("outlet")
+        for hit in article.get("attributions") or []:
+            url = hit.get("url")
+            if not url or is_listing_url(url):
+                continue  # "Source: South Front" linking a home page names no article
+            try:
+                if outlet_of(url) == own:
+                    continue
+            except BadURL:
+                continue
+            urls.append(url)
+        return list(dict.fromkeys(urls))
+
+    def process_item(self, item: Any) -> Any:
+        if not isinstance(item, dict) or item.get("article") is None:
+            return item
+        page: PageItem = item["page"]
+        hops = int(page.hints.get("follow_depth", 0)) + 1
+        if hops > self.depth:
+            return item
+        spider = self.crawler.spider
+        requests = [
+            Request(url, spider.parse_page, errback=spider.on_error,
+                    meta={"discovered_via": "attribution",
+                          "hints": {"follow_depth": hops, "credited_by": page.url}})
+            for url in self.source_urls(item["article"])
+        ]
+        if requests:
+            for request in Frontier.of(self.crawler).admit(requests):
+                self.crawler.stats.inc_value("crosspost/sources_followed")
+                self.crawler.engine.crawl(request)
+        return item
+
+
 class StorePipeline:
     """Writes every page (as a capture) and every article to the SQLite store."""
 
-    def __init__(self, db_path: str, crawler: Crawler, match: bool = True) -> None:
-        self.db_path = db_path
+    def __init__(self, crawler: Crawler, match: bool = True) -> None:
         self.crawler = crawler
         self.match = match
-        self.store: Store | None = None
+        self.frontier: Frontier | None = None
         self.matching: StoreMatcher | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> StorePipeline:
-        settings = crawler.settings
-        return cls(settings.get("CROSSPOST_DB", "crosspost.db"), crawler,
-                   settings.getbool("CROSSPOST_MATCH", True))
+        return cls(crawler, crawler.settings.getbool("CROSSPOST_MATCH", True))
 
     def open_spider(self) -> None:
-        try:
-            self.store = Store(self.db_path)
-            self.matching = StoreMatcher(self.store) if self.match else None
-        except StoreError as exc:
-            raise CloseSpider(f"cannot open store: {exc}") from None
+        # The frontier's store: marking a page done happens in the transaction storing it.
+        self.frontier = Frontier.of(self.crawler)
+        self.store = self.frontier.store
+        self.matching = StoreMatcher(self.store) if self.match else None
         if self.matching is not None:
             caught_up = self.matching.catch_up()
             if caught_up:
@@ -136,8 +198,6 @@ class StorePipeline:
     def close_spider(self) -> None:
         if self.matching is not None:
             self.matching.finish()
-        if self.store is not None:
-            self.store.close()
 
     def process_item(self, item: Any) -> Any:
         if not (isinstance(item, dict) and isinstance(item.get("page"), PageItem)):
@@ -146,6 +206,8 @@ class StorePipeline:
         article = item["article"]
         if article is not None:
             outcome = "article"
+        elif page.not_modified:
+            outcome = "not-modified"
         elif page.skip_reason:
             outcome = "not-fetched"
         elif page.error:
@@ -167,11 +229,27 @@ class StorePipeline:
             "encoding": page.encoding,
             "fetched_at": page.fetched_at,
             "outcome": outcome,
-            "reason": None if article is not None else (
-                item["reason"] or page.error or page.skip_reason
+            "reason": (
+                ("; ".join(page.notes) or None)
+                if article is not None
+                else (item["reason"] or page.error or page.skip_reason)
             ),
         }
-        article_id = self.store.save_page(capture, article)
+        if page.notes and article is None and capture["reason"]:
+            capture["reason"] += " (" + "; ".join(page.notes) + ")"
+        state = None
+        if page.status in (200, 304) and page.frontier_url:
+            state = {
+                "url": page.frontier_url,
+                "etag": _header(page.headers, "etag"),
+                "last_modified": _header(page.headers, "last-modified"),
+                "listed_date": page.listed_date,
+                "status": page.status,
+                "not_modified": page.not_modified,
+            }
+        article_id = self.store.save_fetch(
+            capture, article, job=self.frontier.job, frontier_url=page.frontier_url, state=state
+        )
         stats = self.crawler.stats
         stats.inc_value(f"crosspost/pages/{outcome}")
         if article_id is not None:

@@ -39,6 +39,7 @@ def run_crawl(
     follow_links: bool = True,
     settings: dict[str, Any] | None = None,
     proxy: str | None = None,
+    outlets_file: str | None = None,
 ) -> CrawlResult:
     """Crawl ``start`` into the store at ``db_path`` and block until the job ends.
 
@@ -53,7 +54,7 @@ def run_crawl(
         os.environ.pop("NO_PROXY", None)
     process = CrawlerProcess(project_settings(overrides))
     crawler = process.create_crawler(OutletSpider)
-    process.crawl(crawler, start=start, follow_links=follow_links)
+    process.crawl(crawler, start=start, follow_links=follow_links, outlets_file=outlets_file)
     process.start()
     stats = crawler.stats.get_stats() if crawler.stats else {}
     crawl_id = getattr(crawler, "crosspost_crawl_id", None)
@@ -78,4 +79,8 @@ def crawl_summary(db_path: str, crawl_id: int | None) -> dict[str, Any]:
                 params,
             )
         )
-        return {"outcomes": outcomes, "errors": errors, "totals": store.counts()}
+        job = None
+        if crawl_id:
+            row = store.db.execute("select job from crawls where id = ?", [crawl_id]).fetchone()
+            job = row[0] if row else None
+        return {"outcomes": outcomes, "errors": errors, "totals": store.counts(), "job": job}

@@ -127,3 +127,67 @@ def m002_evidence(db: Database) -> None:
     )
     # Small JSON documents: the signature parameters, the learnt boilerplate model.
     db["state"].create({"key": str, "value": str}, pk="key")
+
+
+@migrations()
+def m003_crawl_state(db: Database) -> None:
+    # A crawl job outlives its runs: the same command re-run resumes or re-crawls it.
+    db["crawls"].add_column("job", str)
+    db["crawl_jobs"].create(
+        {
+            "key": str,
+            "args": str,  # JSON: what defines the job (start URLs, follow options)
+            "generation": int,  # bumped by each run that starts the job over
+            "state": str,  # running | finished
+            "created_at": str,
+            "updated_at": str,
+        },
+        pk="key",
+    )
+    # The frontier of the job's current generation: every request the job decided to make.
+    # A run killed at any moment leaves its pending rows; the next run schedules them again.
+    db["frontier"].create(
+        {
+            "job": str,
+            "url": str,  # canonical URL: one fetch per page per generation
+            "outlet": str,
+            "state": str,  # pending | done
+            "request": str,  # JSON: url, callback, errback, meta, priority
+            "added_at": str,
+            "done_at": str,
+        },
+        pk=("job", "url"),
+    )
+    db["frontier"].create_index(["job", "state"])
+    # What the crawler knows about each URL across jobs: validators for conditional requests
+    # and the sitemap/feed date it carried when last fetched.
+    db["url_state"].create(
+        {
+            "url": str,
+            "etag": str,
+            "last_modified": str,
+            "listed_date": str,  # sitemap <lastmod> / feed date seen with the last fetch
+            "status": int,
+            "fetched_at": str,  # last full (200) fetch
+            "checked_at": str,  # last fetch of any kind, 304 included
+            "article_id": int,
+        },
+        pk="url",
+    )
+    # Earlier texts of an article whose text changed; the articles row is the latest version.
+    db["article_versions"].create(
+        {
+            "id": int,
+            "article_id": int,
+            "version": int,
+            "title": str,
+            "text": str,
+            "text_hash": str,
+            "capture_id": int,
+            "first_seen": str,
+            "last_seen": str,
+        },
+        pk="id",
+        foreign_keys=[("article_id", "articles", "id")],
+    )
+    db["article_versions"].create_index(["article_id", "version"], unique=True)

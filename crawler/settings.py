@@ -15,6 +15,8 @@ USER_AGENT = f"crosspost/0.1 (+{CROSSPOST_CONTACT_URL})"
 
 ROBOTSTXT_OBEY = True
 CONCURRENT_REQUESTS = 16
+# One request at a time per outlet: the frontier puts every request of an outlet (www.x and
+# x alike) in one download slot named after the outlet.
 CONCURRENT_REQUESTS_PER_DOMAIN = 1
 DOWNLOAD_DELAY = 0.5
 AUTOTHROTTLE_ENABLED = True
@@ -28,6 +30,10 @@ DOWNLOAD_WARNSIZE = 2 * 1024 * 1024
 RETRY_ENABLED = True
 RETRY_TIMES = 3
 RETRY_HTTP_CODES = [429, 500, 502, 503, 504, 522, 524, 408]
+# Before each retry: the server's Retry-After (capped), else exponential backoff.
+RETRY_AFTER_MAX = 120
+RETRY_BACKOFF_BASE = 1.0
+RETRY_BACKOFF_MAX = 60
 REDIRECT_MAX_TIMES = 10
 # Keep 404s and other errors in the callbacks' reach so their reason is recorded.
 HTTPERROR_ALLOW_ALL = True
@@ -38,10 +44,18 @@ LOG_LEVEL = "INFO"
 
 ITEM_PIPELINES = {
     "crawler.pipelines.ExtractPipeline": 300,
+    "crawler.pipelines.FollowSourcesPipeline": 500,
     "crawler.pipelines.StorePipeline": 800,
 }
 EXTENSIONS = {
+    "scrapy.extensions.throttle.AutoThrottle": None,
+    "crawler.extensions.OutletThrottle": 0,
     "crawler.extensions.CrawlRecorder": 500,
+    "crawler.extensions.CrawlProgress": 510,
+}
+# Closest to the engine: it sees (and records) every request the spider yields.
+SPIDER_MIDDLEWARES = {
+    "crawler.frontier.FrontierMiddleware": 10,
 }
 
 # crosspost's own settings
@@ -50,10 +64,29 @@ CROSSPOST_DB = "crosspost.db"
 CROSSPOST_EXTRACT_PROCESSES = 1
 # Match each stored article against the near-duplicate index as it arrives.
 CROSSPOST_MATCH = True
+# Fetch the sources articles credit, on any outlet, up to this many hops (0: never).
+CROSSPOST_FOLLOW_DEPTH = 1
+# Skip sitemap/feed entries dated before this (ISO date), e.g. "2024-01-01".
+CROSSPOST_SINCE = None
+# Skip unchanged sitemap/feed entries and send conditional requests for known pages.
+CROSSPOST_INCREMENTAL = True
+# The crawl job a run belongs to (default: derived from the start URLs and options). A run of
+# a job that did not finish resumes it; CROSSPOST_RESTART starts it over instead.
+CROSSPOST_JOB = None
+CROSSPOST_RESTART = False
+# Write every request and response to WARC files in this directory.
+CROSSPOST_WARC_DIR = None
+CROSSPOST_WARC_MAX_SIZE = 1024**3
+# A live progress line on stderr.
+CROSSPOST_PROGRESS = False
 
 DOWNLOADER_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
     "crawler.middlewares.RobotsTxtMiddleware": 100,
+    "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
+    "crawler.middlewares.RetryAfterMiddleware": 550,
+    # Next to the downloader: archives responses as they came off the wire.
+    "crawler.warc_writer.WarcMiddleware": 950,
     # Above RedirectMiddleware (600) so it sees the 3xx response first.
     "crawler.middlewares.RedirectLoopMiddleware": 650,
 }

@@ -6,6 +6,10 @@ The spider yields one :class:`~crawler.items.PageItem` per fetched or failed pag
 touches the store.
 
     scrapy crawl outlets -a start=http://southfront.test/ -s CROSSPOST_DB=out.db
+    scrapy crawl outlets -a outlets_file=examples/sample-outlets.toml
+
+Which requests are actually made (new pages only, each once per run, resumable after a crash)
+is decided by the frontier (``crawler.frontier``), not here.
 """
 
 from __future__ import annotations
@@ -29,11 +33,13 @@ from crawler.discovery import (
     BrokenFeed,
     feed_links,
     is_listing_url,
+    news_publication_dates,
     parse_feed,
     start_kind,
     xml_problem,
 )
 from crawler.items import PageItem
+from crawler.outlets_file import load_outlets
 from crawler.urls import BadURL, canonical_url, check_url, outlet_of
 
 logger = logging.getLogger(__name__)
@@ -65,16 +71,28 @@ class OutletSpider(SitemapSpider):
         start: str | list[str] | None = None,
         urls_file: str | None = None,
         follow_links: bool | str = True,
+        outlets_file: str | None = None,
         *args: Any,
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
         self.start_list = read_start_urls(start, urls_file)
+        # From an outlets file: display names and aliases for the store's outlet registry,
+        # and per-outlet limits the frontier applies.
+        self.registry: list[dict[str, Any]] = []
+        self.outlet_limits: dict[str, dict[str, Any]] = {}
+        domains: set[str] = set()
+        if outlets_file:
+            outlets = load_outlets(outlets_file)
+            self.start_list += [u for u in outlets.start_urls if u not in self.start_list]
+            self.registry = outlets.registry()
+            self.outlet_limits = outlets.limits()
+            domains = {outlet_of(d) for e in outlets.outlets for d in e.domains}
         if not self.start_list:
             raise ValueError("no start URL: pass -a start=URL[,URL...] or -a urls_file=FILE")
         self.follow_links = str(follow_links).lower() not in ("0", "false", "no", "off")
         # The job's outlets: link following never leaves them.
-        self.outlets = {outlet_of(url) for url in self.start_list}
+        self.outlets = {outlet_of(url) for url in self.start_list} | domains
         self.link_extractor = LinkExtractor(unique=True, canonicalize=False)
 
     # -- starting -------------------------------------------------------------------------
@@ -102,6 +120,9 @@ class OutletSpider(SitemapSpider):
     # -- sitemaps -------------------------------------------------------------------------
     def parse_sitemap(self, response: Response) -> Iterator[Any]:
         is_robots = urlsplit(response.url).path.endswith("/robots.txt")
+        if response.status == 304:
+            yield self._listing(response, None)
+            return
         if response.status >= 400 and not is_robots:
             yield self._failed(response, f"HTTP {response.status} for sitemap")
             return
@@ -111,6 +132,7 @@ class OutletSpider(SitemapSpider):
                 sitemaps = list(sitemap_urls_from_robots(response.body, base_url=response.url))
             if not sitemaps:
                 sitemaps = [urljoin(response.url, "/sitemap.xml")]
+            yield self._listing(response, None)
             for url in sitemaps:
                 yield response.follow(
                     url, self.parse_sitemap, errback=self.on_error,
@@ -128,20 +150,28 @@ class OutletSpider(SitemapSpider):
             yield self._failed(response, "invalid sitemap")
             return
         yield self._listing(response, None)
+        news_dates = news_publication_dates(body) if sitemap.type == "urlset" else {}
         for entry in sitemap:
             loc = (entry.get("loc") or "").strip()
             if not loc or not self._in_job(loc):
                 continue
+            lastmod = (entry.get("lastmod") or "").strip() or None
             if sitemap.type == "sitemapindex":
                 yield Request(loc, self.parse_sitemap, errback=self.on_error,
-                              meta={"discovered_via": "sitemap"})
+                              meta={"discovered_via": "sitemap", "listed_date": lastmod})
             else:
-                hints = {"sitemap_lastmod": entry["lastmod"]} if entry.get("lastmod") else {}
+                hints = {"sitemap_lastmod": lastmod} if lastmod else {}
+                if news_dates.get(loc):
+                    hints["news_publication_date"] = news_dates[loc]
                 yield Request(loc, self.parse_page, errback=self.on_error,
-                              meta={"discovered_via": "sitemap", "hints": hints})
+                              meta={"discovered_via": "sitemap", "hints": hints,
+                                    "listed_date": lastmod or news_dates.get(loc)})
 
     # -- feeds ----------------------------------------------------------------------------
     def parse_feed(self, response: Response) -> Iterator[Any]:
+        if response.status == 304:
+            yield self._listing(response, None)
+            return
         if response.status >= 400:
             yield self._failed(response, f"HTTP {response.status} for feed")
             return
@@ -161,13 +191,14 @@ class OutletSpider(SitemapSpider):
             if self._in_job(entry["url"]):
                 hints = {"feed_published": entry["published"]} if entry["published"] else {}
                 yield Request(entry["url"], self.parse_page, errback=self.on_error,
-                              meta={"discovered_via": "feed", "hints": hints})
+                              meta={"discovered_via": "feed", "hints": hints,
+                                    "listed_date": entry["published"]})
 
     # -- pages ----------------------------------------------------------------------------
     def parse_page(self, response: Response) -> Iterator[Any]:
         item = self._capture(response)
         yield item
-        if item.html is None or response.status >= 400:
+        if item.html is None or response.status >= 300:
             return
         for feed in feed_links(response.selector, response.url):
             if self._in_job(feed):
@@ -205,8 +236,13 @@ class OutletSpider(SitemapSpider):
             is_listing=is_listing_url(response.url),
             discovered_via=response.meta.get("discovered_via"),
             hints=dict(response.meta.get("hints") or {}),
+            frontier_url=response.meta.get("frontier_url"),
+            listed_date=response.meta.get("listed_date"),
+            notes=_fetch_notes(response.meta, response.url),
         )
-        if response.status >= 400:
+        if response.status == 304:
+            item.not_modified = True
+        elif response.status >= 400:
             item.error = f"HTTP {response.status}"
         elif not isinstance(response, TextResponse):
             item.error = f"not HTML ({item.content_type or 'no content type'})"
@@ -248,6 +284,7 @@ class OutletSpider(SitemapSpider):
                 is_listing=True,
                 skip_reason=reason,
                 discovered_via=request.meta.get("discovered_via"),
+                frontier_url=request.meta.get("frontier_url"),
             )
             return
         logger.warning("Failed %s: %s", first_url, reason)
@@ -257,4 +294,21 @@ class OutletSpider(SitemapSpider):
             fetched_at=datetime.now(UTC).isoformat(timespec="seconds"),
             error=f"{failure.type.__name__}: {reason}",
             discovered_via=request.meta.get("discovered_via"),
+            frontier_url=request.meta.get("frontier_url"),
+            notes=_fetch_notes(request.meta, request.url),
         )
+
+
+def _fetch_notes(meta: dict[str, Any], final_url: str) -> list[str]:
+    """What happened on the way to a response: retries and redirects off the outlet."""
+    notes = []
+    if meta.get("retry_times"):
+        notes.append(f"retried {meta['retry_times']}x")
+    redirects = meta.get("redirect_urls") or []
+    if redirects:
+        try:
+            if outlet_of(redirects[0]) != outlet_of(final_url):
+                notes.append(f"redirected to another outlet: {final_url}")
+        except BadURL:
+            pass
+    return notes

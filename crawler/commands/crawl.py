@@ -1,0 +1,146 @@
+"""``crosspost crawl``: run a crawl job (resumable, incremental) and print what it did."""
+
+from __future__ import annotations
+
+import sys
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import click
+
+from crawler.cli import db_option, open_store, parse_settings
+from crawler.outlets_file import OutletsFileError, load_outlets
+from crawler.urls import BadURL, check_url
+
+
+def _since(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value).isoformat()
+    except ValueError:
+        raise click.BadParameter(f"expected a date like 2024-01-31, got {value!r}") from None
+
+
+@click.command()
+@click.argument("targets", nargs=-1, metavar="URL_OR_FILE...")
+@db_option()
+@click.option("--outlets", "outlets_file", type=click.Path(dir_okay=False),
+              help="Outlets file (TOML; YAML with PyYAML): names, domains, start URLs, "
+                   "sitemaps, feeds and per-outlet limits.")
+@click.option("--depth", type=click.IntRange(min=0), default=None,
+              help="Maximum link depth from the start URLs (0: unlimited).")
+@click.option("--max-pages", type=click.IntRange(min=1), default=None,
+              help="Stop this run after fetching this many pages (the next run resumes).")
+@click.option("--follow-links/--no-follow-links", default=True, show_default=True,
+              help="Follow links within the job's outlets to discover articles.")
+@click.option("--follow-attribution/--no-follow-attribution", default=True, show_default=True,
+              help="Fetch the source an article credits, even on an outlet not in the job.")
+@click.option("--follow-depth", type=click.IntRange(min=1), default=1, show_default=True,
+              help="How many credit hops to follow from the job's own articles.")
+@click.option("--since", callback=_since, metavar="DATE",
+              help="Skip sitemap and feed entries dated before DATE (YYYY-MM-DD).")
+@click.option("--strict-robots", is_flag=True,
+              help="Crawl nothing on a site whose robots.txt cannot be fetched.")
+@click.option("--warc", "warc_dir", type=click.Path(file_okay=False),
+              help="Also write every request and response to WARC files in this directory.")
+@click.option("--restart", is_flag=True,
+              help="Start an interrupted job over instead of resuming it.")
+@click.option("--job", metavar="NAME",
+              help="Name of the crawl job (default: derived from the start URLs and options).")
+@click.option("--progress/--no-progress", default=None,
+              help="Live progress line on stderr (default: when stderr is a terminal).")
+@click.option("-s", "--set", "settings", multiple=True, metavar="NAME=VALUE",
+              help="Any Scrapy or crosspost setting (repeatable).")
+@click.option("-v", "--verbose", is_flag=True, help="Log every request (Scrapy INFO level).")
+def crawl(targets, db_path, outlets_file, depth, max_pages, follow_links, follow_attribution,
+          follow_depth, since, strict_robots, warc_dir, restart, job, progress, settings,
+          verbose) -> None:
+    """Crawl outlets and store their articles.
+
+    Each URL_OR_FILE is a site root (sitemaps are found through robots.txt, feeds through the
+    pages' <link rel=alternate>), a sitemap, a feed, an article page, or a file listing such
+    URLs one per line. Honours http_proxy.
+
+    A job killed at any point resumes when the same command runs again; a finished job run
+    again fetches only new or changed pages.
+    """
+    from crawler.runner import crawl_summary, run_crawl
+    from crawler.spiders.outlets import read_start_urls
+
+    if not targets and not outlets_file:
+        raise click.UsageError("give at least one URL, a file of URLs, or --outlets FILE")
+    start: list[str] = []
+    try:
+        for target in targets:
+            if Path(target).is_file():
+                start.extend(read_start_urls(None, target))
+            else:
+                start.append(check_url(target))
+    except BadURL as exc:
+        raise click.BadParameter(str(exc), param_hint="URL_OR_FILE") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise click.BadParameter(f"cannot read {exc}", param_hint="URL_OR_FILE") from None
+    if outlets_file:
+        try:
+            load_outlets(outlets_file)
+        except OutletsFileError as exc:
+            raise click.BadParameter(str(exc), param_hint="--outlets") from None
+    open_store(db_path).close()
+    overrides = parse_settings(settings)
+    overrides.setdefault("LOG_LEVEL", "INFO" if verbose else "WARNING")
+    if depth is not None:
+        overrides["DEPTH_LIMIT"] = depth
+    if max_pages is not None:
+        overrides["CLOSESPIDER_PAGECOUNT"] = max_pages
+    overrides["CROSSPOST_FOLLOW_DEPTH"] = follow_depth if follow_attribution else 0
+    if since:
+        overrides["CROSSPOST_SINCE"] = since
+    if strict_robots:
+        overrides["ROBOTSTXT_STRICT"] = True
+    if warc_dir:
+        overrides["CROSSPOST_WARC_DIR"] = str(Path(warc_dir).resolve())
+    if restart:
+        overrides["CROSSPOST_RESTART"] = True
+    if job:
+        overrides["CROSSPOST_JOB"] = job
+    overrides["CROSSPOST_PROGRESS"] = sys.stderr.isatty() if progress is None else progress
+    result = run_crawl(start, db_path, follow_links=follow_links, settings=overrides,
+                       outlets_file=outlets_file)
+    summary = crawl_summary(db_path, result.crawl_id)
+    print_crawl_summary(result.finish_reason, summary, result.stats)
+    fetched = sum(n for outcome, n in summary["outcomes"].items() if outcome != "error")
+    if summary["outcomes"].get("error") and not fetched:
+        raise click.ClickException("nothing could be fetched; see the reasons above")
+
+
+def print_crawl_summary(reason: str | None, summary: dict[str, Any],
+                        stats: dict[str, Any] | None = None) -> None:
+    """The end-of-run table: outcomes of this run's pages, then the store's totals."""
+    stats = stats or {}
+    outcomes = summary["outcomes"]
+    click.echo(
+        f"crawl finished ({reason or 'unknown'}): "
+        + ", ".join(f"{n} {outcome}" for outcome, n in sorted(outcomes.items()))
+    )
+    elapsed = stats.get("elapsed_time_seconds") or 0
+    fetched = stats.get("response_received_count", 0)
+    rows = [
+        ("job", summary.get("job") or "-"),
+        ("pages fetched", fetched),
+        ("articles stored", stats.get("crosspost/articles_stored", 0)),
+        ("unchanged (304)", outcomes.get("not-modified", 0)),
+        ("errors", outcomes.get("error", 0)),
+        ("sources followed", stats.get("crosspost/sources_followed", 0)),
+        ("skipped as unchanged", stats.get("crosspost/frontier/unchanged", 0)),
+        ("resumed pending", stats.get("crosspost/frontier/resumed", 0)),
+        ("elapsed", f"{elapsed:.1f} s"),
+        ("rate", f"{fetched / elapsed:.1f} pages/s" if elapsed else "-"),
+    ]
+    for label, value in rows:
+        click.echo(f"  {label:<22} {value}")
+    totals = summary["totals"]
+    click.echo(f"store: {totals['articles']} articles from {totals['outlets']} outlets")
+    for row in summary["errors"]:
+        click.echo(f"  {row['url']}: {row['reason']}", err=True)
