@@ -10,10 +10,12 @@ other parameters is refused.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from typing import Any
 
 from dedupe.boilerplate import BoilerplateModel
 from dedupe.matcher import Matcher
+from dedupe.shingles import tokenize
 from dedupe.signature import IncompatibleSignatureError, SignatureParams, deserialize, serialize
 from dedupe.verify import Match, Thresholds
 
@@ -192,3 +194,49 @@ class StoreMatcher:
             self._new_pairs.clear()
         self.store.set_state(BOILERPLATE_KEY, self.matcher.boilerplate.to_dict())
         return kept, dropped
+
+
+def rematch_store(
+    store: Store,
+    params: SignatureParams,
+    thresholds: Thresholds,
+    *,
+    progress: Callable[[int], None] | None = None,
+    batch: int = 500,
+) -> dict[str, int]:
+    """Re-sign and re-match every stored article with ``params`` and ``thresholds``, then
+    re-verify every match under the boilerplate learnt. The old signatures and matches
+    are dropped first and the new parameters recorded, so an interrupted run leaves a
+    store whose unmatched articles the next crawl, ingest or rematch catches up.
+
+    Returns counts: articles, indexed, matches, dropped (matches that shared only
+    boilerplate)."""
+    if store.get_state(BOILERPLATE_KEY) is None:
+        # Never matched before: learn each outlet's boilerplate from the whole store
+        # first, so that no article is matched on its outlet's footer.
+        model = BoilerplateModel()
+        for _, text, outlet, _ in store.iter_articles():
+            model.observe(outlet, tokenize(text or "").paragraph_keys)
+        store.set_state(BOILERPLATE_KEY, model.to_dict())
+    store.clear_matching()
+    store.set_state(PARAMS_KEY, params.to_dict())
+    store.set_state(THRESHOLDS_KEY, thresholds.to_dict())
+    matching = StoreMatcher(store, params, thresholds=thresholds)
+    articles = 0
+    chunk: list[tuple[int, str, str | None, str | None]] = []
+    for row in store.iter_articles():
+        chunk.append(row)
+        if len(chunk) >= batch:
+            matching.add_many(chunk)
+            articles += len(chunk)
+            if progress is not None:
+                progress(len(chunk))
+            chunk = []
+    if chunk:
+        matching.add_many(chunk)
+        articles += len(chunk)
+        if progress is not None:
+            progress(len(chunk))
+    kept, dropped = matching.reverify()
+    return {"articles": articles, "indexed": len(matching.matcher), "matches": kept,
+            "dropped": dropped}  # fmt: skip
