@@ -1,0 +1,89 @@
+"""``crosspost serve``: the JSON API and the web page over a store, under uvicorn."""
+
+from __future__ import annotations
+
+import ipaddress
+import logging
+import socket
+import sys
+
+import click
+
+from crawler.cli import db_option, open_store
+
+logger = logging.getLogger(__name__)
+
+MISSING = "the HTTP server needs the 'serve' extra ({name} is missing): pip install 'crosspost[serve]'"
+
+
+def is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def bind(host: str, port: int) -> socket.socket:
+    """A listening socket on ``host``:``port`` (0: any free port), so the real port is known
+    before the server starts."""
+    try:
+        family, kind, proto, _, address = socket.getaddrinfo(
+            host.strip("[]"), port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)[0]
+        sock = socket.socket(family, kind, proto)
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind(address)
+    except OSError as exc:
+        raise click.ClickException(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
+    sock.listen(2048)
+    sock.set_inheritable(True)
+    return sock
+
+
+def url_of(sock: socket.socket) -> str:
+    host, port = sock.getsockname()[:2]
+    host = f"[{host}]" if ":" in host else host
+    return f"http://{host}:{port}/"
+
+
+@click.command()
+@db_option()
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on (0.0.0.0: every interface).")
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True,
+              help="Port to listen on (0: any free port).")
+@click.option("--allowed-host", "allowed_hosts", multiple=True, metavar="NAME",
+              help="Host names the server answers to (repeatable; default: loopback names "
+                   "when listening on loopback, any name otherwise).")
+@click.option("--access-log", is_flag=True, help="Log every request to stderr.")
+def serve(db_path, host, port, allowed_hosts, access_log) -> None:
+    """Serve the provenance API and web page over the store (read-only).
+
+    Prints the server's URL on stdout, then answers until interrupted. The API is described
+    at /openapi.json; the page is at /. The store may be written by a running crawl at the
+    same time.
+    """
+    try:
+        import uvicorn
+
+        from crawler.web import create_app
+    except ImportError as exc:
+        raise click.ClickException(MISSING.format(name=exc.name)) from None
+    open_store(db_path, readonly=True).close()
+    hosts = list(allowed_hosts) or (None if is_loopback(host) else ["*"])
+    app = create_app(db_path, allowed_hosts=hosts)
+    sock = bind(host, port)
+    config = uvicorn.Config(
+        app,
+        log_level="info" if access_log else "warning",
+        access_log=access_log,
+        server_header=False,
+        timeout_keep_alive=5,
+        limit_concurrency=256,
+        h11_max_incomplete_event_size=16 * 1024,  # headers larger than this are refused
+        lifespan="on",
+    )
+    click.echo(url_of(sock))
+    sys.stdout.flush()
+    uvicorn.Server(config).run(sockets=[sock])
