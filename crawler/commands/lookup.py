@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 
 from crawler.cli import db_option, open_store
+from crawler.fetchguard import ForbiddenURL
 from crawler.provenance import ProvenanceError, lookup_text, lookup_url, render_text
 from crawler.store import StoreError
 from crawler.urls import BadURL, check_url
@@ -28,7 +29,24 @@ def _read_text(source: str) -> str:
     try:
         return Path(source).read_text(encoding="utf-8", errors="replace")
     except OSError as exc:
-        raise click.BadParameter(f"cannot read {source}: {exc.strerror}", param_hint="--text")
+        raise click.BadParameter(
+            f"cannot read {source}: {exc.strerror}", param_hint="--text"
+        ) from None
+
+
+def _fetch(url: str, db_path: str, allow_private: bool, allow_hosts: tuple[str, ...]) -> dict:
+    from crawler.fetch import FetchError, fetch_and_lookup
+    from crawler.runner import project_settings
+
+    allow_private = allow_private or project_settings().getbool("CROSSPOST_FETCH_ALLOW_PRIVATE")
+    if Path(db_path).exists():
+        open_store(db_path).close()  # refuses a file that is not a crosspost database
+    try:
+        return fetch_and_lookup(url, db_path, allow_private=allow_private, allow_hosts=allow_hosts)
+    except ForbiddenURL as exc:
+        raise click.ClickException(str(exc)) from None
+    except FetchError as exc:
+        raise click.ClickException(f"cannot fetch {url}: {exc}") from None
 
 
 @click.command()
@@ -41,15 +59,36 @@ def _read_text(source: str) -> str:
     metavar="FILE|-",
     help="Look up where a pasted text appeared (a file, or - for stdin) instead of a URL.",
 )
-def lookup(url, db_path, as_json, text_source) -> None:
+@click.option(
+    "--fetch",
+    is_flag=True,
+    help="Fetch, store and match the URL now when the store does not know it.",
+)
+@click.option(
+    "--allow-private",
+    is_flag=True,
+    help="With --fetch: allow private and loopback addresses (demos and tests only).",
+)
+@click.option(
+    "--allow-host",
+    "allow_hosts",
+    multiple=True,
+    metavar="HOST[:PORT]",
+    help="With --fetch: a host (or .domain) to fetch whatever it resolves to (repeatable).",
+)
+def lookup(url, db_path, as_json, text_source, fetch, allow_private, allow_hosts) -> None:
     """Show where URL's story first appeared and every known copy.
 
     URL variants (http/https, www, tracking parameters, fragments, AMP pages) find the same
-    article. An unknown URL answers "not found" (exit status 0). With --text, the stored
-    articles carrying the text are listed with the origin of their story.
+    article. An unknown URL answers "not found" (exit status 0) unless --fetch is given:
+    then the page is fetched (robots.txt, user agent and proxy as for crawls; never from
+    private, loopback or link-local addresses), stored, matched and answered. With --text,
+    the stored articles carrying the text are listed with the origin of their story.
     """
     if (url is None) == (text_source is None):
         raise click.UsageError("give a URL or --text FILE|- (one of them)")
+    if fetch and text_source is not None:
+        raise click.UsageError("--fetch needs a URL, not --text")
     try:
         if text_source is not None:
             text = _read_text(text_source)
@@ -60,8 +99,11 @@ def lookup(url, db_path, as_json, text_source) -> None:
                 check_url(url)
             except BadURL as exc:
                 raise click.BadParameter(str(exc), param_hint="URL") from None
-            with _existing_store(db_path, readonly=True) as store:
-                result = lookup_url(store, url)
+            if fetch:
+                result = _fetch(url, db_path, allow_private, tuple(allow_hosts))
+            else:
+                with _existing_store(db_path, readonly=True) as store:
+                    result = lookup_url(store, url)
     except (ProvenanceError, StoreError) as exc:
         raise click.ClickException(str(exc)) from None
     if as_json:
