@@ -77,6 +77,8 @@ def demo(db_path, port, keep) -> None:
 # Commands defined in their own modules (crawler/commands/), one line each.
 from crawler.commands.serve import serve  # noqa: E402
 cli.add_command(serve)
+from crawler.commands.browse import browse  # noqa: E402
+cli.add_command(browse)
 from crawler.commands.rematch import rematch  # noqa: E402
 cli.add_command(rematch)
 from crawler.commands.crawl import crawl  # noqa: E402
