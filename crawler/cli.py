@@ -86,8 +86,12 @@ cli.add_command(crawl)
 from crawler.commands.ingest import ingest  # noqa: E402
 cli.add_command(ingest)
 from crawler.commands.lookup import lookup  # noqa: E402
+from crawler.commands.export import export  # noqa: E402
+from crawler.commands.stats import stats  # noqa: E402
 
 cli.add_command(lookup)
+cli.add_command(export)
+cli.add_command(stats)
 
 
 def main() -> None:  # pragma: no cover - console entry point

@@ -84,6 +84,26 @@ def run_demo(db_path: str, *, port: int = 0, keep: bool = False,
     with Store(db_path, readonly=True) as store:
         _print_outlets(store, echo)
         _print_flagship(store, echo)
+    _print_graph(db_path, echo)
+
+
+def _print_graph(db_path: str, echo: Callable[..., None]) -> None:
+    """Who copies whom (top pairs), and the outlet graph as GEXF next to the database."""
+    from crawler.commands.stats import build_report, render_text
+    from crawler.records import load_all
+    from graph import add_communities, outlet_graph, write_graph
+
+    with Store(db_path, readonly=True) as store:
+        prov = load_all(store).provenance()
+    report, names = build_report(prov, since=None, until=None, top=5, table="pairs")
+    echo("\n" + render_text(report, names))
+    graph = outlet_graph(prov)
+    add_communities(graph)
+    path = Path(db_path).with_suffix(".gexf")
+    write_graph(graph, path)
+    echo(f"\nRepublication graph (open in Gephi): {path} "
+         f"({graph.number_of_nodes()} outlets, {graph.number_of_edges()} edges)")
+    echo(f"More: crosspost stats --db {db_path}; crosspost export OUT.gexf --db {db_path}")
 
 
 def _print_outlets(store: Store, echo: Callable[..., None]) -> None:

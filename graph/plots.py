@@ -13,9 +13,16 @@ from pathlib import Path
 
 import networkx as nx
 
+from .build import TimeWindow
 from .clean import PALETTE
 from .errors import PlotError
-from .provenance import Provenance
+from .provenance import CopyLink, Provenance
+
+
+def _integer_locator():
+    from matplotlib.ticker import MaxNLocator
+
+    return MaxNLocator(integer=True)
 
 
 def _pyplot():
@@ -75,6 +82,7 @@ def plot_outlet_graph(graph: nx.DiGraph, path: str | Path, *, top: int = 40) -> 
     articles = [max(1, int(sub.nodes[n].get("articles", 1) or 1)) for n in sub]
     top_articles = max(articles)
     sizes = [200 + 2200 * math.sqrt(a / top_articles) for a in articles]
+    index = {node: i for i, node in enumerate(sub)}  # sizes follow the subgraph's node order
     colours = [_rgb(int(sub.nodes[n].get("community", 0) or 0)) for n in sub]
     weights = [float(d.get("weight", 1)) for _, _, d in sub.edges(data=True)]
     top_weight = max(weights, default=1.0)
@@ -103,7 +111,8 @@ def plot_outlet_graph(graph: nx.DiGraph, path: str | Path, *, top: int = 40) -> 
         ax.annotate(
             name,
             (x, y),
-            xytext=(0, -14 - 0.18 * math.sqrt(sizes[keep.index(node)])),
+            # node_size is an area in points²: start the label just below the disc
+            xytext=(0, -(math.sqrt(sizes[index[node]]) / 2 + 4)),
             textcoords="offset points",
             ha="center",
             va="top",
@@ -126,16 +135,30 @@ def _finish(plt, fig, path: str | Path) -> Path:
         plt.close(fig)
 
 
-def plot_lag_histogram(prov: Provenance, path: str | Path) -> Path:
-    """Histogram of republication lag (hours after the source), credited vs uncredited copies."""
+def _links(
+    prov: Provenance, since: str | datetime | None, until: str | datetime | None
+) -> list[CopyLink]:
+    """Copy links whose copy is dated in the window (all of them without bounds)."""
+    window = TimeWindow(since, until)
+    return [link for _, link in prov.links() if prov.time(link.url) in window]
+
+
+def plot_lag_histogram(
+    prov: Provenance,
+    path: str | Path,
+    *,
+    since: str | datetime | None = None,
+    until: str | datetime | None = None,
+) -> Path:
+    """Histogram of republication lag (hours after the source), credited vs uncredited copies.
+
+    ``since``/``until`` keep copies dated in that window, as the stats tables do.
+    """
     plt = _pyplot()
-    credited = [
-        link.lag_hours for _, link in prov.links() if link.lag_hours is not None and link.attributed
-    ]
+    links = _links(prov, since, until)
+    credited = [link.lag_hours for link in links if link.lag_hours is not None and link.attributed]
     uncredited = [
-        link.lag_hours
-        for _, link in prov.links()
-        if link.lag_hours is not None and not link.attributed
+        link.lag_hours for link in links if link.lag_hours is not None and not link.attributed
     ]
     fig, ax = plt.subplots(figsize=(9, 5))
     values = [max(v, 0.0) for v in credited + uncredited]
@@ -160,6 +183,7 @@ def plot_lag_histogram(prov: Provenance, path: str | Path) -> Path:
     ax.set_xticklabels([_hours_label(t) for t in ticks])
     ax.set_xlabel("time after the source was published")
     ax.set_ylabel("republished articles")
+    ax.yaxis.set_major_locator(_integer_locator())  # counts: no half articles
     ax.set_title(f"How fast copies follow their source (n = {len(values)})")
     ax.legend(frameon=False)
     ax.spines[["top", "right"]].set_visible(False)
@@ -180,13 +204,19 @@ def _hours_label(hours: float) -> str:
     return f"{hours / 8760:g} y"
 
 
-def plot_republications_over_time(prov: Provenance, path: str | Path) -> Path:
+def plot_republications_over_time(
+    prov: Provenance,
+    path: str | Path,
+    *,
+    since: str | datetime | None = None,
+    until: str | datetime | None = None,
+) -> Path:
     """Republications per day (or week, for long spans), credited vs uncredited, stacked."""
     plt = _pyplot()
     import matplotlib.dates as mdates
 
     days: list[tuple[datetime, bool]] = []
-    for _, link in prov.links():
+    for link in _links(prov, since, until):
         when = prov.time(link.url).when
         if when is not None:
             days.append((when.replace(hour=0, minute=0, second=0, microsecond=0), link.attributed))
@@ -209,6 +239,7 @@ def plot_republications_over_time(prov: Provenance, path: str | Path) -> Path:
     ax.xaxis.set_major_locator(mdates.AutoDateLocator())
     ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(ax.xaxis.get_major_locator()))
     ax.set_ylabel(f"republished articles per {'week' if weekly else 'day'}")
+    ax.yaxis.set_major_locator(_integer_locator())
     ax.set_title("Republications over time")
     ax.legend(frameon=False)
     ax.spines[["top", "right"]].set_visible(False)

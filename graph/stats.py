@@ -116,13 +116,34 @@ def pair_rows(
     return rows if limit is None else rows[:limit]
 
 
-def summary(prov: Provenance) -> dict:
-    """Totals: articles, families, copies, unattributed copies, conflicts."""
-    copies = [link for _family, link in prov.links()]
+def summary(
+    prov: Provenance, *, since: str | datetime | None = None, until: str | datetime | None = None
+) -> dict:
+    """Totals: articles, families, copies, unattributed copies, conflicts.
+
+    With ``since``/``until``: articles dated in the window, copies dated in it, and the
+    families that have such a copy or an origin dated in it.
+    """
+    window = TimeWindow(since, until)
+    if window.open:
+        articles = len(prov.articles) - len(prov.uncrawled)
+    else:
+        articles = sum(
+            1 for url in prov.articles if url not in prov.uncrawled and prov.time(url) in window
+        )
+    copies = []
+    families = {}
+    for family, link in prov.links():
+        if prov.time(link.url) in window:
+            copies.append(link)
+            families[family.id] = family
+    for family in prov.families:
+        if prov.time(family.origin) in window:
+            families[family.id] = family
     return {
-        "articles": len(prov.articles) - len(prov.uncrawled),
-        "families": len(prov.families),
+        "articles": articles,
+        "families": len(families),
         "copies": len(copies),
         "unattributed_copies": sum(1 for link in copies if not link.attributed),
-        "families_with_conflicts": sum(1 for family in prov.families if family.conflicts),
+        "families_with_conflicts": sum(1 for family in families.values() if family.conflicts),
     }
