@@ -83,6 +83,8 @@ from crawler.commands.rematch import rematch  # noqa: E402
 cli.add_command(rematch)
 from crawler.commands.crawl import crawl  # noqa: E402
 cli.add_command(crawl)
+from crawler.commands.crawls import crawls  # noqa: E402
+cli.add_command(crawls)
 from crawler.commands.ingest import ingest  # noqa: E402
 cli.add_command(ingest)
 from crawler.commands.lookup import lookup  # noqa: E402

@@ -200,6 +200,9 @@ class Frontier:
         return bool(when and before and when <= before)
 
     def _conditional(self, request: Request, state: dict[str, Any] | None) -> Request:
+        # robots.txt leads to the sitemaps: unchanged, it still has to be read again.
+        if request.url.endswith("/robots.txt"):
+            return request
         if state and state.get("status") in (200, 304):
             if state.get("etag"):
                 request.headers.setdefault(b"If-None-Match", state["etag"])
