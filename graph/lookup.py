@@ -56,7 +56,8 @@ def _copy_dict(prov: Provenance, family: Family, link: CopyLink) -> dict:
             "containment_copy_in_source": _round(link.containment_copy_in_source),
             "containment_source_in_copy": _round(link.containment_source_in_copy),
             "kind": link.text_kind,
-            "attribution": attribution.sentence if attribution else None,
+            # Only words a reader sees; a rel=canonical credit shows as attribution_kind.
+            "attribution": attribution.sentence if attribution and link.attributed else None,
             "attribution_kind": attribution.kind if attribution else None,
             "attributed": link.attributed,
             "lag_hours": link.lag_hours,

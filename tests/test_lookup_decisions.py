@@ -77,3 +77,21 @@ def test_two_credits_to_one_outlet_are_no_conflict():
         ],
     )
     assert prov.family(b).conflicts == ()
+
+
+def test_canonical_link_record_is_not_shown_as_a_credit():
+    a, b = "https://a.test/x", "https://b.test/x"
+    tag = f'<link rel="canonical" href="{a}">'
+    prov = decide_provenance(
+        [
+            Article(a, "a.test", published_at="2021-01-01"),
+            Article(b, "b.test", published_at="2021-01-02", declared_canonical=a),
+        ],
+        [Match(a, b, 0.95, 0.97, 0.97)],
+        [Attribution(b, "canonical", tag, "a.test", a)],
+    )
+    copy = lookup(prov, b)["copies"][0]
+    assert copy["copied_from"] == a
+    assert copy["attributed"] is False
+    assert copy["attribution"] is None
+    assert copy["attribution_kind"] == "canonical"
