@@ -7,7 +7,9 @@ headers, the raw body, and the body decoded the way Scrapy decodes it (charset f
 ``html_to_unicode``). warcio undoes chunked transfer and gzip/deflate content encodings.
 
 Other records (requests, metadata, warcinfo, revisits) carry no page and are passed over;
-responses that are not HTML, or not a success, are reported as problems with their reason.
+responses that are redirects, errors, not HTML, or listing pages (a site's home, category,
+tag and feed pages, which a crawl does not take for articles either) are counted as skipped
+with their reason.
 Real WARCs bend the standard (ClueWeb writes impossible dates such as
 ``2008-10-294T05:21:46-0700``): a date that cannot be read falls back to the response's
 ``Date`` header, then to the time of ingest.
@@ -16,6 +18,7 @@ Real WARCs bend the standard (ClueWeb writes impossible dates such as
 from __future__ import annotations
 
 import logging
+import zlib
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
@@ -25,6 +28,7 @@ from w3lib.encoding import html_to_unicode
 from warcio.archiveiterator import ArchiveIterator
 from warcio.exceptions import ArchiveLoadFailed
 
+from crawler.discovery import is_listing_url
 from crawler.ingest import Problem, Record
 
 logger = logging.getLogger(__name__)
@@ -61,8 +65,21 @@ def _looks_like_html(body: bytes) -> bool:
     return head.startswith((b"<!doctype html", b"<html", b"<head", b"<?xml")) or b"<html" in head
 
 
+def _starts_like_an_archive(stream: BinaryIO) -> bool:
+    head = stream.peek(4096)[:4096] if hasattr(stream, "peek") else b""
+    if head[:2] == b"\x1f\x8b":
+        try:
+            head = zlib.decompressobj(wbits=31).decompress(head, 64)
+        except zlib.error:
+            return False
+    return head.lstrip().startswith((b"WARC/", b"filedesc://"))
+
+
 def read_warc(stream: BinaryIO, name: str) -> Iterator[Record | Problem]:
     """The HTML pages of a WARC (or ARC) stream, gzipped per record or not."""
+    if not _starts_like_an_archive(stream):
+        yield Problem(name, "not a readable WARC", "it does not start with a WARC or ARC record")
+        return
     try:
         records = ArchiveIterator(stream, arc2warc=True)
         for number, record in enumerate(records, 1):
@@ -89,14 +106,19 @@ def _page(record, source: str) -> Record | Problem | None:
             status = int(http.get_statuscode() or 0)
         except ValueError:
             status = 0
+        if 300 <= status < 400:
+            return Problem(source, "redirect", f"HTTP {status} at {url}")
         if not 200 <= status < 300:
-            return Problem(source, "not a success", f"HTTP status {status} for {url}")
+            return Problem(source, "not a success", f"HTTP {status} at {url}")
         content_type = http.get_header("Content-Type")
     else:
         content_type = headers.get_header("Content-Type")
     mime = (content_type or "").split(";")[0].strip().lower()
     if mime and mime not in HTML_TYPES:
         return Problem(source, "not HTML", f"{mime} at {url}")
+    if is_listing_url(url):
+        # The crawl does not take home, category, tag or feed pages for articles either.
+        return Problem(source, "listing page", url)
     body = record.content_stream().read(MAX_BODY_BYTES + 1)
     if len(body) > MAX_BODY_BYTES:
         return Problem(source, "too large", f"more than {MAX_BODY_BYTES:,} bytes at {url}")

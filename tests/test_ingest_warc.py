@@ -1,0 +1,104 @@
+"""`crosspost ingest` of WARC files: real Common Crawl, ClueWeb and wget files, and the
+WARC files `crosspost crawl --warc` writes, which must give the crawl's own articles."""
+
+from __future__ import annotations
+
+import pytest
+from click.testing import CliRunner
+from conftest import FAST, SHARED_DATA, rows, run_cli
+
+from crawler.cli import cli
+from crawler.sampleweb import truth
+
+SAMPLES = SHARED_DATA / "warc_samples"
+
+
+def ingest(*args: str):
+    return CliRunner().invoke(cli, ["ingest", "--silent", "--jobs", "1", *args],
+                              catch_exceptions=False)  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def real_warcs(tmp_path_factory):
+    if not SAMPLES.exists():
+        pytest.skip(f"{SAMPLES} not found: the WARC tests need ../shared/data")
+    db = tmp_path_factory.mktemp("warc") / "warc.db"
+    files = sorted(str(p) for p in SAMPLES.glob("*.warc.gz"))
+    result = ingest("--db", str(db), *files)
+    return db, files, result
+
+
+def test_real_warcs_are_ingested_without_a_traceback(real_warcs):
+    db, _, result = real_warcs
+    assert result.exit_code == 0, result.output
+    assert "Traceback" not in result.output
+    outlets = {r["outlet"] for r in rows(db, "select distinct outlet from articles")}
+    # Common Crawl's sports site, ClueWeb's shop, wget's blogs.
+    assert {"live-radsport.ch", "uraharajuku.st", "creativecommons.org"} <= outlets
+    assert len(rows(db, "select id from articles")) >= 40
+    # wget's own log and arguments (metadata:// resources) are not pages.
+    assert "wget" not in result.output
+
+
+def test_clueweb_quirks_charset_and_impossible_dates(real_warcs):
+    db, _, _ = real_warcs
+    shop = rows(db, "select a.text, a.first_seen, c.status, c.encoding, c.headers from articles a "
+                    "join captures c on c.id = a.capture_id where a.outlet = 'uraharajuku.st'")  # fmt: skip
+    assert len(shop) == 29
+    # EUC-JP decoded; WARC-Date 2008-10-294 is impossible, the HTTP Date header is used.
+    assert all("新作入荷" in r["text"] for r in shop)
+    assert all(r["first_seen"].startswith("2009-01-") for r in shop)
+    assert {r["status"] for r in shop} == {200} and {r["encoding"] for r in shop} == {"euc_jp"}
+    assert all("Content-Encoding" in r["headers"] for r in shop)
+
+
+def test_real_warcs_twice_store_nothing_twice(real_warcs):
+    db, files, _ = real_warcs
+    before = [len(rows(db, f"select * from {t}")) for t in ("articles", "captures", "matches")]
+    again = ingest("--db", str(db), *files)
+    assert again.exit_code == 0 and " 0 stored" in again.output, again.output
+    assert [len(rows(db, f"select * from {t}")) for t in ("articles", "captures", "matches")] == before
+
+
+def test_a_truncated_warc_keeps_what_came_before(tmp_path):
+    if not SAMPLES.exists():
+        pytest.skip(f"{SAMPLES} not found")
+    data = (SAMPLES / "dolma_sample-0001.warc.gz").read_bytes()
+    broken = tmp_path / "broken.warc.gz"
+    broken.write_bytes(data[: len(data) // 2])
+    result = ingest("--db", str(tmp_path / "b.db"), str(broken))
+    assert result.exit_code == 0, result.output
+    assert "broken.warc.gz" in result.output
+    assert rows(tmp_path / "b.db", "select count(*) n from articles")[0]["n"] >= 3
+
+
+def test_not_a_warc_is_reported(tmp_path):
+    path = tmp_path / "fake.warc"
+    path.write_text("this is not a WARC file\n" * 10)
+    result = ingest("--db", str(tmp_path / "c.db"), str(path))
+    assert result.exit_code == 0, result.output
+    assert "not a readable WARC" in result.output and "0 stored" in result.output
+
+
+def test_warc_written_by_a_crawl_gives_the_crawls_articles(sample_web, tmp_path):
+    crawl_db, ingest_db, warcs = tmp_path / "crawl.db", tmp_path / "ingest.db", tmp_path / "warc"
+    starts = [truth.outlet(d).start_url for d in ("southfront.test", "globalresearch.test")]
+    result = run_cli(["crawl", "--db", str(crawl_db), "--warc", str(warcs), *starts, *FAST],
+                     proxy=sample_web.proxy_url)  # fmt: skip
+    assert result.returncode == 0, result.stderr[-3000:]
+    files = sorted(str(p) for p in warcs.glob("*.warc.gz"))
+    assert files
+    result = ingest("--db", str(ingest_db), *files)
+    assert result.exit_code == 0, result.output
+    crawled = {r["url"]: r for r in rows(crawl_db, "select url, outlet, title, text_hash from articles")}
+    ingested = {r["url"]: r for r in rows(ingest_db, "select url, outlet, title, text_hash from articles")}
+    assert set(ingested) == set(crawled)
+    for url, row in crawled.items():
+        assert (ingested[url]["outlet"], ingested[url]["title"]) == (row["outlet"], row["title"])
+    ids = {r["url"]: r["id"] for r in rows(ingest_db, "select id, url from articles")}
+    pairs = {frozenset((r["a"], r["b"])) for r in rows(ingest_db, "select a, b from matches")}
+    assert frozenset((ids[truth.FLAGSHIP_COPY_URL], ids[truth.FLAGSHIP_ORIGIN_URL])) in pairs
+    [credit] = rows(ingest_db, "select a.name from attributions a join articles b on b.id = "
+                               "a.article_id where b.url = ? and a.kind = 'original-source'",
+                    (truth.FLAGSHIP_COPY_URL,))  # fmt: skip
+    assert credit["name"] == "South Front"
