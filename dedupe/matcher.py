@@ -128,7 +128,7 @@ class Matcher:
                 self._outlets[key] = outlet
                 if signature is None or signature.n_shingles < self.thresholds.min_shingles:
                     continue
-                self.params.check_compatible(self._params_of(signature))
+                self._check_signature(signature)
                 self._anchors.add(key, signature.anchors)
                 count += 1
                 yield key, signature.minhash
@@ -235,12 +235,11 @@ class Matcher:
         self._remember(key, outlet, shingles)
         return shingles
 
-    def _params_of(self, signature: Signature) -> SignatureParams:
-        mh = signature.minhash
-        return SignatureParams(
-            num_perm=len(mh),
-            seed=mh.seed,
-            scheme=mh.scheme,
-            shingle_size=self.params.shingle_size,
-            anchor_every=self.params.anchor_every,
-        )
+    def _check_signature(self, signature: Signature) -> None:
+        mh, params = signature.minhash, self.params
+        if (len(mh), mh.seed, mh.scheme) != (params.num_perm, params.seed, params.scheme):
+            params.check_compatible(
+                SignatureParams(num_perm=len(mh), seed=mh.seed, scheme=mh.scheme,
+                                shingle_size=params.shingle_size,
+                                anchor_every=params.anchor_every)
+            )  # fmt: skip

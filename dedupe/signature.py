@@ -61,6 +61,7 @@ class IncompatibleSignatureError(ValueError):
     """Signatures made with different parameters were mixed."""
 
 
+@functools.cache
 def _datasketch_major() -> int:
     return int(version("datasketch").split(".")[0])
 
