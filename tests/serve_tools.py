@@ -71,12 +71,14 @@ def wait_until_up(url: str, *, proc: subprocess.Popen, timeout: float = 30) -> N
 
 
 @contextmanager
-def server(db: Path, *args: str, timeout: float = 30) -> Iterator[str]:
-    """``crosspost serve --db DB --port 0 ARGS`` on 127.0.0.1; yields its base URL."""
+def server(db: Path, *args: str, timeout: float = 30,
+           env: dict[str, str] | None = None) -> Iterator[str]:
+    """``crosspost serve --db DB --port 0 ARGS`` on 127.0.0.1; yields its base URL.
+    ``env`` adds environment variables (e.g. a proxy)."""
     log = tempfile.TemporaryFile(mode="w+")
     proc = subprocess.Popen(
         [sys.executable, "-m", "crawler", "serve", "--db", str(db), "--port", "0", *args],
-        stdout=subprocess.PIPE, stderr=log, text=True, env=_env(), cwd=ROOT,
+        stdout=subprocess.PIPE, stderr=log, text=True, env={**_env(), **(env or {})}, cwd=ROOT,
     )
     first: list[str] = []
     reader = threading.Thread(target=lambda: first.append(proc.stdout.readline()), daemon=True)

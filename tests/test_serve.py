@@ -69,7 +69,7 @@ def test_unknown_url_is_404_with_found_false(api):
 
 
 @pytest.mark.parametrize("bad", ["ftp://southfront.test/x", "javascript:alert(1)", "not a url",
-                                 "http://", "http://host:99999/"])
+                                 "http://", "http://host:99999/", "http://[::1]/"])
 def test_malformed_url_is_400(api, bad):
     status, body = provenance(api, bad)
     assert status == 400

@@ -56,8 +56,11 @@ def url_of(sock: socket.socket) -> str:
 @click.option("--allowed-host", "allowed_hosts", multiple=True, metavar="NAME",
               help="Host names the server answers to (repeatable; default: loopback names "
                    "when listening on loopback, any name otherwise).")
+@click.option("--allow-fetch", is_flag=True,
+              help="Let /api/provenance?fetch=true fetch unknown URLs (behind the fetch guard: "
+                   "public http(s) addresses only) and store them.")
 @click.option("--access-log", is_flag=True, help="Log every request to stderr.")
-def serve(db_path, host, port, allowed_hosts, access_log) -> None:
+def serve(db_path, host, port, allowed_hosts, allow_fetch, access_log) -> None:
     """Serve the provenance API and web page over the store (read-only).
 
     Prints the server's URL on stdout, then answers until interrupted. The API is described
@@ -72,7 +75,7 @@ def serve(db_path, host, port, allowed_hosts, access_log) -> None:
         raise click.ClickException(MISSING.format(name=exc.name)) from None
     open_store(db_path, readonly=True).close()
     hosts = list(allowed_hosts) or (None if is_loopback(host) else ["*"])
-    app = create_app(db_path, allowed_hosts=hosts)
+    app = create_app(db_path, allowed_hosts=hosts, allow_fetch=allow_fetch)
     sock = bind(host, port)
     config = uvicorn.Config(
         app,

@@ -28,6 +28,8 @@ ERRORS: dict[int | str, dict[str, Any]] = {
         (404, "Not in the store"),
         (413, "Request or answer too large"),
         (422, "Invalid parameters"),
+        (502, "The page could not be fetched (fetching servers only)"),
+        (503, "Busy: try again shortly"),
     )
 }
 
@@ -93,19 +95,52 @@ def provenance_of(
     request: Request,
     url: Annotated[str, Query(min_length=1, max_length=MAX_URL_CHARS,
                               description="The article's URL, as copied from the browser.")],
+    fetch: Annotated[bool, Query(description="Fetch the page when the store does not know "
+                                             "it (only on servers run with --allow-fetch).")]
+    = False,
 ) -> dict[str, Any]:
     """The Lookup JSON of the story family holding ``url``: its origin, each copy with the
     source it was copied from, similarity, attribution sentence and lag. URL variants
     (http/https, www, trailing slash, AMP/mobile, tracking parameters) find the same article.
-    An unknown URL answers 404 with ``found: false`` beside the error."""
+    An unknown URL answers 404 with ``found: false`` beside the error, unless ``fetch`` is
+    given and the server allows fetching: then the page is fetched behind the fetch guard
+    (a forbidden address answers 400, a failed fetch 502)."""
     reader = _reader(request)
+    fetcher = request.app.state.fetcher
     try:
         result = provenance.lookup_url(reader.store(), url)
     except BadURL as exc:
         raise ApiError(400, str(exc)) from None
-    if not result["found"]:
-        message = result.get("reason") or "the store has no article with this URL"
-        raise ApiError(404, message, extra=result)
+    except ValueError as exc:
+        # URL parsers below the lookup (w3lib) reject some hosts, e.g. bracketed IPv6
+        # literals, with a plain ValueError: the store cannot hold such a URL
+        if fetch and fetcher is not None:
+            return _fetch(fetcher, url)
+        raise ApiError(400, f"malformed URL {url!r}: {exc}") from None
+    if result["found"]:
+        return result
+    if fetch and fetcher is not None:
+        return _fetch(fetcher, url)
+    message = result.get("reason") or "the store has no article with this URL"
+    if fetch:
+        message += " (this server does not fetch unknown URLs)"
+    raise ApiError(404, message, extra=result)
+
+
+def _fetch(fetcher, url: str) -> dict[str, Any]:
+    from crawler.web.fetching import FetchBusy, FetchFailed, FetchRefused
+
+    try:
+        result = fetcher.lookup(url)
+    except FetchRefused as exc:
+        raise ApiError(400, str(exc)) from None
+    except FetchBusy as exc:
+        raise ApiError(503, str(exc), headers={"Retry-After": "30"}) from None
+    except FetchFailed as exc:
+        raise ApiError(502, f"cannot fetch the page: {exc}") from None
+    if not result.get("found"):
+        raise ApiError(404, result.get("reason") or "the fetched page holds no article",
+                       extra=result)
     return result
 
 

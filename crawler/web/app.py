@@ -48,11 +48,14 @@ def create_app(
     allowed_hosts: list[str] | None = None,
     max_body_bytes: int = MAX_BODY_BYTES,
     cache_seconds: float = 5.0,
+    allow_fetch: bool = False,
 ) -> FastAPI:
     """The application over the store at ``db_path`` (opened read-only).
 
     ``allowed_hosts`` restricts the Host header (``["*"]`` accepts any); ``None`` accepts
     only loopback names, which stops DNS-rebinding pages from reaching a local server.
+    ``allow_fetch`` lets ``/api/provenance?fetch=true`` fetch unknown URLs behind the fetch
+    guard (see :mod:`crawler.web.fetching`).
     """
     app = FastAPI(
         title="crosspost",
@@ -67,6 +70,11 @@ def create_app(
         lifespan=_lifespan,
     )
     app.state.reader = StoreReader(db_path, cache_seconds=cache_seconds)
+    app.state.fetcher = None
+    if allow_fetch:
+        from crawler.web.fetching import Fetcher
+
+        app.state.fetcher = Fetcher(db_path)
     errors.install(app)
     app.include_router(router)
     app.mount("/static", StaticFiles(directory=str(STATIC)), name="static")
