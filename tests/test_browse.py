@@ -5,11 +5,11 @@ from __future__ import annotations
 import shutil
 
 import pytest
-
 from conftest import rows
+from serve_tools import free_port, get_json, process
+
 from crawler.sampleweb import truth
 from crawler.store import Store
-from serve_tools import free_port, get_json, process
 
 VIEWS = {"article_provenance", "republications_by_outlet_pair", "outlet_summary"}
 

@@ -12,9 +12,10 @@ import pytest
 pytest.importorskip("fastapi", reason="the serve extra is not installed")
 pytest.importorskip("uvicorn", reason="the serve extra is not installed")
 
-from crawler.sampleweb import truth  # noqa: E402
-from crawler.store import Store  # noqa: E402
-from serve_tools import get, get_json, save_article, server  # noqa: E402
+from serve_tools import get, get_json, save_article, server
+
+from crawler.sampleweb import truth
+from crawler.store import Store
 
 FLAGSHIP = truth.FLAGSHIP_COPY_URL
 ORIGIN = truth.FLAGSHIP_ORIGIN_URL

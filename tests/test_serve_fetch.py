@@ -15,7 +15,7 @@ import pytest
 
 pytest.importorskip("fastapi", reason="the serve extra is not installed")
 
-from serve_tools import free_port, get_json, server  # noqa: E402
+from serve_tools import free_port, get_json, server
 
 FORBIDDEN = [
     "http://127.0.0.1:{port}/",

@@ -12,12 +12,12 @@ import pytest
 pytest.importorskip("fastapi", reason="the serve extra is not installed")
 schemathesis = pytest.importorskip("schemathesis", reason="schemathesis is not installed")
 
-from hypothesis import HealthCheck, settings  # noqa: E402
-from schemathesis.checks import not_a_server_error  # noqa: E402
+from hypothesis import HealthCheck, settings
+from schemathesis.checks import not_a_server_error
+from serve_tools import get_json, server
 
-from crawler.store import Store  # noqa: E402
-from crawler.web import create_app  # noqa: E402
-from serve_tools import get_json, server  # noqa: E402
+from crawler.store import Store
+from crawler.web import create_app
 
 
 def _openapi() -> dict:

@@ -10,9 +10,10 @@ import pytest
 pytest.importorskip("fastapi", reason="the serve extra is not installed")
 playwright = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
 
-from crawler.sampleweb import truth  # noqa: E402
-from crawler.store import Store  # noqa: E402
-from serve_tools import save_article, save_match, server  # noqa: E402
+from serve_tools import save_article, save_match, server
+
+from crawler.sampleweb import truth
+from crawler.store import Store
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",

@@ -61,7 +61,7 @@ class Fetcher:
             done = subprocess.run(
                 [sys.executable, "-m", "crawler", "lookup", url, "--fetch", "--json",
                  "--db", self.db_path],
-                capture_output=True, text=True, timeout=self.timeout,
+                capture_output=True, text=True, timeout=self.timeout, check=False,
             )
         except subprocess.TimeoutExpired:
             raise FetchFailed(f"the fetch took longer than {self.timeout:.0f} s") from None
