@@ -33,6 +33,8 @@ __all__ = ["BoilerplateModel"]
 _FORMAT = 1
 _SKETCH_SIZE = 8
 _SAME_ARTICLE = 0.5
+# One-off paragraphs kept per outlet in a saved model (see _persisted).
+_PERSIST_RECENT = 2_000
 
 
 def _sketch(paragraph_keys: set[int]) -> list[int]:
@@ -45,6 +47,16 @@ def _similar(a: list[int], b: list[int]) -> bool:
     both = set(a) & set(b)
     shared = sum(1 for k in union if k in both)
     return shared >= _SAME_ARTICLE * len(union)
+
+
+def _persisted(pending: dict[int, list[list[int]]]) -> list[tuple[int, list[list[int]]]]:
+    """The pending paragraphs worth saving: those seen in two articles already (on their
+    way to boilerplate), and the most recent one-off ones (a footer seen once just before
+    the save). Saving every one-off paragraph made the snapshot grow with the corpus:
+    gigabytes of JSON for a million articles, parsed again whenever the store is opened."""
+    recent = list(pending.items())[-_PERSIST_RECENT:]
+    keep = {k for k, _ in recent}
+    return [(k, v) for k, v in pending.items() if len(v) >= 2 and k not in keep] + recent
 
 
 class _Outlet:
@@ -138,7 +150,7 @@ class BoilerplateModel:
                     "boilerplate": sorted(f"{k:016x}" for k in state.boilerplate),
                     "pending": {
                         f"{k:016x}": [[f"{p:016x}" for p in sketch] for sketch in sketches]
-                        for k, sketches in state.pending.items()
+                        for k, sketches in _persisted(state.pending)
                     },
                 }
                 for name, state in self._outlets.items()
