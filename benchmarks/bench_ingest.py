@@ -41,7 +41,7 @@ import numpy as np
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from benchmarks.common import MULTIOUTLET  # noqa: E402
+from benchmarks.common import MULTIOUTLET
 
 SIZES = (10_000, 100_000, 1_000_000)
 OUTLETS = 500

@@ -83,8 +83,7 @@ def test_semeval_same_story_non_copies_do_not_match(tmp_path):
     with open(SEMEVAL / "articles.jsonl", encoding="utf-8") as f:
         records = [json.loads(line) for line in f if line.strip()]
     with open(path, "w", encoding="utf-8") as out:
-        for r in records:
-            out.write(json.dumps({"url": r["url"], "text": r["text"], "title": r.get("title")}) + "\n")
+        out.writelines(json.dumps({"url": r["url"], "text": r["text"], "title": r.get("title")}) + "\n" for r in records)
     result = run_cli(["ingest", "--db", str(db), "--silent", str(path)], timeout=300)
     assert result.returncode == 0, result.stderr[-3000:]
     id_of = {r["url"]: r["id"] for r in records}

@@ -3,6 +3,8 @@ nothing else is, and Global Research's site-wide footer makes no matches."""
 
 from __future__ import annotations
 
+import itertools
+
 import pytest
 from conftest import rows
 
@@ -44,7 +46,7 @@ def test_every_chain_hop_is_matched(stored):
     ids, _, matches = stored
     assert truth.CHAINS
     for chain in truth.CHAINS:
-        for upstream, downstream in zip(chain, chain[1:]):
+        for upstream, downstream in itertools.pairwise(chain):
             assert _kind(matches, ids[downstream], ids[upstream]) is not None, (upstream, downstream)
 
 

@@ -13,13 +13,7 @@ from conftest import rows
 
 from crawler.cli import cli
 
-WORDS = (
-    "government minister said report talks border agreement election officials city council "
-    "police market energy prices week statement president summit military forces aid water "
-    "farmers drought school teachers union strike hospital doctors vaccine court judge ruling "
-    "company shares investors bank inflation rates housing rent protest capital region army "
-    "villagers river bridge flood storm coast fishermen harbour port trade sanctions embassy"
-).split()
+WORDS = ["government", "minister", "said", "report", "talks", "border", "agreement", "election", "officials", "city", "council", "police", "market", "energy", "prices", "week", "statement", "president", "summit", "military", "forces", "aid", "water", "farmers", "drought", "school", "teachers", "union", "strike", "hospital", "doctors", "vaccine", "court", "judge", "ruling", "company", "shares", "investors", "bank", "inflation", "rates", "housing", "rent", "protest", "capital", "region", "army", "villagers", "river", "bridge", "flood", "storm", "coast", "fishermen", "harbour", "port", "trade", "sanctions", "embassy"]
 
 
 def story(seed: int, words: int = 300) -> str:
@@ -38,10 +32,8 @@ def ingest(*args: str):
 
 def write_jsonl(path, records, raw_lines=()):
     with open(path, "wb") as f:
-        for record in records:
-            f.write(json.dumps(record, ensure_ascii=False).encode("utf-8") + b"\n")
-        for line in raw_lines:
-            f.write(line + b"\n")
+        f.writelines(json.dumps(record, ensure_ascii=False).encode("utf-8") + b"\n" for record in records)
+        f.writelines(line + b"\n" for line in raw_lines)
     return path
 
 

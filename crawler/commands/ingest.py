@@ -9,7 +9,7 @@ from contextlib import nullcontext
 import click
 
 from crawler.cli import db_option, open_store
-from crawler.ingest import FORMATS, IngestError, Ingester, InputFile, Summary
+from crawler.ingest import FORMATS, Ingester, IngestError, InputFile, Summary
 from crawler.store import StoreError
 
 _SHOWN_PROBLEMS = 20

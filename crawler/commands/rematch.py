@@ -8,11 +8,16 @@ from contextlib import nullcontext
 
 import click
 
-from dedupe.verify import Thresholds
-
 from crawler.cli import db_option, open_store
-from crawler.matching import PARAMS_KEY, THRESHOLDS_KEY, rematch_store, stored_params, stored_thresholds
+from crawler.matching import (
+    PARAMS_KEY,
+    THRESHOLDS_KEY,
+    rematch_store,
+    stored_params,
+    stored_thresholds,
+)
 from crawler.store import StoreError
+from dedupe.verify import Thresholds
 
 _THRESHOLD_NAMES = tuple(f.name for f in dataclasses.fields(Thresholds))
 
