@@ -17,6 +17,8 @@ from w3lib.url import canonicalize_url
 from scrapy.downloadermiddlewares.retry import RetryMiddleware as _ScrapyRetry
 from scrapy.downloadermiddlewares.robotstxt import RobotsTxtMiddleware as _ScrapyRobotsTxt
 from scrapy.utils.defer import maybe_deferred_to_future
+from scrapy.utils.httpobj import urlparse_cached
+from twisted.internet.defer import Deferred
 
 logger = logging.getLogger(__name__)
 
@@ -48,6 +50,18 @@ class RobotsTxtMiddleware(_ScrapyRobotsTxt):
         robots_logger = logging.getLogger(_ScrapyRobotsTxt.__module__)
         if not any(isinstance(f, _OneLineErrors) for f in robots_logger.filters):
             robots_logger.addFilter(_OneLineErrors())
+
+    async def robot_parser(self, request: Request):
+        parser = await super().robot_parser(request)
+        if parser is None:
+            # Requests that wait together for a site's robots.txt share one Deferred, and only
+            # the first of them receives the parser through it (the others get None, i.e.
+            # "allow all": seen when a resumed job starts many requests to one site at once).
+            # The parser itself is in the cache by then.
+            cached = self._parsers.get(urlparse_cached(request).netloc)
+            if cached is not None and not isinstance(cached, Deferred):
+                return cached
+        return parser
 
     def _robots_error(self, exc: Exception, netloc: str) -> None:
         super()._robots_error(exc, netloc)

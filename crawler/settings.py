@@ -35,6 +35,10 @@ RETRY_AFTER_MAX = 120
 RETRY_BACKOFF_BASE = 1.0
 RETRY_BACKOFF_MAX = 60
 REDIRECT_MAX_TIMES = 10
+# Responses waiting for extraction and storage hold at most this many bytes (Scrapy's default
+# is 5 MB): fetching pauses while extraction catches up, so a crash leaves only a few dozen
+# fetched-but-unstored pages for the next run to fetch again.
+SCRAPER_SLOT_MAX_ACTIVE_SIZE = 256 * 1024
 # Keep 404s and other errors in the callbacks' reach so their reason is recorded.
 HTTPERROR_ALLOW_ALL = True
 COOKIES_ENABLED = False
