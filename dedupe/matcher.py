@@ -4,7 +4,8 @@
     for key, signature_blob, outlet in store.signatures():          # at start-up
         matcher.load(key, deserialize(signature_blob, matcher.params), outlet)
     result = matcher.add(url, text, outlet)                          # each new article
-    store.save_signature(url, serialize(result.signature, matcher.params))
+    if result.signature is not None:                                 # None: too short
+        store.save_signature(url, serialize(result.signature, matcher.params))
     store.save_matches(result)                                       # list of Match
     store.save_boilerplate(matcher.boilerplate.to_dict())            # now and then
 
