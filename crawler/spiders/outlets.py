@@ -149,9 +149,15 @@ class OutletSpider(SitemapSpider):
             logger.warning("Ignoring invalid sitemap %s", response.url)
             yield self._failed(response, "invalid sitemap")
             return
-        yield self._listing(response, None)
+        entries = list(sitemap)
+        problem = xml_problem(body)
+        if problem:
+            logger.warning("Malformed sitemap %s (%d entries salvaged): %s",
+                           response.url, len(entries), problem)
+        yield self._listing(response, f"malformed sitemap, {len(entries)} entries salvaged: "
+                            f"{problem}" if problem else None)
         news_dates = news_publication_dates(body) if sitemap.type == "urlset" else {}
-        for entry in sitemap:
+        for entry in entries:
             loc = (entry.get("loc") or "").strip()
             if not loc or not self._in_job(loc):
                 continue
@@ -222,8 +228,10 @@ class OutletSpider(SitemapSpider):
 
     def _capture(self, response: Response) -> PageItem:
         content_type = response.headers.get(b"Content-Type", b"").decode("latin-1")
+        request_url = response.request.url if response.request else response.url
         item = PageItem(
-            url=response.request.url if response.request else response.url,
+            # the URL asked for; where redirects led is final_url
+            url=(response.meta.get("redirect_urls") or [request_url])[0],
             final_url=response.url,
             status=response.status,
             headers={

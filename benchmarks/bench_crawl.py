@@ -1,0 +1,125 @@
+"""Crawl throughput: crosspost's full pipeline against a fetch-only Scrapy spider, same run.
+
+A generated sample web (``crawler.sampleweb.generated``, 5,000 article pages by default) is
+served on loopback by its own process. Each crawler runs in its own subprocess, discovers the
+pages through robots.txt and the sitemaps, and fetches every page:
+
+- baseline: a bare Scrapy spider that fetches and discards (same politeness settings);
+- crosspost: ``crosspost crawl`` — extraction in a worker process, store, match, frontier.
+
+Prints pages/second, peak memory (``ru_maxrss`` of the crawl process; extraction workers are
+separate processes) and the ratio.
+
+    python benchmarks/bench_crawl.py [--articles 5000] [--quick]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+SETTINGS = {
+    "DOWNLOAD_DELAY": "0",
+    "AUTOTHROTTLE_ENABLED": "False",
+    "CONCURRENT_REQUESTS": "16",
+    "CONCURRENT_REQUESTS_PER_DOMAIN": "8",
+    "LOG_LEVEL": "WARNING",
+}
+
+
+def _baseline_spider(start: list[str]) -> None:
+    """The fetch-only crawl (runs in a subprocess): sitemaps, then every page, discarded."""
+    from scrapy.crawler import CrawlerProcess
+    from scrapy.spiders import SitemapSpider
+
+    class FetchOnly(SitemapSpider):
+        name = "fetch_only"
+        sitemap_urls = [u.rstrip("/") + "/robots.txt" for u in start]
+        pages = 0
+
+        def parse(self, response):
+            FetchOnly.pages += 1
+            return None
+
+    process = CrawlerProcess({**SETTINGS, "ROBOTSTXT_OBEY": True, "TELNETCONSOLE_ENABLED": False,
+                              "USER_AGENT": "crosspost-bench"})
+    process.crawl(FetchOnly)
+    process.start()
+    print(FetchOnly.pages)
+
+
+def _run(command: list[str], proxy: str) -> tuple[float, int, str]:
+    env = {k: v for k, v in os.environ.items() if k.lower() not in ("http_proxy", "no_proxy")}
+    env["http_proxy"] = proxy
+    started = time.monotonic()
+    proc = subprocess.Popen(command, cwd=REPO, env=env, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
+    _, status, usage = os.wait4(proc.pid, 0)
+    elapsed = time.monotonic() - started
+    out, err = proc.stdout.read(), proc.stderr.read()
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    if proc.returncode != 0:
+        sys.exit(f"Error: {' '.join(command[:4])} failed:\n{err[-3000:]}")
+    return elapsed, usage.ru_maxrss // 1024, out
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--articles", type=int, default=5000)
+    parser.add_argument("--outlets", type=int, default=5)
+    parser.add_argument("--quick", action="store_true", help="500 articles")
+    parser.add_argument("--baseline-worker", nargs="*", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.baseline_worker is not None:
+        _baseline_spider(args.baseline_worker)
+        return 0
+    articles = 500 if args.quick else args.articles
+    server = subprocess.Popen(
+        [sys.executable, "-m", "crawler.sampleweb.generated", "--articles", str(articles),
+         "--outlets", str(args.outlets)],
+        cwd=REPO, stdout=subprocess.PIPE, text=True,
+    )
+    try:
+        proxy = server.stdout.readline().strip()
+        start = [f"http://gen{o}.test/" for o in range(args.outlets)]
+        base_time, base_mem, base_out = _run(
+            [sys.executable, __file__, "--baseline-worker", *start], proxy)
+        base_pages = int(base_out.strip().splitlines()[-1])
+        with tempfile.TemporaryDirectory() as tmp:
+            db = Path(tmp) / "bench.db"
+            sets = [x for name, value in SETTINGS.items() for x in ("-s", f"{name}={value}")]
+            full_time, full_mem, _ = _run(
+                [sys.executable, "-m", "crawler", "crawl", "--db", str(db), "--no-follow-links",
+                 "--no-follow-attribution", "--no-progress", *start, *sets], proxy)
+            conn = sqlite3.connect(db)
+            full_pages = conn.execute(
+                "select count(*) from captures where status = 200 and outcome != 'listing'"
+            ).fetchone()[0]
+            stored = conn.execute("select count(*) from articles").fetchone()[0]
+            matches = conn.execute("select count(*) from matches").fetchone()[0]
+            conn.close()
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+    base_rate, full_rate = base_pages / base_time, full_pages / full_time
+    print(f"crawl benchmark: {articles} generated articles on {args.outlets} outlets, loopback, "
+          f"{os.cpu_count()} cores, extraction processes: 1")
+    print(f"{'crawler':<22} {'pages':>6} {'seconds':>8} {'pages/s':>8} {'peak MB':>8}")
+    print(f"{'fetch-only (Scrapy)':<22} {base_pages:>6} {base_time:>8.1f} {base_rate:>8.1f} "
+          f"{base_mem:>8}")
+    print(f"{'crosspost full':<22} {full_pages:>6} {full_time:>8.1f} {full_rate:>8.1f} "
+          f"{full_mem:>8}")
+    print(f"ratio full / fetch-only: {full_rate / base_rate:.2f}x  "
+          f"({stored} articles stored, {matches} matches)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
