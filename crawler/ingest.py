@@ -376,8 +376,16 @@ def prepare(record: Record) -> tuple[dict[str, Any] | None, dict[str, Any] | Non
     return _capture(record, "article", None), article, None
 
 
+def _prepare_safely(record: Record) -> tuple[dict | None, dict | None, Problem | None]:
+    try:
+        return prepare(record)
+    except Exception as exc:  # a bug on one record must not lose the others
+        logger.exception("cannot prepare %s", record.source)
+        return None, None, Problem(record.source, "preparation failed", f"{type(exc).__name__}: {exc}")
+
+
 def prepare_batch(records: list[Record]) -> list[tuple[dict | None, dict | None, Problem | None]]:
-    return [prepare(record) for record in records]
+    return [_prepare_safely(record) for record in records]
 
 
 # -- storing and matching ----------------------------------------------------------------------

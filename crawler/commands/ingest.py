@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+from concurrent.futures.process import BrokenProcessPool
 from contextlib import nullcontext
 
 import click
@@ -54,6 +55,11 @@ def ingest(files, db_path, fmt, no_match, jobs, batch_size, silent) -> None:
             summary = ingester.run(inputs, progress.update if show else None)
     except StoreError as exc:
         raise click.ClickException(str(exc)) from None
+    except BrokenProcessPool:
+        raise click.ClickException(
+            "a worker process died (out of memory?); what was stored so far is kept: "
+            "run the same ingest again to continue (try --jobs 1 or a smaller --batch-size)"
+        ) from None
     finally:
         store.close()
     _report(summary, matched=not no_match)
