@@ -24,4 +24,4 @@ bench: $(BIN)/.installed
 	$(BIN)/python -m benchmarks
 
 clean:
-	rm -rf $(VENV) crosspost-demo.db crosspost-demo.db-* out
+	rm -rf $(VENV) crosspost-demo.db crosspost-demo.db-* crosspost-demo.gexf out

@@ -303,3 +303,12 @@ def m004_views(db: Database) -> None:
         order by copies desc, articles desc
         """
     )
+
+
+@migrations()
+def m005_lookup_indexes(db: Database) -> None:
+    # A lookup by URL variant falls back to these columns; without indexes each miss is a
+    # full scan of a large store.
+    db["articles"].create_index(["fetched_url"], if_not_exists=True)
+    db["articles"].create_index(["declared_canonical"], if_not_exists=True)
+    db["captures"].create_index(["final_url"], if_not_exists=True)
