@@ -164,7 +164,12 @@ def main(argv: list[str] | None = None) -> int:
     )  # fmt: skip
     workdir = args.keep or Path(tempfile.mkdtemp(prefix="bench-ingest-"))
     workdir.mkdir(parents=True, exist_ok=True)
-    rows = []
+    header = ("articles", "JSONL", "generate", "ingest", "articles/s", "peak RSS", "matches",
+              "planted found", "recall", "outside", "cost/article")  # fmt: skip
+    widths = [8, 8, 8, 8, 10, 9, 9, 17, 6, 7, 12]
+    # Rows are printed as each size finishes: the largest takes hours.
+    print(f"\ncrosspost ingest, end to end (--jobs {args.jobs}, {os.cpu_count()} CPUs)")
+    print("  ".join(h.rjust(w) for h, w in zip(header, widths)), flush=True)
     base = None
     try:
         for n in sizes:
@@ -178,14 +183,14 @@ def main(argv: list[str] | None = None) -> int:
             figures = evaluate(db, n, planted)
             per_article = seconds / n
             base = base or per_article
-            rows.append((
+            row = (
                 f"{n:,}", f"{corpus.stat().st_size / 1e6:,.0f} MB", f"{made:.0f} s",
                 f"{seconds:,.0f} s", f"{n / seconds:,.0f}", f"{peak / 2**20:,.0f} MiB",
                 f"{figures['matches']:,}", f"{figures['found']:,} / {len(planted):,}",
                 f"{figures['found'] / max(1, len(planted)):.3f}", f"{figures['outside']:,}",
                 f"{per_article / base:.2f}",
-            ))  # fmt: skip
-            print(f"  {n:,} articles: {seconds:.0f} s", file=sys.stderr, flush=True)
+            )  # fmt: skip
+            print("  ".join(v.rjust(w) for v, w in zip(row, widths)), flush=True)
             if not args.keep:
                 corpus.unlink()
                 for path in workdir.glob(f"ingest-{n}.*"):
@@ -193,13 +198,6 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         if not args.keep:
             shutil.rmtree(workdir, ignore_errors=True)
-    header = ("articles", "JSONL", "generate", "ingest", "articles/s", "peak RSS", "matches",
-              "planted found", "recall", "outside", "cost/article")  # fmt: skip
-    widths = [max(len(h), *(len(r[i]) for r in rows)) for i, h in enumerate(header)]
-    print(f"\ncrosspost ingest, end to end (--jobs {args.jobs}, {os.cpu_count()} CPUs)")
-    print("  ".join(h.rjust(w) for h, w in zip(header, widths)))
-    for row in rows:
-        print("  ".join(v.rjust(w) for v, w in zip(row, widths)))
     return 0
 
 
