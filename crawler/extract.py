@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import re
 from typing import Any
 from urllib.parse import urljoin
 
@@ -18,7 +19,7 @@ from trafilatura import bare_extraction
 
 from dataclasses import asdict
 
-from crawler.attribution import attribution_lines, find_attributions
+from crawler.attribution import attribution_lines, find_attributions, read_page
 from crawler.dates import published_date
 from crawler.urls import BadURL, outlet_of
 
@@ -33,13 +34,12 @@ class NotAnArticle(Exception):
     """The page holds no article; the message says why, and is recorded on the capture."""
 
 
+_NOT_TEXT = re.compile("[\x00-\x08\x0b\x0e-\x1f\ufffd]")
+
+
 def _looks_binary(html: str) -> bool:
     sample = html[:4096]
-    if "\x00" in sample:
-        return True
-    controls = sum(1 for ch in sample if ord(ch) < 32 and ch not in "\t\n\r\f")
-    replacement = sample.count("\ufffd")
-    return (controls + replacement) > len(sample) * 0.05
+    return "\x00" in sample or len(_NOT_TEXT.findall(sample)) > len(sample) * 0.05
 
 
 def _meta(tree, *names: str) -> str | None:
@@ -88,6 +88,7 @@ def extract_article(html: str, url: str) -> dict[str, Any]:
     date = published_date(html, url, tree=tree)
     lang = (tree.get("lang") or _meta(tree, "og:locale", "language") or "").split("-")[0].split("_")[0]
     og_type = _meta(tree, "og:type")
+    page = read_page(tree, url)
     # trafilatura prunes the tree it is given; it goes last.
     doc = bare_extraction(
         tree,
@@ -106,7 +107,7 @@ def extract_article(html: str, url: str) -> dict[str, Any]:
         own_outlet = outlet_of(url)
     except BadURL:
         own_outlet = None
-    attributions = find_attributions(text, html, url, own_outlet=own_outlet)
+    attributions = find_attributions(text, page, url, own_outlet=own_outlet)
     return {
         "attributions": [asdict(hit) for hit in attributions],
         "title": doc.title,

@@ -15,12 +15,16 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
+from lxml.html import HtmlElement
+
 from . import _html
+from ._html import HtmlText
 from .outlets import WIRE_SERVICES, OutletDirectory, looks_like_domain, name_key, registered_domain
 from .patterns import KINDS, Found, candidate_lines, clean_text, scan
 from .statedate import stated_origin
 
 __all__ = [
+    "read_page",
     "KINDS",
     "Attribution",
     "OutletDirectory",
@@ -70,21 +74,31 @@ def stated_origin_date(
     return found[1] if found else None
 
 
+def read_page(html: str | HtmlElement, page_url: str) -> HtmlText | None:
+    """The page's text and links as the parser reads them. Extraction calls this on its own
+    parsed tree before trafilatura prunes it, so the HTML is parsed once."""
+    return _html.parse(html, page_url)
+
+
 def find_attributions(
     text: str | None,
-    html: str | None,
+    html: str | HtmlText | None,
     page_url: str,
     own_outlet: str | None = None,
     directory: OutletDirectory | None = None,
 ) -> list[Attribution]:
     """Every statement in ``text`` and ``html`` that names another outlet as the source.
 
-    ``own_outlet`` is the page's registered domain (derived from ``page_url`` when None);
-    statements resolving to it are the page's own boilerplate and are left out.
+    ``html`` is the page's HTML, or what :func:`read_page` made of it. ``own_outlet`` is the
+    page's registered domain (derived from ``page_url`` when None); statements resolving to
+    it are the page's own boilerplate and are left out.
     """
     own = registered_domain(own_outlet) if own_outlet else registered_domain(page_url)
     directory = directory or OutletDirectory()
-    page = _html.parse(html, page_url) if html else None
+    if isinstance(html, _html.HtmlText):
+        page = html
+    else:
+        page = _html.parse(html, page_url) if html else None
     own_keys = _own_keys(own, directory, page.site_name if page else None)
     # Domains the page itself links to resolve names written beside them ("SHTF Plan" when
     # the footer also says "Visit www.SHTFplan.com").

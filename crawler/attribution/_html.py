@@ -87,11 +87,15 @@ class HtmlText:
         return [a for a in self.anchors if a.start < end and a.end > start]
 
 
-def parse(html: str, base_url: str | None) -> HtmlText | None:
-    try:
-        tree = lxml_html.fromstring(html)
-    except (ValueError, etree.ParserError):
-        return None
+def parse(html: str | lxml_html.HtmlElement, base_url: str | None) -> HtmlText | None:
+    """The page as text with its links; ``html`` may be a parsed tree, which is only read."""
+    if isinstance(html, str):
+        try:
+            tree = lxml_html.fromstring(html)
+        except (ValueError, etree.ParserError):
+            return None
+    else:
+        tree = html
     out = HtmlText()
     for href in tree.xpath(
         '//link[contains(concat(" ", normalize-space(@rel), " "), " canonical ")]/@href'
@@ -119,6 +123,8 @@ def parse(html: str, base_url: str | None) -> HtmlText | None:
             length += len(piece)
 
     def join(href: str) -> str | None:
+        if href.startswith(("http://", "https://")):
+            return href
         try:
             return urljoin(base_url or "", href)
         except ValueError:  # malformed hrefs ("http://[ccpa-preferences]") are common enough

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 from collections.abc import Iterable, Mapping
 
 from crawler.urls import domain_label, registered_domain
@@ -51,6 +52,7 @@ def looks_like_domain(text: str) -> bool:
     return registered_domain(text) is not None
 
 
+@lru_cache(maxsize=1 << 16)
 def name_key(name: str) -> str:
     """The comparison key of an outlet name: ``The South-Front®`` -> ``southfront``."""
     text = unicodedata.normalize("NFKD", name).casefold()
@@ -59,12 +61,13 @@ def name_key(name: str) -> str:
     return "".join(ch for ch in text if ch.isalnum())
 
 
-def _domain_keys(domain: str) -> set[str]:
+@lru_cache(maxsize=1 << 16)
+def _domain_keys(domain: str) -> frozenset[str]:
     label = domain_label(domain)
     keys = {name_key(label), name_key(domain)}
     if label.startswith("the") and len(label) > 6:
         keys.add(name_key(label[3:]))
-    return {k for k in keys if len(k) >= 3}
+    return frozenset(k for k in keys if len(k) >= 3)
 
 
 class OutletDirectory:
