@@ -97,3 +97,18 @@ DOWNLOADER_MIDDLEWARES = {
 # When a site's robots.txt cannot be fetched: False assumes "allow all" (Scrapy's behaviour),
 # True crawls nothing on that site.
 ROBOTSTXT_STRICT = False
+
+# Distributed crawl on Redis (docs/scaling.md). A Redis URL (or `crosspost crawl --redis URL`)
+# makes this process a worker: the scheduler and duplicate filter are scrapy-redis's, items go
+# to the writer (`crosspost ingest --from-redis URL`) through a Redis stream.
+CROSSPOST_REDIS_URL = None
+# Prefix of every key of one distributed crawl (several crawls can share one server).
+CROSSPOST_REDIS_PREFIX = "crosspost"
+# Seconds a worker holds a request without renewing before any other process requeues it.
+CROSSPOST_REDIS_LEASE = 60
+# A request handed out this many times without finishing (it kills its workers) is dropped.
+CROSSPOST_REDIS_MAX_TRIES = 3
+# A worker stops once the shared frontier has been empty this long (0: wait for pushes).
+CROSSPOST_REDIS_IDLE_EXIT = 10
+# Workers pause while this many extracted pages wait for the writer.
+CROSSPOST_REDIS_MAX_BACKLOG = 20000

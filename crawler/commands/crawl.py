@@ -54,9 +54,21 @@ def _since(ctx: click.Context, param: click.Parameter, value: str | None) -> str
 @click.option("-s", "--set", "settings", multiple=True, metavar="NAME=VALUE",
               help="Any Scrapy or crosspost setting (repeatable).")
 @click.option("-v", "--verbose", is_flag=True, help="Log every request (Scrapy INFO level).")
+@click.option("--redis", "redis_url", metavar="URL", envvar="CROSSPOST_REDIS_URL",
+              help="Be a worker of a distributed crawl whose frontier is in this Redis "
+                   "(redis://host:6379/0, or $CROSSPOST_REDIS_URL); the URLs given are pushed "
+                   "to it. See docs/scaling.md.")
+@click.option("--push", is_flag=True,
+              help="With --redis: only push the URLs to the shared frontier, then exit.")
+@click.option("--redis-prefix", default="crosspost", show_default=True, metavar="PREFIX",
+              help="With --redis: prefix of the distributed crawl's Redis keys.")
+@click.option("--idle-exit", type=click.FloatRange(min=0), default=10, show_default=True,
+              metavar="SECONDS",
+              help="With --redis: stop once the shared frontier has been empty this long "
+                   "(0: keep waiting for pushed URLs).")
 def crawl(targets, db_path, outlets_file, depth, max_pages, follow_links, follow_attribution,
           follow_depth, since, strict_robots, warc_dir, restart, job, progress, settings,
-          verbose) -> None:
+          verbose, redis_url, push, redis_prefix, idle_exit) -> None:
     """Crawl outlets and store their articles.
 
     Each URL_OR_FILE is a site root (sitemaps are found through robots.txt, feeds through the
@@ -69,7 +81,12 @@ def crawl(targets, db_path, outlets_file, depth, max_pages, follow_links, follow
     from crawler.runner import crawl_summary, run_crawl
     from crawler.spiders.outlets import read_start_urls
 
-    if not targets and not outlets_file:
+    redis_url = redis_url or parse_settings(settings).get("CROSSPOST_REDIS_URL")
+    if push and not redis_url:
+        raise click.UsageError("--push needs --redis URL")
+    if redis_url and job:
+        raise click.UsageError("--job does not apply with --redis; use --redis-prefix")
+    if not targets and not outlets_file and not redis_url:
         raise click.UsageError("give at least one URL, a file of URLs, or --outlets FILE")
     start: list[str] = []
     try:
@@ -87,7 +104,8 @@ def crawl(targets, db_path, outlets_file, depth, max_pages, follow_links, follow
             load_outlets(outlets_file)
         except OutletsFileError as exc:
             raise click.BadParameter(str(exc), param_hint="--outlets") from None
-    open_store(db_path).close()
+    if not redis_url:
+        open_store(db_path).close()
     overrides = parse_settings(settings)
     overrides.setdefault("LOG_LEVEL", "INFO" if verbose else "WARNING")
     if depth is not None:
@@ -106,6 +124,14 @@ def crawl(targets, db_path, outlets_file, depth, max_pages, follow_links, follow
     if job:
         overrides["CROSSPOST_JOB"] = job
     overrides["CROSSPOST_PROGRESS"] = sys.stderr.isatty() if progress is None else progress
+    if redis_url:
+        from crawler.redis_cli import crawl_with_redis
+
+        if outlets_file:
+            start += [u for u in load_outlets(outlets_file).start_urls if u not in start]
+        return crawl_with_redis(redis_url, redis_prefix, start, push=push,
+                                follow_links=follow_links, restart=restart,
+                                idle_exit=idle_exit, settings=overrides)
     result = run_crawl(start, db_path, follow_links=follow_links, settings=overrides,
                        outlets_file=outlets_file)
     summary = crawl_summary(db_path, result.crawl_id)

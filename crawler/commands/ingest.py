@@ -17,7 +17,7 @@ _SHOWN_PROBLEMS = 20
 
 
 @click.command()
-@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False), metavar="FILE...")
+@click.argument("files", nargs=-1, type=click.Path(dir_okay=False), metavar="FILE...")
 @db_option()
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default=None,
               help="Format of every FILE (default: from each file name).")
@@ -27,7 +27,19 @@ _SHOWN_PROBLEMS = 20
 @click.option("--batch-size", type=click.IntRange(min=1), default=500, show_default=True,
               help="Articles stored and matched per transaction.")
 @click.option("--silent", is_flag=True, help="No progress bar.")
-def ingest(files, db_path, fmt, no_match, jobs, batch_size, silent) -> None:
+@click.option("--from-redis", "redis_url", metavar="URL",
+              help="Instead of files: be the one writer of a distributed crawl, storing the "
+                   "pages its workers send through this Redis (see docs/scaling.md).")
+@click.option("--redis-prefix", default="crosspost", show_default=True, metavar="PREFIX",
+              help="With --from-redis: prefix of the distributed crawl's Redis keys.")
+@click.option("--idle-exit", type=click.FloatRange(min=0), default=0, show_default=True,
+              metavar="SECONDS",
+              help="With --from-redis: stop once nothing has been left to store or crawl "
+                   "for this long (0: run until interrupted).")
+@click.option("--index-in-redis", is_flag=True,
+              help="With --from-redis: keep the LSH index in Redis, shared by processes.")
+def ingest(files, db_path, fmt, no_match, jobs, batch_size, silent, redis_url, redis_prefix,
+           idle_exit, index_in_redis) -> None:
     """Store and match the articles of existing corpus files.
 
     JSONL (one JSON object per line) and CSV (with a header row) give articles as records
@@ -37,6 +49,16 @@ def ingest(files, db_path, fmt, no_match, jobs, batch_size, silent) -> None:
     HTML responses, extracted like crawled pages. Any file may be gzipped (.jsonl.gz).
     Ingesting a file again stores nothing twice.
     """
+    if redis_url:
+        if files:
+            raise click.UsageError("give FILE... or --from-redis URL, not both")
+        from crawler.redis_cli import ingest_from_redis
+
+        return ingest_from_redis(db_path, redis_url, redis_prefix, match=not no_match,
+                                 idle_exit=idle_exit, index_in_redis=index_in_redis,
+                                 batch_size=min(batch_size, 100))
+    if not files:
+        raise click.UsageError("give at least one FILE (or --from-redis URL)")
     try:
         inputs = [InputFile(path, fmt) for path in files]
     except IngestError as exc:

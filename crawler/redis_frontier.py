@@ -1,0 +1,403 @@
+"""The shared crawl frontier on Redis: scrapy-redis's scheduler with leases, so that a request
+taken by a worker that dies is fetched again by another.
+
+scrapy-redis pops a request from Redis and forgets it: if the worker dies before the page is
+stored, the page is lost. Here a request is *leased*: popping moves its id, atomically (one
+Lua script), from the queue to a sorted set of leases scored by a deadline on Redis's own
+clock. The worker holding it extends the deadline every quarter of the lease time
+(``CROSSPOST_REDIS_LEASE``, 60 s) and acknowledges it (deletes it) only once the page's item is
+in the items stream and the requests found on the page are queued. Any worker, or the writer,
+moves leases past their deadline back to the queue. A request handed out
+``CROSSPOST_REDIS_MAX_TRIES`` times without being acknowledged (a page that kills its worker)
+is dropped with a warning.
+
+What scrapy-redis 0.9.1 needed to run on Scrapy 2.19, and the fixes here:
+
+- its scheduler passes ``spider=`` to the stats collector (deprecated in Scrapy 2.19):
+  :class:`LeasedScheduler` overrides ``enqueue_request``/``next_request`` without it;
+- its queues pickle requests: :class:`LeaseQueue` stores them as JSON
+  (``redis_support.dumps_request``), so a shared Redis cannot inject code into workers;
+- its duplicate filter fingerprints ``w3lib.canonicalize_url``: :class:`RedisDupeFilter` uses
+  crosspost's article identity (``frontier.frontier_key``), as the single-machine frontier does;
+- its scheduler builds its own client from ``REDIS_*`` settings and deletes the queue when a
+  spider closes unless ``SCHEDULER_PERSIST``: here one worker closing never touches the shared
+  keys.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import time
+from collections.abc import AsyncIterator, Iterable
+from types import SimpleNamespace
+from typing import Any
+from uuid import uuid4
+
+from scrapy import Request
+from scrapy.crawler import Crawler
+from scrapy.http import Response
+from scrapy_redis.dupefilter import RFPDupeFilter
+from scrapy_redis.queue import Base
+from scrapy_redis.scheduler import Scheduler
+
+from crawler.frontier import frontier_key, parse_date
+from crawler.items import PageItem
+from crawler.redis_support import Keys, connect, dumps_request, loads_request
+from crawler.urls import BadURL, outlet_of
+
+logger = logging.getLogger(__name__)
+
+# In Redis mode the lease id rides in the meta key the single-machine frontier uses for its
+# entry, so the spider copies it onto every item without knowing which frontier runs.
+LEASE_META = "frontier_url"
+
+_SERIALIZER = SimpleNamespace(dumps=dumps_request, loads=loads_request)
+
+# KEYS: queue, leases, lease-scores, requests, tries. ARGV: lease ms.
+# Returns {id, request, tries} or nil. Redis's clock, not the workers': no clock skew.
+_LEASE = """
+local item = redis.call('ZPOPMIN', KEYS[1])
+if #item == 0 then return false end
+local id, score = item[1], item[2]
+local now = redis.call('TIME')
+local deadline = now[1] * 1000 + math.floor(now[2] / 1000) + tonumber(ARGV[1])
+redis.call('ZADD', KEYS[2], deadline, id)
+redis.call('HSET', KEYS[3], id, score)
+local tries = redis.call('HINCRBY', KEYS[5], id, 1)
+return {id, redis.call('HGET', KEYS[4], id) or '', tries}
+"""
+
+# KEYS: leases. ARGV: lease ms, ids... Only leases still held are extended (XX).
+_RENEW = """
+local now = redis.call('TIME')
+local deadline = now[1] * 1000 + math.floor(now[2] / 1000) + tonumber(ARGV[1])
+local n = 0
+for i = 2, #ARGV do n = n + redis.call('ZADD', KEYS[1], 'XX', 'CH', deadline, ARGV[i]) end
+return n
+"""
+
+# KEYS: leases, queue, lease-scores. ARGV: max count, ids... (empty: every expired lease).
+# Moves leases back to the queue with their original score; returns how many.
+_REQUEUE = """
+local ids = {}
+if #ARGV > 1 then
+  for i = 2, #ARGV do ids[#ids + 1] = ARGV[i] end
+else
+  local now = redis.call('TIME')
+  local ms = now[1] * 1000 + math.floor(now[2] / 1000)
+  ids = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ms, 'LIMIT', 0, tonumber(ARGV[1]))
+end
+local n = 0
+for _, id in ipairs(ids) do
+  if redis.call('ZREM', KEYS[1], id) == 1 then
+    local score = redis.call('HGET', KEYS[3], id) or '0'
+    redis.call('HDEL', KEYS[3], id)
+    redis.call('ZADD', KEYS[2], score, id)
+    n = n + 1
+  end
+end
+return n
+"""
+
+
+def requeue_expired(client: Any, keys: Keys, limit: int = 1000) -> int:
+    """Move leases past their deadline back to the queue; returns how many. Safe to run from
+    any process at any time (one atomic script)."""
+    return int(client.eval(_REQUEUE, 3, keys.leases, keys.queue, keys.lease_scores, limit))
+
+
+class LeaseQueue(Base):
+    """The shared priority queue of requests, popped under a lease.
+
+    ``push`` stores the request under a new id; ``pop`` leases the next one; ``ack`` deletes a
+    finished request wherever it is (queue, leases); ``renew`` extends this worker's leases;
+    ``release`` gives them back at once (clean shutdown)."""
+
+    def __init__(self, server: Any, spider: Any, keys: Keys, lease_seconds: float) -> None:
+        super().__init__(server, spider, keys.queue, serializer=_SERIALIZER)
+        self.keys = keys
+        self.lease_ms = max(int(lease_seconds * 1000), 1000)
+        self.held: set[str] = set()
+        self._lease = server.register_script(_LEASE)
+        self._renew = server.register_script(_RENEW)
+        self._requeue = server.register_script(_REQUEUE)
+
+    def __len__(self) -> int:
+        return int(self.server.zcard(self.keys.queue))
+
+    def push(self, request: Request) -> str:
+        """Queue ``request`` under a new id (its lease id once popped)."""
+        # An id only needs to be unique; the URL in it makes redis-cli listings readable.
+        lease_id = f"{frontier_key(request.url)} {uuid4().hex[:12]}"
+        request.meta[LEASE_META] = lease_id
+        pipe = self.server.pipeline(transaction=True)
+        pipe.hset(self.keys.requests, lease_id, self._encode_request(request))
+        pipe.zadd(self.keys.queue, {lease_id: -request.priority})
+        pipe.execute()
+        return lease_id
+
+    def pop(self, timeout: int = 0) -> tuple[str, bytes | None, int] | None:
+        """Lease the next request: (id, serialised request, times handed out) or None."""
+        found = self._lease(
+            keys=[self.keys.queue, self.keys.leases, self.keys.lease_scores,
+                  self.keys.requests, self.keys.tries],
+            args=[self.lease_ms],
+        )  # fmt: skip
+        if not found:
+            return None
+        lease_id = found[0].decode() if isinstance(found[0], bytes) else found[0]
+        self.held.add(lease_id)
+        return lease_id, found[1], int(found[2])
+
+    def decode(self, blob: bytes) -> Request:
+        return self._decode_request(blob)
+
+    def ack(self, lease_id: str) -> None:
+        """The request is done: delete it from the leases, the queue (if it was requeued while
+        this worker was slow) and the payloads."""
+        self.held.discard(lease_id)
+        pipe = self.server.pipeline(transaction=True)
+        pipe.zrem(self.keys.leases, lease_id)
+        pipe.zrem(self.keys.queue, lease_id)
+        pipe.hdel(self.keys.requests, lease_id)
+        pipe.hdel(self.keys.lease_scores, lease_id)
+        pipe.hdel(self.keys.tries, lease_id)
+        pipe.execute()
+
+    def renew(self) -> int:
+        if not self.held:
+            return 0
+        return int(self._renew(keys=[self.keys.leases], args=[self.lease_ms, *self.held]))
+
+    def release(self) -> int:
+        """Give every held lease back to the queue now (a clean stop)."""
+        if not self.held:
+            return 0
+        n = self._requeue(
+            keys=[self.keys.leases, self.keys.queue, self.keys.lease_scores],
+            args=[0, *self.held],
+        )
+        self.held.clear()
+        return int(n)
+
+    def requeue_expired(self, limit: int = 1000) -> int:
+        return int(self._requeue(
+            keys=[self.keys.leases, self.keys.queue, self.keys.lease_scores], args=[limit]
+        ))  # fmt: skip
+
+    def clear(self) -> None:
+        self.server.delete(self.keys.queue, self.keys.requests, self.keys.leases,
+                           self.keys.lease_scores, self.keys.tries)  # fmt: skip
+
+
+class RedisDupeFilter(RFPDupeFilter):
+    """scrapy-redis's duplicate filter (a Redis set of fingerprints) keyed on crosspost's page
+    identity: tracking parameters and host case do not make a new page."""
+
+    def request_fingerprint(self, request: Request) -> str:
+        key = f"{request.method} {frontier_key(request.url)}"
+        return hashlib.sha1(key.encode("utf-8")).hexdigest()
+
+    def close(self, reason: str = "") -> None:
+        # scrapy-redis deletes the set here; it is shared by every worker.
+        pass
+
+
+class LeasedScheduler(Scheduler):
+    """scrapy-redis's scheduler over a :class:`LeaseQueue` (see the module docstring)."""
+
+    def __init__(self, crawler: Crawler, server: Any, keys: Keys) -> None:
+        settings = crawler.settings
+        super().__init__(server, persist=True, dupefilter=RedisDupeFilter(server, keys.seen),
+                         serializer=_SERIALIZER)  # fmt: skip
+        self.crawler = crawler
+        self.stats = crawler.stats
+        self.keys = keys
+        self.lease_seconds = settings.getfloat("CROSSPOST_REDIS_LEASE", 60)
+        self.max_tries = settings.getint("CROSSPOST_REDIS_MAX_TRIES", 3)
+        self._task: Any = None
+        self._last_renew = 0.0
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> LeasedScheduler:
+        settings = crawler.settings
+        keys = Keys(settings.get("CROSSPOST_REDIS_PREFIX") or "crosspost")
+        return cls(crawler, connect(settings["CROSSPOST_REDIS_URL"]), keys)
+
+    def open(self, spider: Any) -> None:
+        self.spider = spider
+        self.queue = LeaseQueue(self.server, spider, self.keys, self.lease_seconds)
+        self.crawler.crosspost_leases = self.queue
+        requeued = self.queue.requeue_expired()
+        if requeued:
+            logger.warning("Requeued %d requests whose worker stopped renewing them", requeued)
+        from twisted.internet import task
+
+        self._task = task.LoopingCall(self._tick)
+        self._task.start(1.0, now=False)
+
+    def close(self, reason: str) -> None:
+        if self._task is not None and self._task.running:
+            self._task.stop()
+        released = self.queue.release()
+        if released:
+            logger.info("Gave %d unfinished requests back to the shared frontier", released)
+
+    def _tick(self) -> None:
+        """Once a second: keep this worker's leases, requeue other workers' expired ones, and
+        wake the engine when other workers queued requests (Scrapy polls an empty scheduler
+        only every 5 s)."""
+        try:
+            now = time.monotonic()
+            if now - self._last_renew >= self.lease_seconds / 4:
+                self.queue.renew()
+                self._last_renew = now
+            requeued = self.queue.requeue_expired()
+            if requeued:
+                logger.warning("Requeued %d requests whose worker stopped renewing them", requeued)
+                self.stats.inc_value("crosspost/redis/requeued", requeued)
+            slot = getattr(self.crawler.engine, "_slot", None)
+            if slot is not None and len(self.queue):
+                slot.nextcall.schedule()
+        except Exception:  # a Redis hiccup must not stop the upkeep loop: next tick retries
+            logger.exception("Redis lease upkeep failed")
+
+    def enqueue_request(self, request: Request) -> bool:
+        # A request made from a leased one by a downloader middleware (redirect, retry)
+        # carries its lease: the new request is queued first, then the old one is done.
+        inherited = request.meta.get(LEASE_META)
+        inherited = inherited if inherited in self.queue.held else None
+        if not request.dont_filter and self.df.request_seen(request):
+            self.df.log(request, self.spider)
+            added = False
+        else:
+            self.queue.push(request)
+            self.stats.inc_value("scheduler/enqueued/redis")
+            added = True
+        if inherited:
+            self.queue.ack(inherited)
+        return added
+
+    def next_request(self) -> Request | None:
+        while True:
+            popped = self.queue.pop()
+            if popped is None:
+                return None
+            lease_id, blob, tries = popped
+            if tries > self.max_tries:
+                logger.warning(
+                    "Giving up on %s: handed out %d times and never finished",
+                    lease_id.split(" ")[0],
+                    tries - 1,
+                )
+                self.stats.inc_value("crosspost/redis/given_up")
+                self.queue.ack(lease_id)
+                continue
+            try:
+                request = self.queue.decode(blob)
+            except (ValueError, TypeError, KeyError) as exc:
+                logger.error("Dropping an unreadable request %s: %s", lease_id, exc)
+                self.queue.ack(lease_id)
+                continue
+            request.meta[LEASE_META] = lease_id
+            self.stats.inc_value("scheduler/dequeued/redis")
+            return request
+
+    def has_pending_requests(self) -> bool:
+        return len(self.queue) > 0
+
+
+def leases_of(crawler: Crawler) -> LeaseQueue | None:
+    return getattr(crawler, "crosspost_leases", None)
+
+
+class RedisFrontier:
+    """The worker-side frontier: what ``crawler.frontier.Frontier`` decides per request that
+    needs no store (the download slot per outlet, ``--since``); the duplicate filter and the
+    queue are in Redis. Installed as the crawler's frontier so the pipelines that admit
+    requests (following credited sources) work unchanged."""
+
+    job = None
+    resuming = False
+
+    def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
+        since = crawler.settings.get("CROSSPOST_SINCE")
+        self.since = parse_date(since) if since else None
+
+    @classmethod
+    def of(cls, crawler: Crawler) -> RedisFrontier:
+        frontier = getattr(crawler, "crosspost_frontier", None)
+        if not isinstance(frontier, cls):
+            frontier = cls(crawler)
+            crawler.crosspost_frontier = frontier
+        return frontier
+
+    def admit(self, requests: Iterable[Request]) -> list[Request]:
+        admitted = []
+        for request in requests:
+            try:
+                outlet = outlet_of(frontier_key(request.url))
+            except BadURL:
+                continue
+            listed = parse_date(request.meta.get("listed_date"))
+            if self.since and listed and listed < self.since:
+                self.crawler.stats.inc_value("crosspost/frontier/older_than_since")
+                continue
+            request.meta.setdefault("download_slot", outlet)
+            admitted.append(request)
+        return admitted
+
+    def mark_done(self, keys: list[str]) -> None:
+        leases = leases_of(self.crawler)
+        if leases is not None:
+            for key in keys:
+                leases.ack(key)
+
+
+class LeaseMiddleware:
+    """Spider middleware next to the engine (it replaces ``FrontierMiddleware`` in Redis mode):
+    queues a page's requests before its item can be sent and its lease acknowledged, and
+    acknowledges the lease of a page that produced no item of its own."""
+
+    def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> LeaseMiddleware:
+        return cls(crawler)
+
+    async def process_start(self, start: AsyncIterator[Any]) -> AsyncIterator[Any]:
+        frontier = RedisFrontier.of(self.crawler)
+        async for output in start:
+            if isinstance(output, Request):
+                for request in frontier.admit([output]):
+                    yield request
+            else:
+                yield output
+
+    async def process_spider_output(
+        self, response: Response, result: AsyncIterator[Any]
+    ) -> AsyncIterator[Any]:
+        outputs = [output async for output in result]
+        frontier = RedisFrontier.of(self.crawler)
+        # Requests first: the engine queues each as it is taken, before any item is processed.
+        for request in frontier.admit(o for o in outputs if isinstance(o, Request)):
+            yield request
+        lease = response.meta.get(LEASE_META)
+        has_item = False
+        for output in outputs:
+            if isinstance(output, Request):
+                continue
+            if isinstance(output, PageItem) and output.frontier_url == lease:
+                has_item = True
+            yield output
+        if lease and not has_item:
+            frontier.mark_done([lease])
+
+    def process_spider_exception(self, response: Response, exception: Exception) -> None:
+        # The callback failed on this page: fetching it again would fail the same way.
+        lease = response.meta.get(LEASE_META)
+        if lease:
+            RedisFrontier.of(self.crawler).mark_done([lease])

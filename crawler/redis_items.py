@@ -1,0 +1,107 @@
+"""Extracted pages on their way from the crawl workers to the writer: a Redis stream.
+
+Each worker appends one stream entry per page (XADD) after extraction; the single writer
+reads them in a consumer group (XREADGROUP), stores them in SQLite, and only then
+acknowledges and deletes them (XACK, XDEL). An entry read by a writer that died stays pending
+in the group and is claimed by the next writer (XAUTOCLAIM), so a page is stored at least
+once; storing is idempotent (articles are keyed by URL, an unchanged text is not matched again).
+
+Fields of an entry (all bytes): ``page`` (the :class:`~crawler.items.PageItem` as JSON, without
+its body and decoded HTML), ``body`` (the raw body, zlib-compressed; absent for failures),
+``article`` (the extracted article as JSON; absent when the page is not one), ``reason``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import json
+import logging
+import zlib
+from typing import Any
+
+from scrapy.crawler import Crawler
+
+from crawler.items import PageItem
+from crawler.redis_support import Keys, connect
+
+logger = logging.getLogger(__name__)
+
+GROUP = "writers"
+
+
+def encode_item(page: PageItem, article: dict[str, Any] | None, reason: str | None) -> dict:
+    data = dataclasses.asdict(page)
+    body = data.pop("body", None)
+    data.pop("html", None)
+    fields: dict[str, bytes] = {
+        "page": json.dumps(data, default=str).encode("utf-8"),
+        "reason": (reason or "").encode("utf-8"),
+    }
+    if article is not None:
+        fields["article"] = json.dumps(article, default=str).encode("utf-8")
+    if body is not None:
+        fields["body"] = zlib.compress(body, 1)
+    return fields
+
+
+def decode_item(fields: dict[bytes, bytes]) -> tuple[PageItem, dict[str, Any] | None, str | None]:
+    """(page, article or None, reason or None) of a stream entry; ValueError when malformed."""
+    try:
+        page = PageItem(**json.loads(fields[b"page"]))
+        if b"body" in fields:
+            page.body = zlib.decompress(fields[b"body"])
+        article = json.loads(fields[b"article"]) if b"article" in fields else None
+    except (KeyError, TypeError, ValueError, zlib.error) as exc:
+        raise ValueError(f"malformed item entry: {exc}") from None
+    reason = fields.get(b"reason", b"").decode("utf-8") or None
+    return page, article, reason
+
+
+class RedisItemPipeline:
+    """Last item pipeline of a worker (it replaces ``StorePipeline``): sends each extracted
+    page to the writer's stream, then acknowledges the page's lease.
+
+    When the writer falls behind by ``CROSSPOST_REDIS_MAX_BACKLOG`` entries the pipeline waits,
+    which makes Scrapy stop fetching: the stream does not grow without bound in Redis's memory.
+    """
+
+    def __init__(self, crawler: Crawler, client: Any, keys: Keys, max_backlog: int) -> None:
+        self.crawler = crawler
+        self.client = client
+        self.keys = keys
+        self.max_backlog = max_backlog
+        self._sent = 0
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> RedisItemPipeline:
+        settings = crawler.settings
+        keys = Keys(settings.get("CROSSPOST_REDIS_PREFIX") or "crosspost")
+        return cls(crawler, connect(settings["CROSSPOST_REDIS_URL"]), keys,
+                   settings.getint("CROSSPOST_REDIS_MAX_BACKLOG", 20000))  # fmt: skip
+
+    async def process_item(self, item: Any) -> Any:
+        if not (isinstance(item, dict) and isinstance(item.get("page"), PageItem)):
+            return item
+        page: PageItem = item["page"]
+        if self._sent % 100 == 0 and self.max_backlog:
+            waited = 0
+            while self.client.xlen(self.keys.items) > self.max_backlog:
+                if waited % 30 == 0:
+                    logger.warning(
+                        "The writer is %d pages behind; waiting for it",
+                        self.client.xlen(self.keys.items),
+                    )
+                await asyncio.sleep(1)
+                waited += 1
+        self.client.xadd(self.keys.items, encode_item(page, item["article"], item["reason"]))
+        self._sent += 1
+        stats = self.crawler.stats
+        stats.inc_value("crosspost/redis/items_sent")
+        if item["article"] is not None:
+            stats.inc_value("crosspost/articles_extracted")
+        if page.frontier_url:
+            from crawler.redis_frontier import RedisFrontier
+
+            RedisFrontier.of(self.crawler).mark_done([page.frontier_url])
+        return item

@@ -1,0 +1,284 @@
+"""The one writer of a distributed crawl: pages from the workers' Redis stream into SQLite.
+
+Workers only fetch and extract; this process owns the store and does what the crawl's
+``StorePipeline`` does for each page (``Store.save_fetch``: capture, article upsert, earlier
+version kept, validators remembered) and matches each article (``StoreMatcher``). An entry is
+acknowledged and deleted from the stream only after its transaction committed; entries of a
+writer that died are claimed at start-up (XAUTOCLAIM), so nothing is lost.
+
+One writer at a time: a lock key (``{prefix}:writer``, renewed every few seconds, expiring
+15 s after its holder stops) refuses a second one.
+
+With ``index_in_redis`` the LSH part of the near-duplicate index lives in Redis
+(``crawler.redis_lsh``), rebuilt from the store at start-up and whenever Redis lost it.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+import time
+from typing import Any
+from uuid import uuid4
+
+from crawler.frontier import frontier_key
+from crawler.items import PageItem
+from crawler.matching import StoreMatcher
+from crawler.redis_frontier import requeue_expired
+from crawler.redis_items import GROUP, decode_item
+from crawler.redis_support import Keys, RedisModeError, connect, frontier_size, safe_url
+from crawler.store import Store
+
+logger = logging.getLogger(__name__)
+
+LOCK_MS = 15_000
+_UPKEEP_SECONDS = 2.0
+
+# Extend / delete the lock only while this writer holds it.
+_RENEW_LOCK = """
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
+return 0
+"""
+_RELEASE_LOCK = """
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+return 0
+"""
+
+
+class WriterBusy(RedisModeError):
+    """Another writer holds the lock of this distributed crawl."""
+
+
+def _header(headers: dict[str, str], name: str) -> str | None:
+    return next((v for k, v in headers.items() if k.lower() == name), None)
+
+
+def outcome_of(page: PageItem, article: dict[str, Any] | None) -> str:
+    """The capture outcome, as the crawl's StorePipeline names it."""
+    if article is not None:
+        return "article"
+    if page.not_modified:
+        return "not-modified"
+    if page.skip_reason:
+        return "not-fetched"
+    if page.error:
+        return "error"
+    if page.is_listing:
+        return "listing"
+    return "skipped"
+
+
+def capture_of(page: PageItem, article: dict[str, Any] | None, reason: str | None,
+               crawl_id: int | None) -> tuple[dict[str, Any], dict[str, Any] | None]:  # fmt: skip
+    """(capture row, URL validators) of a page, as the crawl's StorePipeline builds them."""
+    outcome = outcome_of(page, article)
+    capture = {
+        "crawl_id": crawl_id,
+        "url": page.url,
+        "final_url": page.final_url,
+        "status": page.status,
+        "content_type": page.content_type,
+        "headers": page.headers,
+        "body": page.body,
+        "encoding": page.encoding,
+        "fetched_at": page.fetched_at,
+        "outcome": outcome,
+        "reason": (
+            ("; ".join(page.notes) or None)
+            if article is not None
+            else (reason or page.error or page.skip_reason)
+        ),
+    }
+    if page.notes and article is None and capture["reason"]:
+        capture["reason"] += " (" + "; ".join(page.notes) + ")"
+    state = None
+    if page.status in (200, 304):
+        state = {
+            "url": frontier_key(page.url),
+            "etag": _header(page.headers, "etag"),
+            "last_modified": _header(page.headers, "last-modified"),
+            "listed_date": page.listed_date,
+            "status": page.status,
+            "not_modified": page.not_modified,
+        }
+    return capture, state
+
+
+class RedisWriter:
+    """Reads the items stream of the crawl ``prefix`` at ``url`` into ``store``."""
+
+    def __init__(self, store: Store, url: str, prefix: str = "crosspost", *, match: bool = True,
+                 index_in_redis: bool = False, batch_size: int = 100) -> None:  # fmt: skip
+        self.store = store
+        self.url = url
+        self.keys = Keys(prefix)
+        self.client = connect(url)
+        self.match = match
+        self.index_in_redis = index_in_redis
+        self.batch_size = batch_size
+        self.consumer = f"{socket.gethostname()}-{os.getpid()}"
+        self.token = uuid4().hex
+        self.matching: StoreMatcher | None = None
+        self.counts = {"items": 0, "articles": 0, "matches": 0, "malformed": 0}
+        # Matches found since the last re-verification under newly learnt boilerplate.
+        self._unverified = False
+        self._renew = self.client.register_script(_RENEW_LOCK)
+        self._release = self.client.register_script(_RELEASE_LOCK)
+
+    # -- lock -----------------------------------------------------------------------------
+    def _acquire(self) -> None:
+        deadline = time.monotonic() + LOCK_MS / 1000 + 2
+        while not self.client.set(self.keys.writer, self.token, nx=True, px=LOCK_MS):
+            if time.monotonic() > deadline:
+                holder = self.client.get(self.keys.writer) or b"?"
+                raise WriterBusy(
+                    f"another writer is storing this crawl ({self.keys.writer} is held by "
+                    f"{holder.decode(errors='replace')}); a distributed crawl has one writer"
+                )
+            time.sleep(0.5)
+
+    def _keep_lock(self) -> None:
+        if not self._renew(keys=[self.keys.writer], args=[self.token, LOCK_MS]):
+            raise WriterBusy(f"lost the writer lock {self.keys.writer} (Redis restarted or "
+                             "this process stalled past its expiry)")  # fmt: skip
+
+    # -- matching -------------------------------------------------------------------------
+    def _open_matching(self) -> None:
+        if not self.match:
+            return
+        storage_config = None
+        if self.index_in_redis:
+            from crawler.redis_lsh import clear_index, mark_built, storage_config_for
+
+            clear_index(self.client, self.keys.lsh)
+            storage_config = storage_config_for(self.url, self.keys.lsh)
+        started = time.monotonic()
+        self.matching = StoreMatcher(self.store, storage_config=storage_config)
+        if self.index_in_redis:
+            mark_built(self.client, self.keys.lsh)
+        logger.info("near-duplicate index ready in %.1f s", time.monotonic() - started)
+        self.matching.catch_up()
+
+    def _check_index(self) -> None:
+        from crawler.redis_lsh import is_built
+
+        if (
+            self.index_in_redis
+            and self.matching is not None
+            and not is_built(self.client, self.keys.lsh)
+        ):
+            logger.warning("Redis lost the shared near-duplicate index; rebuilding it")
+            self.matching.finish()
+            self._open_matching()
+
+    # -- storing --------------------------------------------------------------------------
+    def _store(self, entries: list[tuple[bytes, dict[bytes, bytes]]], crawl_id: int) -> None:
+        done = []
+        for entry_id, fields in entries:
+            try:
+                page, article, reason = decode_item(fields)
+            except ValueError as exc:
+                logger.error("Skipping stream entry %s: %s", entry_id.decode(), exc)
+                self.counts["malformed"] += 1
+                done.append(entry_id)
+                continue
+            capture, state = capture_of(page, article, reason, crawl_id)
+            article_id = self.store.save_fetch(capture, article, state=state)
+            self.counts["items"] += 1
+            if article_id is not None:
+                self.counts["articles"] += 1
+                if self.matching is not None:
+                    found = self.matching.add(article_id, article["text"], article["outlet"],
+                                              article.get("text_hash"))  # fmt: skip
+                    self.counts["matches"] += len(found)
+                    self._unverified = self._unverified or bool(found)
+            done.append(entry_id)
+        if done:
+            # Committed: only now may the stream forget them.
+            pipe = self.client.pipeline(transaction=True)
+            pipe.xack(self.keys.items, GROUP, *done)
+            pipe.xdel(self.keys.items, *done)
+            pipe.execute()
+
+    def _claim_orphans(self, crawl_id: int) -> int:
+        """Store the entries a dead writer read but never acknowledged."""
+        claimed, cursor = 0, "0-0"
+        while True:
+            cursor, entries, *_ = self.client.xautoclaim(
+                self.keys.items, GROUP, self.consumer, min_idle_time=0, start_id=cursor,
+                count=self.batch_size,
+            )  # fmt: skip
+            entries = [(i, f) for i, f in entries if f]
+            self._store(entries, crawl_id)
+            claimed += len(entries)
+            if cursor in (b"0-0", "0-0"):
+                return claimed
+
+    def run(self, idle_exit: float = 0, *, max_seconds: float | None = None) -> dict[str, Any]:
+        """Store pages until the crawl is done: the stream and the whole frontier empty for
+        ``idle_exit`` seconds (0: until interrupted). Returns counts and the rate."""
+        import redis
+
+        self._acquire()
+        try:
+            self.client.xgroup_create(self.keys.items, GROUP, id="0", mkstream=True)
+        except redis.ResponseError as exc:
+            if "BUSYGROUP" not in str(exc):
+                raise
+        crawl_id = self.store.start_crawl(
+            "ingest", {"from_redis": safe_url(self.url), "prefix": self.keys.prefix}, {}
+        )
+        reason = "finished"
+        started = time.monotonic()
+        try:
+            self._open_matching()
+            claimed = self._claim_orphans(crawl_id)
+            if claimed:
+                logger.warning("Stored %d pages a previous writer had not acknowledged", claimed)
+            reason = self._loop(crawl_id, idle_exit, max_seconds)
+        except KeyboardInterrupt:
+            reason = "interrupted"
+        except BaseException:
+            reason = "failed"
+            raise
+        finally:
+            elapsed = time.monotonic() - started
+            if self.matching is not None:
+                self.matching.finish()
+            summary = {**self.counts, "reason": reason, "elapsed": elapsed,
+                       "rate": self.counts["items"] / elapsed if elapsed else 0.0}  # fmt: skip
+            self.store.finish_crawl(crawl_id, reason, summary)
+            self._release(keys=[self.keys.writer], args=[self.token])
+        return summary
+
+    def _loop(self, crawl_id: int, idle_exit: float, max_seconds: float | None) -> str:
+        started = time.monotonic()
+        idle_since: float | None = None
+        upkeep = 0.0
+        while True:
+            now = time.monotonic()
+            if now - upkeep >= _UPKEEP_SECONDS:
+                self._keep_lock()
+                requeue_expired(self.client, self.keys)
+                self._check_index()
+                upkeep = now
+            if max_seconds is not None and now - started > max_seconds:
+                return "time limit"
+            reply = self.client.xreadgroup(
+                GROUP, self.consumer, {self.keys.items: ">"}, count=self.batch_size, block=500
+            )
+            entries = reply[0][1] if reply else []
+            if entries:
+                self._store(entries, crawl_id)
+                idle_since = None
+                continue
+            if any(frontier_size(self.client, self.keys)):
+                idle_since = None
+                continue
+            if self.matching is not None and self._unverified:
+                self.matching.finish()
+                self._unverified = False
+            idle_since = idle_since or time.monotonic()
+            if idle_exit and time.monotonic() - idle_since >= idle_exit:
+                return "finished"
