@@ -97,6 +97,17 @@ class Store:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
+    def _insert(self, table: str, row: dict[str, Any], *, replace: bool = False) -> int:
+        """Insert one row with plain SQL and return its rowid. sqlite-utils' ``insert``
+        introspects the table on every call, which dominates a crawl's write path."""
+        columns = ", ".join(f"[{c}]" for c in row)
+        marks = ", ".join("?" * len(row))
+        verb = "insert or replace" if replace else "insert"
+        cursor = self.db.execute(
+            f"{verb} into [{table}] ({columns}) values ({marks})", list(row.values())
+        )
+        return cursor.lastrowid
+
     @contextmanager
     def transaction(self) -> Iterator[None]:
         """One write transaction; BEGIN IMMEDIATE takes the write lock up front so a
@@ -150,13 +161,13 @@ class Store:
         if isinstance(capture.get("headers"), dict):
             capture["headers"] = json.dumps(capture["headers"], sort_keys=True)
         with self.transaction():
-            captures = self.db["captures"]
-            captures.insert(capture)
-            capture_id = captures.last_pk
+            capture_id = self._insert("captures", capture)
             if article is None:
                 return None
             article_id = self._upsert_article(article, capture_id, capture.get("fetched_at") or utcnow())
-            captures.update(capture_id, {"article_id": article_id})
+            self.db.execute(
+                "update captures set article_id = ? where id = ?", [article_id, capture_id]
+            )
             if "attributions" in article:
                 self._replace_attributions(article_id, article["attributions"])
             return article_id
@@ -164,8 +175,10 @@ class Store:
     def _replace_attributions(self, article_id: int, hits: list[dict[str, Any]]) -> None:
         self.db.execute("delete from attributions where article_id = ?", [article_id])
         columns = ("kind", "sentence", "name", "url", "outlet", "stated_date", "author")
-        self.db["attributions"].insert_all(
-            [{"article_id": article_id, **{c: hit.get(c) for c in columns}} for hit in hits]
+        self.db.conn.executemany(
+            f"insert into attributions (article_id, {', '.join(columns)}) "
+            f"values (?, {', '.join('?' * len(columns))})",
+            [[article_id, *(hit.get(c) for c in columns)] for hit in hits],
         )
 
     def _upsert_article(self, article: dict[str, Any], capture_id: int, seen: str) -> int:
@@ -250,13 +263,13 @@ class Store:
         now = utcnow()
         with self.transaction():
             self.db.execute("delete from matches where a = ? or b = ?", [article_id, article_id])
-            self.db["signatures"].upsert(
+            self._insert(
+                "signatures",
                 {"article_id": article_id, "signature": signature, "text_hash": text_hash},
-                pk="article_id",
+                replace=True,
             )
-            self.db["matches"].insert_all(
-                [{**m, "found_at": now} for m in matches], pk=("a", "b"), replace=True
-            )
+            for match in matches:
+                self._insert("matches", {**match, "found_at": now}, replace=True)
 
     def update_match(self, a: int, b: int, values: dict[str, Any] | None) -> None:
         """Replace a stored match's figures, or delete it (``values`` None)."""
@@ -543,9 +556,7 @@ class Store:
             capture["headers"] = json.dumps(capture["headers"], sort_keys=True)
         seen = capture.get("fetched_at") or utcnow()
         with self.transaction():
-            captures = self.db["captures"]
-            captures.insert(capture)
-            capture_id = captures.last_pk
+            capture_id = self._insert("captures", capture)
             article_id = None
             if article is not None:
                 self._keep_old_version(article)
