@@ -312,3 +312,10 @@ def m005_lookup_indexes(db: Database) -> None:
     db["articles"].create_index(["fetched_url"], if_not_exists=True)
     db["articles"].create_index(["declared_canonical"], if_not_exists=True)
     db["captures"].create_index(["final_url"], if_not_exists=True)
+
+
+@migrations()
+def m006_sitename_index(db: Database) -> None:
+    # Every lookup builds the outlet-name directory from (outlet, sitename): an index-only
+    # read instead of a scan of every article's row.
+    db["articles"].create_index(["outlet", "sitename"], if_not_exists=True)

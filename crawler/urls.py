@@ -40,6 +40,8 @@ def check_url(url: str) -> str:
         raise BadURL(f"not an http(s) URL: {url!r}")
     if not parts.hostname:
         raise BadURL(f"URL has no host: {url!r}")
+    if any(ch.isspace() or ch in '<>"{}|\\^`' for ch in parts.hostname):
+        raise BadURL(f"URL has an invalid host name: {url!r}")
     return url
 
 
@@ -50,10 +52,9 @@ def canonical_url(url: str) -> str:
     consistent percent-encoding)."""
     url = check_url(url)
     try:
-        normalized = courlan.normalize_url(url)
-    except ValueError as exc:
+        return canonicalize_url(courlan.normalize_url(url))
+    except ValueError as exc:  # both libraries reject some hosts check_url lets through
         raise BadURL(f"malformed URL {url!r}: {exc}") from None
-    return canonicalize_url(normalized)
 
 
 def _host(url_or_host: str) -> str:

@@ -2,7 +2,7 @@
 
 import pytest
 
-from crawler.urls import BadURL, canonical_url, check_url, outlet_of
+from crawler.urls import BadURL, canonical_url, outlet_of
 
 
 @pytest.mark.parametrize(
@@ -40,9 +40,10 @@ def test_outlet_is_registered_domain(url, outlet):
 
 @pytest.mark.parametrize(
     "bad", ["", "   ", "ftp://example.com/x", "mailto:a@b.c", "http://", "not a url",
-            "http://example.com:99999/", "javascript:alert(1)"],
+            "http://example.com:99999/", "javascript:alert(1)", "http://exa mple.com/x",
+            "http://[::1/", "http://[zz]/story"],
 )
 def test_bad_urls_are_refused_with_a_reason(bad):
     with pytest.raises(BadURL) as info:
-        check_url(bad)
+        canonical_url(bad)
     assert str(info.value)

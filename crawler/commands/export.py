@@ -9,11 +9,14 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
-import networkx as nx
 
 from crawler.cli import db_option, open_store
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 LEVELS = ("outlet", "article")
 _FORMAT_NAMES = {"gexf": "GEXF", "graphml": "GraphML", "json": "node-link JSON", "csv": "CSV"}

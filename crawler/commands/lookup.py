@@ -10,7 +10,6 @@ import click
 
 from crawler.cli import db_option, open_store
 from crawler.fetchguard import ForbiddenURL
-from crawler.provenance import ProvenanceError, lookup_text, lookup_url, render_text
 from crawler.store import StoreError
 from crawler.urls import BadURL, check_url
 
@@ -85,6 +84,10 @@ def lookup(url, db_path, as_json, text_source, fetch, allow_private, allow_hosts
     private, loopback or link-local addresses), stored, matched and answered. With --text,
     the stored articles carrying the text are listed with the origin of their story.
     """
+    # Imported here: the provenance stack (dedupe, datasketch, scipy) takes seconds to load,
+    # which every other command and `crosspost --help` would pay for.
+    from crawler.provenance import ProvenanceError, lookup_text, lookup_url, render_text
+
     if (url is None) == (text_source is None):
         raise click.UsageError("give a URL or --text FILE|- (one of them)")
     if fetch and text_source is not None:
