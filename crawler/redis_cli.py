@@ -83,4 +83,6 @@ def ingest_from_redis(db_path: str, url: str, prefix: str, *, match: bool, idle_
         f"{summary['matches']} matches found"
         + (f", {summary['malformed']} malformed entries skipped" if summary["malformed"] else "")
     )
+    if summary["requeued"]:
+        click.echo(f"  requeued {summary['requeued']} requests of workers that stopped")
     click.echo(f"  rate {summary['rate']:.1f} pages/s over {summary['elapsed']:.1f} s")

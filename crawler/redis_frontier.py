@@ -232,6 +232,7 @@ class LeasedScheduler(Scheduler):
         requeued = self.queue.requeue_expired()
         if requeued:
             logger.warning("Requeued %d requests whose worker stopped renewing them", requeued)
+            self.stats.inc_value("crosspost/redis/requeued", requeued)
         from twisted.internet import task
 
         self._task = task.LoopingCall(self._tick)

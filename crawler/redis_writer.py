@@ -120,7 +120,7 @@ class RedisWriter:
         self.consumer = f"{socket.gethostname()}-{os.getpid()}"
         self.token = uuid4().hex
         self.matching: StoreMatcher | None = None
-        self.counts = {"items": 0, "articles": 0, "matches": 0, "malformed": 0}
+        self.counts = {"items": 0, "articles": 0, "matches": 0, "malformed": 0, "requeued": 0}
         # Matches found since the last re-verification under newly learnt boilerplate.
         self._unverified = False
         self._renew = self.client.register_script(_RENEW_LOCK)
@@ -260,7 +260,7 @@ class RedisWriter:
             now = time.monotonic()
             if now - upkeep >= _UPKEEP_SECONDS:
                 self._keep_lock()
-                requeue_expired(self.client, self.keys)
+                self.counts["requeued"] += requeue_expired(self.client, self.keys)
                 self._check_index()
                 upkeep = now
             if max_seconds is not None and now - started > max_seconds:
