@@ -85,4 +85,7 @@ def ingest_from_redis(db_path: str, url: str, prefix: str, *, match: bool, idle_
     )
     if summary["requeued"]:
         click.echo(f"  requeued {summary['requeued']} requests of workers that stopped")
-    click.echo(f"  rate {summary['rate']:.1f} pages/s over {summary['elapsed']:.1f} s")
+    click.echo(
+        f"  rate {summary['rate']:.1f} pages/s ({summary['busy']:.1f} s storing, "
+        f"{summary['elapsed']:.1f} s running)"
+    )

@@ -123,6 +123,7 @@ class RedisWriter:
         self.counts = {"items": 0, "articles": 0, "matches": 0, "malformed": 0, "requeued": 0}
         # Matches found since the last re-verification under newly learnt boilerplate.
         self._unverified = False
+        self._busy = 0.0  # seconds spent storing (the ingest rate leaves out idle waits)
         self._renew = self.client.register_script(_RENEW_LOCK)
         self._release = self.client.register_script(_RELEASE_LOCK)
 
@@ -174,6 +175,7 @@ class RedisWriter:
 
     # -- storing --------------------------------------------------------------------------
     def _store(self, entries: list[tuple[bytes, dict[bytes, bytes]]], crawl_id: int) -> None:
+        started = time.monotonic()
         done = []
         for entry_id, fields in entries:
             try:
@@ -200,6 +202,7 @@ class RedisWriter:
             pipe.xack(self.keys.items, GROUP, *done)
             pipe.xdel(self.keys.items, *done)
             pipe.execute()
+        self._busy += time.monotonic() - started
 
     def _claim_orphans(self, crawl_id: int) -> int:
         """Store the entries a dead writer read but never acknowledged."""
@@ -246,8 +249,9 @@ class RedisWriter:
             elapsed = time.monotonic() - started
             if self.matching is not None:
                 self.matching.finish()
-            summary = {**self.counts, "reason": reason, "elapsed": elapsed,
-                       "rate": self.counts["items"] / elapsed if elapsed else 0.0}  # fmt: skip
+            busy = self._busy
+            summary = {**self.counts, "reason": reason, "elapsed": elapsed, "busy": busy,
+                       "rate": self.counts["items"] / busy if busy else 0.0}  # fmt: skip
             self.store.finish_crawl(crawl_id, reason, summary)
             self._release(keys=[self.keys.writer], args=[self.token])
         return summary

@@ -1,6 +1,6 @@
 """A real ``redis-server`` on 127.0.0.1 for the Redis-mode tests (never a fake one).
 
-The ``redis_url`` fixture starts ``redis-server --port <free port> --save '' --appendonly no``
+``redis_server`` starts ``redis-server --port <free port> --save '' --appendonly no``
 in a temporary directory, waits (bounded) until it answers PING, and kills it at the end.
 Tests skip with a clear message only when no ``redis-server`` binary is installed
 (``apt-get install redis-server``; ``.ci/run`` installs it).
@@ -13,6 +13,7 @@ import socket
 import subprocess
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -55,9 +56,18 @@ def stop(proc: subprocess.Popen) -> None:
         proc.wait(timeout=10)
 
 
-@pytest.fixture(scope="module")
-def redis_url(tmp_path_factory) -> Iterator[str]:
-    proc, url = start_redis(tmp_path_factory.mktemp("redis"))
+@contextmanager
+def redis_server(directory: Path) -> Iterator[str]:
+    """A redis-server in ``directory`` for the duration of the block; yields its URL.
+
+    Use it in a module-scoped fixture::
+
+        @pytest.fixture(scope="module")
+        def redis_url(tmp_path_factory):
+            with redis_server(tmp_path_factory.mktemp("redis")) as url:
+                yield url
+    """
+    proc, url = start_redis(directory)
     try:
         yield url
     finally:
