@@ -62,15 +62,17 @@ def test_url_variants_find_the_same_article(api):
     assert body["article"]["url"] == FLAGSHIP
 
 
-def test_unknown_url_is_404_with_found_false(api):
-    status, body = provenance(api, "http://nowhere.test/never-crawled/")
+@pytest.mark.parametrize("url", ["http://nowhere.test/never-crawled/", "http://[::1]/"])
+def test_unknown_url_is_404_with_found_false(api, url):
+    status, body = provenance(api, url)
     assert status == 404
     assert body["found"] is False and body["copies"] == []
     assert body["error"]["status"] == 404 and body["error"]["message"]
 
 
 @pytest.mark.parametrize("bad", ["ftp://southfront.test/x", "javascript:alert(1)", "not a url",
-                                 "http://", "http://host:99999/", "http://[::1]/"])
+                                 "http://", "http://host:99999/", "http://[::1/",
+                                 "http://exa mple.test/"])
 def test_malformed_url_is_400(api, bad):
     status, body = provenance(api, bad)
     assert status == 400
