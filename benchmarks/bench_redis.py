@@ -92,25 +92,9 @@ def _crawl(url: str, prefix: str, start: list[str], proxy: str, workers: int) ->
     _wait(_cli(["crawl", "--redis", url, "--redis-prefix", prefix, "--push", *start]))
     sets = [x for name, value in SETTINGS.items() for x in ("-s", f"{name}={value}")]
     started = time.monotonic()
-    procs = [
-        _cli(
-            [
-                "crawl",
-                "--redis",
-                url,
-                "--redis-prefix",
-                prefix,
-                "--idle-exit",
-                "2",
-                "--no-follow-links",
-                "--no-follow-attribution",
-                "--no-progress",
-                *sets,
-            ],
-            proxy,
-        )  # fmt: skip
-        for _ in range(workers)
-    ]
+    worker = ["crawl", "--redis", url, "--redis-prefix", prefix, "--idle-exit", "2",
+              "--no-follow-links", "--no-follow-attribution", "--no-progress", *sets]  # fmt: skip
+    procs = [_cli(worker, proxy) for _ in range(workers)]
     outputs = [_wait(p) for p in procs]
     wall = time.monotonic() - started
     client = redis.Redis.from_url(url)
