@@ -22,7 +22,6 @@ import hashlib
 import io
 import json
 import logging
-import multiprocessing
 from collections import Counter, deque
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -38,6 +37,7 @@ from crawler.matching import StoreMatcher
 from crawler.pipelines import article_identity
 from crawler.store import Store, utcnow
 from crawler.urls import BadURL, canonical_url, outlet_of
+from crawler.workers import worker_pool
 
 logger = logging.getLogger(__name__)
 
@@ -461,9 +461,7 @@ class Ingester:
     def _submit(self, batch: list[Record]) -> None:
         if self.jobs > 1 and self._pool is None and self._pending:
             # A second batch: the input is big enough to pay for worker start-up.
-            self._pool = ProcessPoolExecutor(
-                self.jobs, mp_context=multiprocessing.get_context("spawn")
-            )
+            self._pool = worker_pool(self.jobs)
         if self._pool is None:
             future: Future = Future()
             future.set_result(prepare_batch(batch))

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import multiprocessing
 from concurrent.futures import ProcessPoolExecutor
 from typing import Any
 
@@ -28,6 +27,7 @@ from crawler.frontier import Frontier
 from crawler.items import PageItem
 from crawler.matching import StoreMatcher
 from crawler.urls import BadURL, canonical_url, outlet_of
+from crawler.workers import worker_pool
 
 logger = logging.getLogger(__name__)
 
@@ -82,10 +82,7 @@ class ExtractPipeline:
 
     def open_spider(self) -> None:
         if self.processes > 0:
-            # spawn, not fork: forking a process that runs a Twisted reactor is unsafe.
-            self.pool = ProcessPoolExecutor(
-                self.processes, mp_context=multiprocessing.get_context("spawn")
-            )
+            self.pool = worker_pool(self.processes)
 
     def close_spider(self) -> None:
         if self.pool is not None:

@@ -129,7 +129,9 @@ _WIRE_TAIL = re.compile(r"(?:^|\s)(?:—|–|--?)\s*(?P<name>[A-Z][\w .]{1,30}?)
 _CUES = re.compile(
     r"original\s+source|originally\s|first\s+(?:appeared|ran|published|posted)|appeared\s+first|"
     r"re-?published|reprinted|re-?posted|cross-?posted|contributed\s+by|courtesy\s+of|read\s+(?:more|the)|"
-    r"\bvia\b|\bsources?\b|copyright|©|\(c\)\s*\d|\([A-Z][\w&.' -]{0,40}\)\s*[—–-]|[—–-]\s*[A-Z]",
+    # The wire cues need their capitals: "(AP) —", "— Reuters". Under re.I a bare [A-Z]
+    # would let every hyphenated word through the filter.
+    r"\bvia\b|\bsources?\b|copyright|©|\(c\)\s*\d|(?-i:\([A-Z][\w&.' -]{0,40}\)\s*[—–-]|[—–-]\s*[A-Z])",
     _I,
 )
 
