@@ -6,12 +6,16 @@ import os
 import sys
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import nullcontext
+from typing import TYPE_CHECKING
 
 import click
 
 from crawler.cli import db_option, open_store
-from crawler.ingest import FORMATS, Ingester, IngestError, InputFile, Summary
+from crawler.corpus import FORMATS, IngestError, InputFile
 from crawler.store import StoreError
+
+if TYPE_CHECKING:
+    from crawler.ingest import Summary
 
 _SHOWN_PROBLEMS = 20
 
@@ -63,6 +67,10 @@ def ingest(files, db_path, fmt, no_match, jobs, batch_size, silent, redis_url, r
         inputs = [InputFile(path, fmt) for path in files]
     except IngestError as exc:
         raise click.ClickException(str(exc)) from None
+    # Imported here: extraction and matching take seconds to load, which every other command
+    # and `crosspost --help` would pay for.
+    from crawler.ingest import Ingester
+
     store = open_store(db_path)
     show = not silent and sys.stderr.isatty()
     total = sum(f.size for f in inputs)

@@ -9,13 +9,6 @@ from contextlib import nullcontext
 import click
 
 from crawler.cli import db_option, open_store
-from crawler.matching import (
-    PARAMS_KEY,
-    THRESHOLDS_KEY,
-    rematch_store,
-    stored_params,
-    stored_thresholds,
-)
 from crawler.store import StoreError
 from dedupe.verify import Thresholds
 
@@ -69,6 +62,15 @@ def rematch(db_path, num_perm, shingle_size, threshold_pairs, silent) -> None:
     outlets' articles. The new parameters are recorded in the store and used by later
     crawls and ingests. Interrupted, it leaves a store that the next run completes.
     """
+    # Imported here: the matcher (datasketch, scipy) takes seconds to load.
+    from crawler.matching import (
+        PARAMS_KEY,
+        THRESHOLDS_KEY,
+        rematch_store,
+        stored_params,
+        stored_thresholds,
+    )
+
     store = open_store(db_path)
     try:
         params = stored_params(store.get_state(PARAMS_KEY))
