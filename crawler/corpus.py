@@ -111,7 +111,7 @@ class InputFile:
             return 0
 
     def _open(self) -> BinaryIO:
-        raw = open(self.path, "rb")  # noqa: SIM115 - closed by the iterator
+        raw = open(self.path, "rb")
         self._raw = raw
         if self.path.suffix.lower() == ".gz" and self.format != "warc":
             return gzip.GzipFile(fileobj=raw)  # type: ignore[return-value]

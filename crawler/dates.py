@@ -268,7 +268,7 @@ def _htmldate_candidate(tree, url: str | None, upper: date) -> list[_Candidate]:
         found = find_date(
             tree, original_date=True, extensive_search=True, url=url, max_date=upper.isoformat()
         )
-    except Exception as exc:  # noqa: BLE001 - htmldate raises assorted errors on odd markup
+    except Exception as exc:
         logger.debug("htmldate failed on %s: %s", url, exc)
         return []
     c = _candidate("htmldate", found)

@@ -10,14 +10,13 @@ from __future__ import annotations
 import hashlib
 import logging
 import re
+from dataclasses import asdict
 from typing import Any
 from urllib.parse import urljoin
 
 from lxml import etree
 from lxml import html as lxml_html
 from trafilatura import bare_extraction
-
-from dataclasses import asdict
 
 from crawler.attribution import attribution_lines, find_attributions, read_page
 from crawler.dates import published_date

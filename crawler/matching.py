@@ -13,13 +13,12 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
+from crawler.store import Store, StoreError
 from dedupe.boilerplate import BoilerplateModel
 from dedupe.matcher import Matcher
 from dedupe.shingles import tokenize
 from dedupe.signature import IncompatibleSignatureError, SignatureParams, deserialize, serialize
 from dedupe.verify import Match, Thresholds
-
-from crawler.store import Store, StoreError
 
 logger = logging.getLogger(__name__)
 

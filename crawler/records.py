@@ -10,10 +10,9 @@ from __future__ import annotations
 from collections import deque
 from collections.abc import Iterable
 
-from graph import Article, Attribution, Match, Provenance, decide_provenance
-
 from crawler.attribution import OutletDirectory
 from crawler.store import Store
+from graph import Article, Attribution, Match, Provenance, decide_provenance
 
 _ARTICLE_COLUMNS = (
     "a.id, a.url, a.outlet, a.title, a.published_at, a.date_source, a.first_seen, "

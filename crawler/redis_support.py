@@ -177,7 +177,7 @@ def loads_request(blob: bytes | str) -> dict[str, Any]:
     """The dict :func:`dumps_request` encoded, ready for ``request_from_dict``."""
     data = json.loads(blob)
     if not isinstance(data, dict) or not isinstance(data.get("url"), str):
-        raise ValueError("not a serialised request")  # noqa: TRY004 - bad data, not a bug
+        raise ValueError("not a serialised request")
     data["body"] = base64.b64decode(data.pop("body64", "") or "")
     return data
 

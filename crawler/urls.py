@@ -33,7 +33,7 @@ def check_url(url: str) -> str:
     url = url.strip()
     try:
         parts = urlsplit(url)
-        parts.port  # noqa: B018 - raises ValueError on a malformed port
+        parts.port
     except ValueError as exc:
         raise BadURL(f"malformed URL {url!r}: {exc}") from None
     if parts.scheme.lower() not in ("http", "https"):

@@ -75,7 +75,7 @@ def server(db: Path, *args: str, timeout: float = 30,
            env: dict[str, str] | None = None) -> Iterator[str]:
     """``crosspost serve --db DB --port 0 ARGS`` on 127.0.0.1; yields its base URL.
     ``env`` adds environment variables (e.g. a proxy)."""
-    log = tempfile.TemporaryFile(mode="w+")  # noqa: SIM115 - closed in the finally block
+    log = tempfile.TemporaryFile(mode="w+")
     proc = subprocess.Popen(
         [sys.executable, "-m", "crawler", "serve", "--db", str(db), "--port", "0", *args],
         stdout=subprocess.PIPE, stderr=log, text=True, env={**_env(), **(env or {})}, cwd=ROOT,
@@ -99,7 +99,7 @@ def server(db: Path, *args: str, timeout: float = 30,
 @contextmanager
 def process(args: list[str], probe: str, *, timeout: float = 60) -> Iterator[subprocess.Popen]:
     """Any ``crosspost`` command that serves HTTP, until ``probe`` answers."""
-    log = tempfile.TemporaryFile(mode="w+")  # noqa: SIM115 - closed in the finally block
+    log = tempfile.TemporaryFile(mode="w+")
     proc = subprocess.Popen([sys.executable, "-m", "crawler", *args], stdout=log,
                             stderr=subprocess.STDOUT, text=True, env=_env(), cwd=ROOT)
     try:

@@ -183,7 +183,7 @@ class GeneratedWeb:
         return ('<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel>'
                 f"<title>{outlet_name(outlet)}</title>{items}</channel></rss>")
 
-    @lru_cache(maxsize=None)  # noqa: B019 - one instance per server process
+    @lru_cache(maxsize=None)
     def respond(self, hostname: str, path: str) -> tuple[int, bytes, str, datetime | None]:
         """(status, body, content type, last modified) for a request."""
         if not (hostname.startswith("gen") and hostname.endswith(".test")):
