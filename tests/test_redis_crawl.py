@@ -81,10 +81,13 @@ def articles(db: Path) -> set[tuple[str, str]]:
 
 
 def match_pairs(db: Path) -> set[tuple[str, str, str]]:
-    # Which of a pair was matched against the other depends on arrival order.
-    sql = ("select min(a.url, b.url) as x, max(a.url, b.url) as y, m.kind from matches m "
+    """Matches as (first URL, second URL, kind of the first relative to the second): which of
+    a pair was matched against the other depends on arrival order, which workers change."""
+    flipped = {"excerpt": "expanded", "expanded": "excerpt", "near-duplicate": "near-duplicate"}
+    sql = ("select a.url as a, b.url as b, m.kind from matches m "
            "join articles a on a.id = m.a join articles b on b.id = m.b")  # fmt: skip
-    return {(r["x"], r["y"], r["kind"]) for r in rows(db, sql)}
+    return {(r["a"], r["b"], r["kind"]) if r["a"] < r["b"] else (r["b"], r["a"], flipped[r["kind"]])
+            for r in rows(db, sql)}  # fmt: skip
 
 
 def push(url: str, prefix: str) -> None:
