@@ -84,7 +84,16 @@ def run_demo(db_path: str, *, port: int = 0, keep: bool = False,
     with Store(db_path, readonly=True) as store:
         _print_outlets(store, echo)
         _print_flagship(store, echo)
+        _print_lookup(store, echo)
     _print_graph(db_path, echo)
+
+
+def _print_lookup(store: Store, echo: Callable[..., None]) -> None:
+    """What `crosspost lookup` answers for the Global Research copy."""
+    from crawler.provenance import lookup_url, render_text
+
+    echo(f"\nProvenance (crosspost lookup {truth.FLAGSHIP_COPY_URL} --db {store.path})")
+    echo(render_text(lookup_url(store, truth.FLAGSHIP_COPY_URL)).rstrip())
 
 
 def _print_graph(db_path: str, echo: Callable[..., None]) -> None:
