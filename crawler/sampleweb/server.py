@@ -120,8 +120,17 @@ class Handler(BaseHTTPRequestHandler):
         except Exception:  # a bug in a page must not kill the connection thread silently
             logger.exception("error serving %s%s", host, path)
             resp = site.text_response(500, "Internal Server Error\n")
-        status = self._send(resp, head)
-        self.server.record(host, path + (f"?{query}" if query else ""), status)
+        self._logged_as = (host, path + (f"?{query}" if query else ""))
+        self._send(resp, head)
+
+    def send_response(self, code: int, message: str | None = None) -> None:
+        # Logged before the response leaves: a client that reads the log right after its
+        # response arrives must find the request there.
+        logged_as = getattr(self, "_logged_as", None)
+        if logged_as is not None:
+            self.server.record(*logged_as, code)
+            self._logged_as = None
+        super().send_response(code, message)
 
     def _send(self, resp: Response, head: bool) -> int:
         body = resp.body
