@@ -75,6 +75,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--articles", type=int, default=5000)
     parser.add_argument("--outlets", type=int, default=5)
     parser.add_argument("--quick", action="store_true", help="500 articles")
+    parser.add_argument("--extract-processes", type=int, default=1,
+                        help="CROSSPOST_EXTRACT_PROCESSES for the full pipeline")
     parser.add_argument("--baseline-worker", nargs="*", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.baseline_worker is not None:
@@ -94,7 +96,8 @@ def main(argv: list[str] | None = None) -> int:
         base_pages = int(base_out.strip().splitlines()[-1])
         with tempfile.TemporaryDirectory() as tmp:
             db = Path(tmp) / "bench.db"
-            sets = [x for name, value in SETTINGS.items() for x in ("-s", f"{name}={value}")]
+            full_settings = {**SETTINGS, "CROSSPOST_EXTRACT_PROCESSES": args.extract_processes}
+            sets = [x for name, value in full_settings.items() for x in ("-s", f"{name}={value}")]
             full_time, full_mem, _ = _run(
                 [sys.executable, "-m", "crawler", "crawl", "--db", str(db), "--no-follow-links",
                  "--no-follow-attribution", "--no-progress", *start, *sets], proxy)
@@ -110,7 +113,7 @@ def main(argv: list[str] | None = None) -> int:
         server.wait(timeout=10)
     base_rate, full_rate = base_pages / base_time, full_pages / full_time
     print(f"crawl benchmark: {articles} generated articles on {args.outlets} outlets, loopback, "
-          f"{os.cpu_count()} cores, extraction processes: 1")
+          f"{os.cpu_count()} cores, extraction processes: {args.extract_processes}")
     print(f"{'crawler':<22} {'pages':>6} {'seconds':>8} {'pages/s':>8} {'peak MB':>8}")
     print(f"{'fetch-only (Scrapy)':<22} {base_pages:>6} {base_time:>8.1f} {base_rate:>8.1f} "
           f"{base_mem:>8}")
