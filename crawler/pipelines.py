@@ -21,6 +21,7 @@ from scrapy import Request
 from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 
+from crawler.captures import capture_of
 from crawler.discovery import is_listing_url
 from crawler.extract import NotAnArticle, extract_article
 from crawler.frontier import Frontier
@@ -63,10 +64,6 @@ def _canonical_or_none(url: str | None) -> str | None:
         return canonical_url(url) if url else None
     except BadURL:
         return None
-
-
-def _header(headers: dict[str, str], name: str) -> str | None:
-    return next((v for k, v in headers.items() if k.lower() == name), None)
 
 
 class ExtractPipeline:
@@ -201,49 +198,13 @@ class StorePipeline:
             return item
         page: PageItem = item["page"]
         article = item["article"]
-        if article is not None:
-            outcome = "article"
-        elif page.not_modified:
-            outcome = "not-modified"
-        elif page.skip_reason:
-            outcome = "not-fetched"
-        elif page.error:
-            outcome = "error"
-        elif page.is_listing:
-            outcome = "listing"
-        else:
-            outcome = "skipped"
+        capture, state = capture_of(
+            page, article, item["reason"],
+            getattr(self.crawler, "crosspost_crawl_id", None), page.frontier_url,
+        )  # fmt: skip
+        outcome = capture["outcome"]
         if outcome == "skipped":
             logger.info("Skipped %s: %s", page.url, item["reason"])
-        capture = {
-            "crawl_id": getattr(self.crawler, "crosspost_crawl_id", None),
-            "url": page.url,
-            "final_url": page.final_url,
-            "status": page.status,
-            "content_type": page.content_type,
-            "headers": page.headers,
-            "body": page.body,
-            "encoding": page.encoding,
-            "fetched_at": page.fetched_at,
-            "outcome": outcome,
-            "reason": (
-                ("; ".join(page.notes) or None)
-                if article is not None
-                else (item["reason"] or page.error or page.skip_reason)
-            ),
-        }
-        if page.notes and article is None and capture["reason"]:
-            capture["reason"] += " (" + "; ".join(page.notes) + ")"
-        state = None
-        if page.status in (200, 304) and page.frontier_url:
-            state = {
-                "url": page.frontier_url,
-                "etag": _header(page.headers, "etag"),
-                "last_modified": _header(page.headers, "last-modified"),
-                "listed_date": page.listed_date,
-                "status": page.status,
-                "not_modified": page.not_modified,
-            }
         article_id = self.store.save_fetch(
             capture, article, job=self.frontier.job, frontier_url=page.frontier_url, state=state
         )

@@ -22,8 +22,8 @@ import time
 from typing import Any
 from uuid import uuid4
 
+from crawler.captures import capture_of
 from crawler.frontier import frontier_key
-from crawler.items import PageItem
 from crawler.matching import StoreMatcher
 from crawler.redis_frontier import requeue_expired
 from crawler.redis_items import GROUP, decode_item
@@ -48,61 +48,6 @@ return 0
 
 class WriterBusy(RedisModeError):
     """Another writer holds the lock of this distributed crawl."""
-
-
-def _header(headers: dict[str, str], name: str) -> str | None:
-    return next((v for k, v in headers.items() if k.lower() == name), None)
-
-
-def outcome_of(page: PageItem, article: dict[str, Any] | None) -> str:
-    """The capture outcome, as the crawl's StorePipeline names it."""
-    if article is not None:
-        return "article"
-    if page.not_modified:
-        return "not-modified"
-    if page.skip_reason:
-        return "not-fetched"
-    if page.error:
-        return "error"
-    if page.is_listing:
-        return "listing"
-    return "skipped"
-
-
-def capture_of(page: PageItem, article: dict[str, Any] | None, reason: str | None,
-               crawl_id: int | None) -> tuple[dict[str, Any], dict[str, Any] | None]:  # fmt: skip
-    """(capture row, URL validators) of a page, as the crawl's StorePipeline builds them."""
-    outcome = outcome_of(page, article)
-    capture = {
-        "crawl_id": crawl_id,
-        "url": page.url,
-        "final_url": page.final_url,
-        "status": page.status,
-        "content_type": page.content_type,
-        "headers": page.headers,
-        "body": page.body,
-        "encoding": page.encoding,
-        "fetched_at": page.fetched_at,
-        "outcome": outcome,
-        "reason": (
-            ("; ".join(page.notes) or None)
-            if article is not None
-            else (reason or page.error or page.skip_reason)
-        ),
-    }
-    if page.notes and article is None and capture["reason"]:
-        capture["reason"] += " (" + "; ".join(page.notes) + ")"
-    state = None
-    if page.status in (200, 304):
-        state = {
-            "url": frontier_key(page.url),
-            "etag": _header(page.headers, "etag"),
-            "last_modified": _header(page.headers, "last-modified"),
-            "listed_date": page.listed_date,
-            "status": page.status,
-            "not_modified": page.not_modified,
-        }
-    return capture, state
 
 
 class RedisWriter:
@@ -185,7 +130,7 @@ class RedisWriter:
                 self.counts["malformed"] += 1
                 done.append(entry_id)
                 continue
-            capture, state = capture_of(page, article, reason, crawl_id)
+            capture, state = capture_of(page, article, reason, crawl_id, frontier_key(page.url))
             article_id = self.store.save_fetch(capture, article, state=state)
             self.counts["items"] += 1
             if article_id is not None:

@@ -49,6 +49,18 @@ def _check_path(path: Path) -> None:
                 raise NotACrossPostDatabase(f"{path} is not a SQLite database")
 
 
+def _capture_row(capture: dict[str, Any], level: int = 6) -> dict[str, Any]:
+    """A capture as stored: the body zlib-compressed with its size, headers as JSON."""
+    capture = dict(capture)
+    body = capture.pop("body", None)
+    if body is not None:
+        capture["body_size"] = len(body)
+        capture["body"] = zlib.compress(body, level)
+    if isinstance(capture.get("headers"), dict):
+        capture["headers"] = json.dumps(capture["headers"], sort_keys=True)
+    return capture
+
+
 class Store:
     """A crosspost database file. Opening it applies any pending schema migrations."""
 
@@ -153,13 +165,7 @@ class Store:
         Returns the article id (or None). The article is keyed by its canonical URL: storing the
         same article again updates it in place and keeps its first-seen time.
         """
-        capture = dict(capture)
-        body = capture.pop("body", None)
-        if body is not None:
-            capture["body_size"] = len(body)
-            capture["body"] = zlib.compress(body, 6)
-        if isinstance(capture.get("headers"), dict):
-            capture["headers"] = json.dumps(capture["headers"], sort_keys=True)
+        capture = _capture_row(capture)
         with self.transaction():
             capture_id = self._insert("captures", capture)
             if article is None:
@@ -308,13 +314,7 @@ class Store:
         )
         with self.transaction():
             for capture, article in pages:
-                capture = dict(capture)
-                body = capture.pop("body", None)
-                if body is not None:
-                    capture["body_size"] = len(body)
-                    capture["body"] = zlib.compress(body, 6)
-                if isinstance(capture.get("headers"), dict):
-                    capture["headers"] = json.dumps(capture["headers"], sort_keys=True)
+                capture = _capture_row(capture)
                 values = [capture.get(c) for c in self._CAPTURE_COLUMNS]
                 capture_id = conn.execute(insert_capture, values).fetchone()[0]
                 if article is None:
@@ -547,13 +547,8 @@ class Store:
         text of a changed article as a version row, remember the URL's validators (``state``:
         url, etag, last_modified, listed_date, status, not_modified) and mark the frontier
         entry done. Returns the article id (or None)."""
-        capture = dict(capture)
-        body = capture.pop("body", None)
-        if body is not None:
-            capture["body_size"] = len(body)
-            capture["body"] = zlib.compress(body, 1)
-        if isinstance(capture.get("headers"), dict):
-            capture["headers"] = json.dumps(capture["headers"], sort_keys=True)
+        # Level 1: a crawl writes on its critical path; ratio matters less than speed there.
+        capture = _capture_row(capture, level=1)
         seen = capture.get("fetched_at") or utcnow()
         with self.transaction():
             capture_id = self._insert("captures", capture)
