@@ -134,6 +134,16 @@ _CUES = re.compile(
     r"\bvia\b|\bsources?\b|copyright|©|\(c\)\s*\d|(?-i:\([A-Z][\w&.' -]{0,40}\)\s*[—–-]|[—–-]\s*[A-Z])",
     _I,
 )
+# One of these is in every line _CUES matches. Testing them with `in` first spares most
+# lines the case-insensitive alternation, which costs ~100 µs on a paragraph.
+_CUE_FRAGMENTS = ("original", "first", "publish", "reprint", "posted", "contributed",
+                  "courtesy", "read", "via", "source", "copyright", "©", "(c)", "—", "–", "-")
+
+
+def _has_cue(line: str) -> bool:
+    low = line.lower()
+    return any(f in low for f in _CUE_FRAGMENTS) and _CUES.search(line) is not None
+
 
 _PLATFORMS = {
     "email",
@@ -478,7 +488,7 @@ def scan(text: str) -> list[Found]:
     hits: list[Found] = []
     lines = [(m.group(0), m.start()) for m in re.finditer(r"[^\n]+", text) if m.group(0).strip()]
     for index, (line, start) in enumerate(lines):
-        if not _CUES.search(line):
+        if not _has_cue(line):
             continue
         next_line = lines[index + 1][0] if index + 1 < len(lines) else None
         line_hits = list(_line_hits(line, start, next_line, first_lines=index < 40))
