@@ -16,7 +16,7 @@ from typing import Any
 from crawler.store import Store, StoreError
 from dedupe.boilerplate import BoilerplateModel
 from dedupe.matcher import Matcher
-from dedupe.shingles import tokenize
+from dedupe.shingles import Tokens, tokenize
 from dedupe.signature import IncompatibleSignatureError, SignatureParams, deserialize, serialize
 from dedupe.verify import Match, Thresholds
 
@@ -103,12 +103,19 @@ class StoreMatcher:
         loaded = self.matcher.load_many(items())
         logger.info("near-duplicate index rebuilt: %d signatures", loaded)
 
-    def add(self, article_id: int, text: str, outlet: str | None, text_hash: str | None) -> list[Match]:
+    def add(
+        self,
+        article_id: int,
+        text: str,
+        outlet: str | None,
+        text_hash: str | None,
+        tokens: Tokens | None = None,
+    ) -> list[Match]:
         """Match one stored article and index it. An article whose text is unchanged since it
-        was last matched is not matched again."""
+        was last matched is not matched again. ``tokens``: ``tokenize(text)``, if known."""
         if article_id in self._hashes and self._hashes[article_id] == text_hash:
             return []
-        result = self.matcher.add(article_id, text, outlet)
+        result = self.matcher.add(article_id, text, outlet, tokens)
         blob = serialize(result.signature, self.matcher.params) if result.signature else None
         self.store.save_matches(article_id, text_hash, blob, [_row(m) for m in result])
         self._hashes[article_id] = text_hash

@@ -14,12 +14,14 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from concurrent.futures import ProcessPoolExecutor
 from typing import Any
 
 from scrapy import Request
 from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
+from scrapy.utils.asyncio import create_looping_call
 
 from crawler.captures import capture_of
 from crawler.discovery import is_listing_url
@@ -29,19 +31,24 @@ from crawler.items import PageItem
 from crawler.matching import StoreMatcher
 from crawler.urls import BadURL, canonical_url, outlet_of
 from crawler.workers import worker_pool
+from dedupe.shingles import Tokens, tokenize
 
 logger = logging.getLogger(__name__)
 
 
-def _extract_or_reason(html: str, url: str) -> tuple[dict[str, Any] | None, str | None]:
-    """Runs in a worker: returns (article, None) or (None, why it is not one)."""
+def _extract_or_reason(
+    html: str, url: str, with_tokens: bool = False
+) -> tuple[dict[str, Any] | None, str | None, Tokens | None]:
+    """Runs in a worker: returns (article, None, tokens) or (None, why it is not one, None).
+    The article text's tokens (for matching) are made here too, off the crawling process."""
     try:
-        return extract_article(html, url), None
+        article = extract_article(html, url)
     except NotAnArticle as exc:
-        return None, str(exc)
+        return None, str(exc), None
     except Exception as exc:  # a parser bug on one page must not stop the crawl
         logger.exception("extraction failed on %s", url)
-        return None, f"extraction failed: {type(exc).__name__}: {exc}"
+        return None, f"extraction failed: {type(exc).__name__}: {exc}", None
+    return article, None, tokenize(article["text"]) if with_tokens else None
 
 
 def article_identity(page_url: str, declared: str | None) -> str:
@@ -69,13 +76,19 @@ def _canonical_or_none(url: str | None) -> str | None:
 class ExtractPipeline:
     """Turns page items into ``(page, article | None)`` by running trafilatura."""
 
-    def __init__(self, processes: int) -> None:
+    def __init__(self, processes: int, with_tokens: bool = False) -> None:
         self.processes = processes
+        self.with_tokens = with_tokens
         self.pool: ProcessPoolExecutor | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ExtractPipeline:
-        return cls(crawler.settings.getint("CROSSPOST_EXTRACT_PROCESSES", 1))
+        settings = crawler.settings
+        # Only the store pipeline matches in this process; elsewhere tokens would be waste.
+        matches_here = settings.getbool("CROSSPOST_MATCH", True) and (
+            "crawler.pipelines.StorePipeline" in settings.getdict("ITEM_PIPELINES")
+        )
+        return cls(settings.getint("CROSSPOST_EXTRACT_PROCESSES", 1), matches_here)
 
     def open_spider(self) -> None:
         if self.processes > 0:
@@ -88,14 +101,14 @@ class ExtractPipeline:
     async def process_item(self, item: Any) -> Any:
         if not isinstance(item, PageItem):
             return item
-        article, reason = None, item.error
+        article, reason, tokens = None, item.error, None
         if item.html is not None and not item.is_listing and not item.not_modified:
             url = item.final_url or item.url
             if self.pool is not None:
-                future = self.pool.submit(_extract_or_reason, item.html, url)
-                article, reason = await asyncio.wrap_future(future)
+                future = self.pool.submit(_extract_or_reason, item.html, url, self.with_tokens)
+                article, reason, tokens = await asyncio.wrap_future(future)
             else:
-                article, reason = _extract_or_reason(item.html, url)
+                article, reason, tokens = _extract_or_reason(item.html, url, self.with_tokens)
             if article is not None:
                 article["fetched_url"] = url
                 article["url"] = article_identity(url, article.get("declared_canonical"))
@@ -111,7 +124,7 @@ class ExtractPipeline:
                         if item.hints.get(hint):
                             article["published_at"], article["date_source"] = item.hints[hint], source
                             break
-        return {"page": item, "article": article, "reason": reason}
+        return {"page": item, "article": article, "reason": reason, "tokens": tokens}
 
 
 class FollowSourcesPipeline:
@@ -167,17 +180,34 @@ class FollowSourcesPipeline:
 
 
 class StorePipeline:
-    """Writes every page (as a capture) and every article to the SQLite store."""
+    """Writes every page (as a capture) and every article to the SQLite store.
 
-    def __init__(self, crawler: Crawler, match: bool = True) -> None:
+    Pages are committed in batches of ``CROSSPOST_COMMIT_EVERY`` pages, or after
+    ``CROSSPOST_COMMIT_SECONDS``, whichever comes first; 1 commits every page."""
+
+    def __init__(
+        self, crawler: Crawler, match: bool = True, commit_every: int = 1,
+        commit_seconds: float = 1.0,
+    ) -> None:  # fmt: skip
         self.crawler = crawler
         self.match = match
+        self.commit_every = max(1, commit_every)
+        self.commit_seconds = commit_seconds
         self.frontier: Frontier | None = None
         self.matching: StoreMatcher | None = None
+        self._uncommitted = 0
+        self._batch_started = 0.0
+        self._flusher: Any = None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> StorePipeline:
-        return cls(crawler, crawler.settings.getbool("CROSSPOST_MATCH", True))
+        settings = crawler.settings
+        return cls(
+            crawler,
+            settings.getbool("CROSSPOST_MATCH", True),
+            settings.getint("CROSSPOST_COMMIT_EVERY", 1),
+            settings.getfloat("CROSSPOST_COMMIT_SECONDS", 1.0),
+        )
 
     def open_spider(self) -> None:
         # The frontier's store: marking a page done happens in the transaction storing it.
@@ -188,14 +218,40 @@ class StorePipeline:
             caught_up = self.matching.catch_up()
             if caught_up:
                 logger.info("Matched %d articles left unmatched by an earlier run", caught_up)
+        if self.commit_every > 1:
+            # A quiet spell (slow outlets) must not leave stored pages uncommitted.
+            self._flusher = create_looping_call(self._commit_if_due)
+            self._flusher.start(max(0.1, self.commit_seconds / 2), now=False)
 
     def close_spider(self) -> None:
+        if self._flusher is not None and self._flusher.running:
+            self._flusher.stop()
+        self._commit()
         if self.matching is not None:
             self.matching.finish()
+
+    def _commit(self) -> None:
+        self.store.commit_batch()
+        self._uncommitted = 0
+
+    def _commit_if_due(self) -> None:
+        if self.store.in_batch and time.monotonic() - self._batch_started >= self.commit_seconds:
+            self._commit()
 
     def process_item(self, item: Any) -> Any:
         if not (isinstance(item, dict) and isinstance(item.get("page"), PageItem)):
             return item
+        if self.commit_every > 1 and not self.store.in_batch:
+            self.store.begin_batch()
+            self._batch_started = time.monotonic()
+        try:
+            return self._store(item)
+        finally:
+            self._uncommitted += 1
+            if self._uncommitted >= self.commit_every:
+                self._commit()
+
+    def _store(self, item: dict[str, Any]) -> dict[str, Any]:
         page: PageItem = item["page"]
         article = item["article"]
         capture, state = capture_of(
@@ -214,7 +270,8 @@ class StorePipeline:
             stats.inc_value("crosspost/articles_stored")
             if self.matching is not None:
                 found = self.matching.add(
-                    article_id, article["text"], article["outlet"], article.get("text_hash")
-                )
+                    article_id, article["text"], article["outlet"], article.get("text_hash"),
+                    item.get("tokens"),
+                )  # fmt: skip
                 stats.inc_value("crosspost/matches_found", len(found))
         return item

@@ -23,7 +23,6 @@ from crawler.schema import MIGRATION_SET, migrations
 
 logger = logging.getLogger(__name__)
 
-_SQLITE_MAGIC = b"SQLite format 3\x00"
 
 
 class StoreError(Exception):
@@ -43,10 +42,10 @@ def _check_path(path: Path) -> None:
         raise StoreError(f"{path} is a directory, not a database file")
     if not path.parent.exists():
         raise StoreError(f"cannot create {path}: directory {path.parent} does not exist")
-    if path.exists() and path.stat().st_size:
-        with path.open("rb") as fh:
-            if fh.read(16) != _SQLITE_MAGIC:
-                raise NotACrossPostDatabase(f"{path} is not a SQLite database")
+    # The file's header is not read here: closing any file handle on a database drops every
+    # SQLite lock this process holds on it (POSIX locks), and another process could then
+    # delete the write-ahead log under an open transaction. SQLite itself says "file is
+    # not a database" (see Store.__init__).
 
 
 def _capture_row(capture: dict[str, Any], level: int = 6) -> dict[str, Any]:
@@ -66,6 +65,7 @@ class Store:
 
     def __init__(self, path: str | Path, *, readonly: bool = False) -> None:
         self.path = Path(path)
+        self._batched = False
         _check_path(self.path)
         if readonly and not self.path.exists():
             raise StoreError(f"{self.path} does not exist")
@@ -81,6 +81,8 @@ class Store:
                 self.db.enable_wal()
                 migrations.apply(self.db)
         except sqlite3.DatabaseError as exc:
+            if "file is not a database" in str(exc):
+                raise NotACrossPostDatabase(f"{self.path} is not a SQLite database") from None
             raise StoreError(f"cannot open {self.path}: {exc}") from None
         self.readonly = readonly
 
@@ -100,7 +102,27 @@ class Store:
                 f"{self.path} is not a crosspost database (it holds other tables: {some})"
             )
 
+    def begin_batch(self) -> None:
+        """Hold the following writes in one transaction until :meth:`commit_batch`. A crawl
+        commits several pages at a time: a commit per page costs more than storing it.
+        Each step stays atomic (pages stored with their frontier entries marked done), so
+        a crash loses at most the uncommitted batch, which a resumed crawl fetches again."""
+        if not self.db.conn.in_transaction:
+            self.db.conn.execute("BEGIN IMMEDIATE")
+        self._batched = True
+
+    def commit_batch(self) -> None:
+        self._batched = False
+        if self.db.conn.in_transaction:
+            self.db.conn.execute("COMMIT")
+
+    @property
+    def in_batch(self) -> bool:
+        return self._batched and self.db.conn.in_transaction
+
     def close(self) -> None:
+        if self._batched:
+            self.commit_batch()
         self.db.close()
 
     def __enter__(self) -> Store:
@@ -123,8 +145,19 @@ class Store:
     @contextmanager
     def transaction(self) -> Iterator[None]:
         """One write transaction; BEGIN IMMEDIATE takes the write lock up front so a
-        read-then-write never fails half-way with 'database is locked'."""
+        read-then-write never fails half-way with 'database is locked'. Inside a batch
+        (:meth:`begin_batch`) it is a savepoint: a failure undoes this step alone."""
         conn = self.db.conn
+        if self._batched and conn.in_transaction:
+            conn.execute("SAVEPOINT step")
+            try:
+                yield
+            except BaseException:
+                conn.execute("ROLLBACK TO step")
+                conn.execute("RELEASE step")
+                raise
+            conn.execute("RELEASE step")
+            return
         conn.execute("BEGIN IMMEDIATE")
         try:
             yield

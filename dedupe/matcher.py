@@ -28,7 +28,7 @@ import numpy as np
 
 from dedupe.boilerplate import BoilerplateModel
 from dedupe.index import AnchorIndex, LSHIndex
-from dedupe.shingles import EMPTY, shingle_set, tokenize
+from dedupe.shingles import EMPTY, Tokens, shingle_set, tokenize
 from dedupe.signature import Signature, SignatureParams, make_signature
 from dedupe.verify import Match, Thresholds, classify, overlap
 
@@ -92,13 +92,17 @@ class Matcher:
 
     # -- adding and loading ------------------------------------------------------------
 
-    def add(self, key: Hashable, text: str, outlet: str | None = None) -> AddResult:
+    def add(
+        self, key: Hashable, text: str, outlet: str | None = None, tokens: Tokens | None = None
+    ) -> AddResult:
         """Match `text` against everything indexed so far, then index it.
 
         Returns the verified matches (best first) with the new text's signature. Adding a
-        key again replaces its earlier text."""
+        key again replaces its earlier text. ``tokens`` is ``tokenize(text)`` when the caller
+        has it already (a crawl tokenises in its extraction workers)."""
         self.remove(key)
-        tokens = tokenize(text or "")
+        if tokens is None:
+            tokens = tokenize(text or "")
         if outlet:
             self.boilerplate.observe(outlet, tokens.paragraph_keys)
         shingles = self._shingles_of(tokens, outlet)

@@ -1,6 +1,8 @@
 """The SQLite store: idempotent writes, safe opening, no half-written rows."""
 
 import sqlite3
+import subprocess
+import sys
 import zlib
 
 import pytest
@@ -101,3 +103,43 @@ def test_crawl_rows_record_arguments_and_stats(tmp_path):
         assert row["finish_reason"] == "finished"
         assert '"item_scraped_count": 3' in row["stats"]
         assert row["started_at"] <= row["ended_at"]
+
+
+def _count_elsewhere(path) -> int:
+    """Rows seen by another process with a read-write connection, which checkpoints (and
+    deletes the write-ahead log) on close when it believes it is the last one."""
+    code = ("import sqlite3, sys; c = sqlite3.connect(sys.argv[1]); "
+            "print(c.execute('select count(*) from articles').fetchone()[0]); c.close()")
+    out = subprocess.run([sys.executable, "-c", code, str(path)], capture_output=True,
+                         text=True, timeout=60, check=True)
+    return int(out.stdout)
+
+
+def test_batch_commits_together_and_survives_other_connections(tmp_path):
+    path = tmp_path / "c.db"
+    store = Store(path)
+    store.begin_batch()
+    store.save_page(_page(), _article())
+    # Other connections, here and elsewhere, see nothing of the batch until it is committed,
+    # and opening them takes nothing away from it.
+    Store(path).close()
+    assert _count_elsewhere(path) == 0
+    url = "http://a.test/other/"
+    store.save_page(_page(url), _article(url))
+    store.commit_batch()
+    assert _count_elsewhere(path) == 2
+    store.close()
+    assert _count_elsewhere(path) == 2
+
+
+def test_failed_step_in_a_batch_undoes_only_itself(tmp_path):
+    path = tmp_path / "c.db"
+    with Store(path) as store:
+        store.begin_batch()
+        store.save_page(_page(), _article())
+        with pytest.raises(sqlite3.IntegrityError), store.transaction():
+            store.db.execute("insert into outlets (domain) values ('b.test')")
+            store.db.execute("insert into outlets (domain) values ('b.test')")
+        store.commit_batch()
+    assert _count_elsewhere(path) == 1
+    assert [r[0] for r in sqlite3.connect(path).execute("select domain from outlets")] == ["a.test"]
