@@ -13,16 +13,17 @@ import sqlite3
 import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from sqlite_utils import Database
 
 from crawler.schema import MIGRATION_SET, migrations
+from crawler.store_bulk import BulkWrites
+from crawler.store_jobs import CrawlJobTables
+from crawler.store_rows import capture_row, utcnow
 
 logger = logging.getLogger(__name__)
-
 
 
 class StoreError(Exception):
@@ -31,10 +32,6 @@ class StoreError(Exception):
 
 class NotACrossPostDatabase(StoreError):
     """The file exists but was not made by crosspost."""
-
-
-def utcnow() -> str:
-    return datetime.now(UTC).isoformat(timespec="seconds")
 
 
 def _check_path(path: Path) -> None:
@@ -48,19 +45,7 @@ def _check_path(path: Path) -> None:
     # not a database" (see Store.__init__).
 
 
-def _capture_row(capture: dict[str, Any], level: int = 6) -> dict[str, Any]:
-    """A capture as stored: the body zlib-compressed with its size, headers as JSON."""
-    capture = dict(capture)
-    body = capture.pop("body", None)
-    if body is not None:
-        capture["body_size"] = len(body)
-        capture["body"] = zlib.compress(body, level)
-    if isinstance(capture.get("headers"), dict):
-        capture["headers"] = json.dumps(capture["headers"], sort_keys=True)
-    return capture
-
-
-class Store:
+class Store(BulkWrites, CrawlJobTables):
     """A crosspost database file. Opening it applies any pending schema migrations."""
 
     def __init__(self, path: str | Path, *, readonly: bool = False) -> None:
@@ -198,7 +183,7 @@ class Store:
         Returns the article id (or None). The article is keyed by its canonical URL: storing the
         same article again updates it in place and keeps its first-seen time.
         """
-        capture = _capture_row(capture)
+        capture = capture_row(capture)
         with self.transaction():
             capture_id = self._insert("captures", capture)
             if article is None:
@@ -325,375 +310,3 @@ class Store:
     def set_state(self, key: str, value: Any) -> None:
         with self.transaction():
             self.db["state"].upsert({"key": key, "value": json.dumps(value)}, pk="key")
-
-    # -- bulk writes (corpus ingest, rematch) ---------------------------------------------
-    _CAPTURE_COLUMNS = (
-        "crawl_id", "url", "final_url", "status", "content_type", "headers", "body",
-        "body_size", "encoding", "fetched_at", "outcome", "reason",
-    )
-    _ATTRIBUTION_COLUMNS = ("kind", "sentence", "name", "url", "outlet", "stated_date", "author")
-
-    def save_pages(
-        self, pages: list[tuple[dict[str, Any], dict[str, Any] | None]]
-    ) -> list[int | None]:
-        """`save_page` for many pages in one transaction (same rows, same identity rules);
-        returns the article id (or None) of each page, in order. One transaction per page
-        costs a WAL commit each, which dominates when a corpus of millions is loaded."""
-        ids: list[int | None] = []
-        conn = self.db.conn
-        insert_capture = (
-            f"insert into captures ({', '.join(self._CAPTURE_COLUMNS)}) "
-            f"values ({', '.join('?' * len(self._CAPTURE_COLUMNS))}) returning id"
-        )
-        with self.transaction():
-            for capture, article in pages:
-                capture = _capture_row(capture)
-                values = [capture.get(c) for c in self._CAPTURE_COLUMNS]
-                capture_id = conn.execute(insert_capture, values).fetchone()[0]
-                if article is None:
-                    ids.append(None)
-                    continue
-                seen = capture.get("fetched_at") or utcnow()
-                article_id = self._upsert_article(article, capture_id, seen)
-                conn.execute(
-                    "update captures set article_id = ? where id = ?", [article_id, capture_id]
-                )
-                if "attributions" in article:
-                    conn.execute("delete from attributions where article_id = ?", [article_id])
-                    conn.executemany(
-                        f"insert into attributions (article_id, "
-                        f"{', '.join(self._ATTRIBUTION_COLUMNS)}) values "
-                        f"(?, {', '.join('?' * len(self._ATTRIBUTION_COLUMNS))})",
-                        [
-                            [article_id, *(hit.get(c) for c in self._ATTRIBUTION_COLUMNS)]
-                            for hit in article["attributions"]
-                        ],
-                    )
-                ids.append(article_id)
-        return ids
-
-    def text_hashes(self, urls: list[str]) -> dict[str, str | None]:
-        """Stored text hash of each of ``urls`` that is already an article."""
-        found: dict[str, str | None] = {}
-        for start in range(0, len(urls), 500):  # SQLite's bound-parameter limit
-            chunk = urls[start : start + 500]
-            found.update(
-                self.db.execute(
-                    f"select url, text_hash from articles where url in ({', '.join('?' * len(chunk))})",
-                    chunk,
-                )
-            )
-        return found
-
-    def save_matches_many(
-        self, results: list[tuple[int, str | None, bytes | None, list[dict[str, Any]]]]
-    ) -> None:
-        """`save_matches` for many articles (article id, text hash, signature, matches) in
-        one transaction, applied in order."""
-        if not results:
-            return
-        now = utcnow()
-        conn = self.db.conn
-        with self.transaction():
-            for article_id, text_hash, signature, matches in results:
-                conn.execute("delete from matches where a = ? or b = ?", [article_id, article_id])
-                conn.execute(
-                    "insert or replace into signatures (article_id, signature, text_hash) "
-                    "values (?, ?, ?)",
-                    [article_id, signature, text_hash],
-                )
-                conn.executemany(
-                    "insert or replace into matches (a, b, jaccard, containment_a_in_b, "
-                    "containment_b_in_a, kind, found_at) values (?, ?, ?, ?, ?, ?, ?)",
-                    [
-                        [m["a"], m["b"], m["jaccard"], m["containment_a_in_b"],
-                         m["containment_b_in_a"], m["kind"], now]
-                        for m in matches
-                    ],
-                )  # fmt: skip
-
-    def update_matches(self, updates: list[tuple[int, int, dict[str, Any] | None]]) -> None:
-        """`update_match` for many pairs in one transaction."""
-        if not updates:
-            return
-        conn = self.db.conn
-        with self.transaction():
-            for a, b, values in updates:
-                if values is None:
-                    conn.execute("delete from matches where a = ? and b = ?", [a, b])
-                elif values:
-                    names = list(values)
-                    conn.execute(
-                        f"update matches set {', '.join(f'{n} = ?' for n in names)} "
-                        "where a = ? and b = ?",
-                        [*(values[n] for n in names), a, b],
-                    )
-
-    def match_pairs(self) -> list[tuple[int, int]]:
-        """Every stored match as (a, b)."""
-        return [tuple(row) for row in self.db.execute("select a, b from matches order by a, b")]
-
-    def clear_matching(self) -> None:
-        """Forget every signature and match (before re-signing the whole store)."""
-        with self.transaction():
-            self.db.execute("delete from matches")
-            self.db.execute("delete from signatures")
-
-    def iter_articles(self, chunk: int = 1000) -> Iterator[tuple[int, str, str, str | None]]:
-        """(id, text, outlet, text hash) of every article in id order, read in chunks so
-        memory stays flat whatever the size of the store."""
-        last = 0
-        while True:
-            rows = self.db.execute(
-                "select id, text, outlet, text_hash from articles where id > ? "
-                "order by id limit ?",
-                [last, chunk],
-            ).fetchall()
-            if not rows:
-                return
-            yield from rows
-            last = rows[-1][0]
-
-    # -- crawl jobs: registry, frontier, URL state, versions ------------------------------
-    def register_outlets(self, entries: list[dict[str, Any]]) -> None:
-        """Merge outlet registry entries ``{"name", "domains", "aliases"}`` into the
-        ``outlets.registry`` state and give each domain its display name."""
-        registry = {e["name"]: e for e in self.get_state("outlets.registry") or []}
-        now = utcnow()
-        with self.transaction():
-            for entry in entries:
-                registry[entry["name"]] = {
-                    "name": entry["name"],
-                    "domains": list(entry.get("domains") or []),
-                    "aliases": list(entry.get("aliases") or []),
-                }
-                for domain in entry.get("domains") or []:
-                    self.db.execute(
-                        "insert into outlets (domain, name, first_seen, last_seen) "
-                        "values (?, ?, ?, ?) on conflict(domain) do update set name = excluded.name",
-                        [domain, entry["name"], now, now],
-                    )
-            self.db["state"].upsert(
-                {"key": "outlets.registry", "value": json.dumps(list(registry.values()))},
-                pk="key",
-            )
-
-    def open_job(self, key: str, args: dict[str, Any], *, restart: bool = False) -> tuple[int, bool]:
-        """Start a run of the crawl job ``key``: returns (generation, resuming).
-
-        A job whose last run did not finish is resumed (its frontier kept) unless ``restart``;
-        otherwise a new generation starts with an empty frontier."""
-        now = utcnow()
-        with self.transaction():
-            row = self.db.execute(
-                "select generation, state from crawl_jobs where key = ?", [key]
-            ).fetchone()
-            if row is not None and row[1] == "running" and not restart:
-                self.db.execute("update crawl_jobs set updated_at = ? where key = ?", [now, key])
-                return row[0], True
-            generation = (row[0] if row else 0) + 1
-            self.db.execute("delete from frontier where job = ?", [key])
-            self.db.execute(
-                "insert into crawl_jobs (key, args, generation, state, created_at, updated_at) "
-                "values (?, ?, ?, 'running', ?, ?) on conflict(key) do update set "
-                "generation = excluded.generation, state = 'running', args = excluded.args, "
-                "updated_at = excluded.updated_at",
-                [key, json.dumps(args, sort_keys=True, default=str), generation, now, now],
-            )
-            return generation, False
-
-    def finish_job(self, key: str) -> None:
-        with self.transaction():
-            self.db.execute(
-                "update crawl_jobs set state = 'finished', updated_at = ? where key = ?",
-                [utcnow(), key],
-            )
-
-    def frontier_add(self, job: str, entries: list[tuple[str, str, str]]) -> set[str]:
-        """Record ``(url, outlet, request JSON)`` entries as pending; returns the URLs that were
-        new to the job (the others are pending or done already)."""
-        added: set[str] = set()
-        if not entries:
-            return added
-        now = utcnow()
-        with self.transaction():
-            for url, outlet, request in entries:
-                cursor = self.db.execute(
-                    "insert or ignore into frontier (job, url, outlet, state, request, added_at) "
-                    "values (?, ?, ?, 'pending', ?, ?)",
-                    [job, url, outlet, request, now],
-                )
-                if cursor.rowcount:
-                    added.add(url)
-        return added
-
-    def frontier_pending(self, job: str) -> list[str]:
-        """Request JSON of every pending entry of the job, oldest first."""
-        return [
-            row[0]
-            for row in self.db.execute(
-                "select request from frontier where job = ? and state = 'pending' order by rowid",
-                [job],
-            )
-        ]
-
-    def frontier_done(self, job: str, urls: list[str]) -> None:
-        if not urls:
-            return
-        now = utcnow()
-        with self.transaction():
-            self._mark_done(job, urls, now)
-
-    def _mark_done(self, job: str, urls: list[str], now: str) -> None:
-        self.db.conn.executemany(
-            "update frontier set state = 'done', done_at = ? where job = ? and url = ?",
-            [(now, job, url) for url in urls],
-        )
-
-    def frontier_counts(self, job: str) -> dict[str, dict[str, int]]:
-        """Per outlet, how many frontier entries are in each state."""
-        counts: dict[str, dict[str, int]] = {}
-        for outlet, state, n in self.db.execute(
-            "select outlet, state, count(*) from frontier where job = ? group by outlet, state",
-            [job],
-        ):
-            counts.setdefault(outlet, {})[state] = n
-        return counts
-
-    def url_state(self, url: str) -> dict[str, Any] | None:
-        cursor = self.db.execute("select * from url_state where url = ?", [url])
-        row = cursor.fetchone()
-        if row is None:
-            return None
-        return dict(zip([c[0] for c in cursor.description], row, strict=True))
-
-    def save_fetch(
-        self,
-        capture: dict[str, Any],
-        article: dict[str, Any] | None,
-        *,
-        job: str | None = None,
-        frontier_url: str | None = None,
-        state: dict[str, Any] | None = None,
-    ) -> int | None:
-        """Like :meth:`save_page`, for a crawl job: in the same transaction, keep the earlier
-        text of a changed article as a version row, remember the URL's validators (``state``:
-        url, etag, last_modified, listed_date, status, not_modified) and mark the frontier
-        entry done. Returns the article id (or None)."""
-        # Level 1: a crawl writes on its critical path; ratio matters less than speed there.
-        capture = _capture_row(capture, level=1)
-        seen = capture.get("fetched_at") or utcnow()
-        with self.transaction():
-            capture_id = self._insert("captures", capture)
-            article_id = None
-            if article is not None:
-                self._keep_old_version(article)
-                article_id = self._upsert_article(article, capture_id, seen)
-                self.db.execute(
-                    "update captures set article_id = ? where id = ?", [article_id, capture_id]
-                )
-                if "attributions" in article:
-                    self._replace_attributions(article_id, article["attributions"])
-            if state is not None:
-                article_id = self._update_url_state(state, article_id, seen)
-                if article is None and article_id is not None and state.get("not_modified"):
-                    self.db.execute(
-                        "update articles set last_seen = ? where id = ?", [seen, article_id]
-                    )
-                    self.db.execute(
-                        "update captures set article_id = ? where id = ?",
-                        [article_id, capture_id],
-                    )
-            if job and frontier_url:
-                self._mark_done(job, [frontier_url], seen)
-            return article_id if article is not None else None
-
-    def _keep_old_version(self, article: dict[str, Any]) -> None:
-        old = self.db.execute(
-            "select id, title, text, text_hash, capture_id, first_seen, last_seen "
-            "from articles where url = ?",
-            [article["url"]],
-        ).fetchone()
-        if old is None or old[3] == article.get("text_hash"):
-            return
-        version, since = self.db.execute(
-            "select coalesce(max(version), 0) + 1, max(last_seen) from article_versions "
-            "where article_id = ?",
-            [old[0]],
-        ).fetchone()
-        self.db["article_versions"].insert(
-            {
-                "article_id": old[0],
-                "version": version,
-                "title": old[1],
-                "text": old[2],
-                "text_hash": old[3],
-                "capture_id": old[4],
-                "first_seen": since or old[5],
-                "last_seen": old[6],
-            }
-        )
-
-    def _update_url_state(
-        self, state: dict[str, Any], article_id: int | None, seen: str
-    ) -> int | None:
-        fetched = seen if state.get("status") == 200 else None
-        cursor = self.db.execute(
-            "insert into url_state (url, etag, last_modified, listed_date, status, fetched_at, "
-            "checked_at, article_id) values (?, ?, ?, ?, ?, ?, ?, ?) "
-            "on conflict(url) do update set "
-            "etag = coalesce(excluded.etag, url_state.etag), "
-            "last_modified = coalesce(excluded.last_modified, url_state.last_modified), "
-            "listed_date = coalesce(excluded.listed_date, url_state.listed_date), "
-            "status = excluded.status, "
-            "fetched_at = coalesce(excluded.fetched_at, url_state.fetched_at), "
-            "checked_at = excluded.checked_at, "
-            "article_id = coalesce(excluded.article_id, url_state.article_id) "
-            "returning article_id",
-            [
-                state["url"], state.get("etag"), state.get("last_modified"),
-                state.get("listed_date"), state.get("status"), fetched, seen, article_id,
-            ],
-        )
-        return cursor.fetchone()[0]
-
-    def crawl_rows(self, limit: int | None = None) -> list[dict[str, Any]]:
-        """Past crawl runs, newest first, with their stats decoded."""
-        sql = "select * from crawls order by id desc" + (f" limit {int(limit)}" if limit else "")
-        out = []
-        for row in self.db.query(sql):
-            row = dict(row)
-            for key in ("args", "settings", "stats"):
-                try:
-                    row[key] = json.loads(row[key]) if row.get(key) else {}
-                except ValueError:
-                    row[key] = {}
-            out.append(row)
-        return out
-
-    def captured_urls(self, urls: list[str]) -> set[str]:
-        """Those of ``urls`` that already have a capture."""
-        found: set[str] = set()
-        for start in range(0, len(urls), 500):
-            chunk = urls[start : start + 500]
-            found.update(
-                row[0]
-                for row in self.db.execute(
-                    f"select distinct url from captures where url in ({', '.join('?' * len(chunk))})",
-                    chunk,
-                )
-            )
-        return found
-
-    def set_crawl_job(self, crawl_id: int, job: str, resumed: bool) -> None:
-        """Tie a crawl run to its job (and say whether it resumed an interrupted run)."""
-        with self.transaction():
-            self.db.execute("update crawls set job = ? where id = ?", [job, crawl_id])
-            if resumed:
-                row = self.db.execute("select args from crawls where id = ?", [crawl_id]).fetchone()
-                args = json.loads(row[0] or "{}")
-                args["resumed"] = True
-                self.db.execute(
-                    "update crawls set args = ? where id = ?",
-                    [json.dumps(args, sort_keys=True, default=str), crawl_id],
-                )
