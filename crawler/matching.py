@@ -15,7 +15,7 @@ from typing import Any
 
 from crawler.store import Store, StoreError
 from dedupe.boilerplate import BoilerplateModel
-from dedupe.matcher import Matcher
+from dedupe.matcher import Matcher, Presigned
 from dedupe.shingles import Tokens, tokenize
 from dedupe.signature import IncompatibleSignatureError, SignatureParams, deserialize, serialize
 from dedupe.verify import Match, Thresholds
@@ -110,12 +110,14 @@ class StoreMatcher:
         outlet: str | None,
         text_hash: str | None,
         tokens: Tokens | None = None,
+        presigned: Presigned | None = None,
     ) -> list[Match]:
         """Match one stored article and index it. An article whose text is unchanged since it
-        was last matched is not matched again. ``tokens``: ``tokenize(text)``, if known."""
+        was last matched is not matched again. ``tokens`` and ``presigned``: the text
+        prepared by an extraction worker, if it was (see ``Matcher.add``)."""
         if article_id in self._hashes and self._hashes[article_id] == text_hash:
             return []
-        result = self.matcher.add(article_id, text, outlet, tokens)
+        result = self.matcher.add(article_id, text, outlet, tokens, presigned)
         blob = serialize(result.signature, self.matcher.params) if result.signature else None
         self.store.save_matches(article_id, text_hash, blob, [_row(m) for m in result])
         self._hashes[article_id] = text_hash

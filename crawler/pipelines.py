@@ -31,16 +31,22 @@ from crawler.items import PageItem
 from crawler.matching import StoreMatcher
 from crawler.urls import BadURL, canonical_url, outlet_of
 from crawler.workers import worker_pool
+from dedupe.matcher import Presigned, presign
 from dedupe.shingles import Tokens, tokenize
+from dedupe.signature import SignatureParams
 
 logger = logging.getLogger(__name__)
 
 
+Prepared = tuple[Tokens, Presigned] | None
+
+
 def _extract_or_reason(
-    html: str, url: str, with_tokens: bool = False
-) -> tuple[dict[str, Any] | None, str | None, Tokens | None]:
-    """Runs in a worker: returns (article, None, tokens) or (None, why it is not one, None).
-    The article text's tokens (for matching) are made here too, off the crawling process."""
+    html: str, url: str, sign: SignatureParams | None = None
+) -> tuple[dict[str, Any] | None, str | None, Prepared]:
+    """Runs in a worker: returns (article, None, prepared) or (None, why it is not one, None).
+    With ``sign`` (the store's signature parameters) the text is also tokenised and signed
+    here, off the crawling process, for the matcher."""
     try:
         article = extract_article(html, url)
     except NotAnArticle as exc:
@@ -48,7 +54,10 @@ def _extract_or_reason(
     except Exception as exc:  # a parser bug on one page must not stop the crawl
         logger.exception("extraction failed on %s", url)
         return None, f"extraction failed: {type(exc).__name__}: {exc}", None
-    return article, None, tokenize(article["text"]) if with_tokens else None
+    if sign is None:
+        return article, None, None
+    tokens = tokenize(article["text"])
+    return article, None, (tokens, presign(tokens, sign))
 
 
 def article_identity(page_url: str, declared: str | None) -> str:
@@ -76,19 +85,14 @@ def _canonical_or_none(url: str | None) -> str | None:
 class ExtractPipeline:
     """Turns page items into ``(page, article | None)`` by running trafilatura."""
 
-    def __init__(self, processes: int, with_tokens: bool = False) -> None:
+    def __init__(self, crawler: Crawler, processes: int) -> None:
+        self.crawler = crawler
         self.processes = processes
-        self.with_tokens = with_tokens
         self.pool: ProcessPoolExecutor | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ExtractPipeline:
-        settings = crawler.settings
-        # Only the store pipeline matches in this process; elsewhere tokens would be waste.
-        matches_here = settings.getbool("CROSSPOST_MATCH", True) and (
-            "crawler.pipelines.StorePipeline" in settings.getdict("ITEM_PIPELINES")
-        )
-        return cls(settings.getint("CROSSPOST_EXTRACT_PROCESSES", 1), matches_here)
+        return cls(crawler, crawler.settings.getint("CROSSPOST_EXTRACT_PROCESSES", 1))
 
     def open_spider(self) -> None:
         if self.processes > 0:
@@ -101,14 +105,16 @@ class ExtractPipeline:
     async def process_item(self, item: Any) -> Any:
         if not isinstance(item, PageItem):
             return item
-        article, reason, tokens = None, item.error, None
+        article, reason, prepared = None, item.error, None
         if item.html is not None and not item.is_listing and not item.not_modified:
             url = item.final_url or item.url
+            # Set by the store pipeline when it matches in this process.
+            sign = getattr(self.crawler, "crosspost_signature_params", None)
             if self.pool is not None:
-                future = self.pool.submit(_extract_or_reason, item.html, url, self.with_tokens)
-                article, reason, tokens = await asyncio.wrap_future(future)
+                future = self.pool.submit(_extract_or_reason, item.html, url, sign)
+                article, reason, prepared = await asyncio.wrap_future(future)
             else:
-                article, reason, tokens = _extract_or_reason(item.html, url, self.with_tokens)
+                article, reason, prepared = _extract_or_reason(item.html, url, sign)
             if article is not None:
                 article["fetched_url"] = url
                 article["url"] = article_identity(url, article.get("declared_canonical"))
@@ -124,7 +130,7 @@ class ExtractPipeline:
                         if item.hints.get(hint):
                             article["published_at"], article["date_source"] = item.hints[hint], source
                             break
-        return {"page": item, "article": article, "reason": reason, "tokens": tokens}
+        return {"page": item, "article": article, "reason": reason, "prepared": prepared}
 
 
 class FollowSourcesPipeline:
@@ -215,6 +221,8 @@ class StorePipeline:
         self.store = self.frontier.store
         self.matching = StoreMatcher(self.store) if self.match else None
         if self.matching is not None:
+            # The extraction workers sign texts with the store's parameters.
+            self.crawler.crosspost_signature_params = self.matching.matcher.params
             caught_up = self.matching.catch_up()
             if caught_up:
                 logger.info("Matched %d articles left unmatched by an earlier run", caught_up)
@@ -269,9 +277,10 @@ class StorePipeline:
         if article_id is not None:
             stats.inc_value("crosspost/articles_stored")
             if self.matching is not None:
+                tokens, presigned = item.get("prepared") or (None, None)
                 found = self.matching.add(
                     article_id, article["text"], article["outlet"], article.get("text_hash"),
-                    item.get("tokens"),
+                    tokens, presigned,
                 )  # fmt: skip
                 stats.inc_value("crosspost/matches_found", len(found))
         return item

@@ -22,6 +22,7 @@ from __future__ import annotations
 import logging
 from collections import OrderedDict
 from collections.abc import Callable, Hashable, Iterable
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -32,7 +33,7 @@ from dedupe.shingles import EMPTY, Tokens, shingle_set, tokenize
 from dedupe.signature import Signature, SignatureParams, make_signature
 from dedupe.verify import Match, Thresholds, classify, overlap
 
-__all__ = ["AddResult", "Matcher"]
+__all__ = ["AddResult", "Matcher", "Presigned", "presign"]
 
 logger = logging.getLogger(__name__)
 
@@ -50,6 +51,22 @@ class AddResult(list[Match]):
     @property
     def indexed(self) -> bool:
         return self.signature is not None
+
+
+@dataclass(frozen=True, eq=False)
+class Presigned:
+    """A text's shingle set and signature with no paragraph left out, made where the text
+    was extracted; valid for a text none of whose paragraphs its outlet repeats."""
+
+    params: SignatureParams
+    shingles: np.ndarray
+    signature: Signature | None
+
+
+def presign(tokens: Tokens, params: SignatureParams) -> Presigned:
+    shingles = shingle_set(tokens, params.shingle_size) if len(tokens) else EMPTY
+    signature = make_signature(shingles, params) if len(shingles) else None
+    return Presigned(params, shingles, signature)
 
 
 class Matcher:
@@ -93,25 +110,40 @@ class Matcher:
     # -- adding and loading ------------------------------------------------------------
 
     def add(
-        self, key: Hashable, text: str, outlet: str | None = None, tokens: Tokens | None = None
+        self,
+        key: Hashable,
+        text: str,
+        outlet: str | None = None,
+        tokens: Tokens | None = None,
+        presigned: Presigned | None = None,
     ) -> AddResult:
         """Match `text` against everything indexed so far, then index it.
 
         Returns the verified matches (best first) with the new text's signature. Adding a
-        key again replaces its earlier text. ``tokens`` is ``tokenize(text)`` when the caller
-        has it already (a crawl tokenises in its extraction workers)."""
+        key again replaces its earlier text. A caller that prepared the text elsewhere (a
+        crawl does it in its extraction workers) passes ``tokens`` (``tokenize(text)``) and
+        possibly ``presigned`` (``presign(tokens, params)``), used when none of the text's
+        paragraphs is boilerplate of its outlet."""
         self.remove(key)
         if tokens is None:
             tokens = tokenize(text or "")
         if outlet:
             self.boilerplate.observe(outlet, tokens.paragraph_keys)
-        shingles = self._shingles_of(tokens, outlet)
+        signature = None
+        if (
+            presigned is not None
+            and presigned.params == self.params
+            and not self._has_boilerplate(tokens, outlet)
+        ):
+            shingles, signature = presigned.shingles, presigned.signature
+        else:
+            shingles = self._shingles_of(tokens, outlet)
         self._outlets[key] = outlet
         if self._texts is not None:
             self._texts[key] = text
         if len(shingles) < self.thresholds.min_shingles:
             return AddResult([], None)
-        signature = make_signature(shingles, self.params)
+        signature = signature or make_signature(shingles, self.params)
         matches = self._verify_candidates(key, shingles, self._candidates(signature))
         self._remember(key, outlet, shingles)
         self._lsh.insert(key, signature.minhash)
@@ -220,6 +252,13 @@ class Matcher:
         if len(tokens) == 0:
             return EMPTY
         return shingle_set(tokens, self.params.shingle_size, self.boilerplate.boilerplate(outlet))
+
+    def _has_boilerplate(self, tokens: Tokens, outlet: str | None) -> bool:
+        known = self.boilerplate.boilerplate(outlet)
+        # A few keys on each side: sets beat np.isin's fixed cost by an order of magnitude.
+        return len(known) > 0 and not set(known.tolist()).isdisjoint(
+            tokens.paragraph_keys.tolist()
+        )
 
     def _remember(self, key: Hashable, outlet: str | None, shingles: np.ndarray) -> None:
         self._cache[key] = (self.boilerplate.version(outlet), shingles)

@@ -170,3 +170,28 @@ def test_readding_a_key_replaces_it():
     m.add("a", text(article(70)), "a.test")
     m.add("a", text(article(71)), "a.test")
     assert m.add("b", text(article(70)), "b.test") == []
+
+
+def test_texts_signed_elsewhere_match_as_if_signed_here():
+    """A crawl tokenises and signs in its extraction workers; the matcher uses that work
+    only where the outlet's boilerplate would not have changed it."""
+    from dedupe.matcher import presign
+    from dedupe.shingles import tokenize
+
+    footer = ["Note to readers: " + " ".join(f"footer{i}" for i in range(60))]
+    texts = [(f"gr{i}", text(article(40 + i, paragraphs=4) + footer), "gr.test") for i in range(5)]
+    texts.append(("copy", text(article(40, paragraphs=4)[:3]), "copier.test"))
+    here, elsewhere = Matcher(), Matcher()
+    for key, body, outlet in texts:
+        tokens = tokenize(body)
+        plain = here.add(key, body, outlet)
+        prepared = elsewhere.add(key, body, outlet, tokens, presign(tokens, elsewhere.params))
+        assert [(m.key_b, m.kind, m.jaccard) for m in prepared] == [
+            (m.key_b, m.kind, m.jaccard) for m in plain
+        ]
+        assert prepared.signature == plain.signature
+    # the footer became boilerplate on the third article: later signatures leave it out
+    assert here.add("x", texts[4][1], "gr.test").signature.n_shingles < len(
+        presign(tokenize(texts[4][1]), here.params).shingles
+    )
+    assert [m.key_b for m in elsewhere.rematch("copy")] == ["gr0"]
