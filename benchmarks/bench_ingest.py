@@ -90,7 +90,7 @@ def generate(path: Path, n: int, seed: int = 7) -> list[tuple[int, int]]:
                 ]
                 if rng.random() < 0.3:
                     paras = paras[: max(2, len(paras) * 2 // 3)]
-                paras = ["Republished with permission."] + paras + [f"Source: news{origin_outlet}.example.com"]
+                paras = ["Republished with permission."] + paras + [f"Source: news{origin_outlet}.test"]
                 planted.append((i, origin))
             else:
                 total = rng.randint(400, 1200)
@@ -103,7 +103,7 @@ def generate(path: Path, n: int, seed: int = 7) -> list[tuple[int, int]]:
                 recent.append((i, outlet, paras))
             footer = f"Follow News {outlet} on social media for the latest stories from our newsroom and partners."
             record = {
-                "url": f"https://news{outlet}.example.com/story/{i}",
+                "url": f"https://news{outlet}.test/story/{i}",
                 "title": f"Story {i}",
                 "published_at": "2024-01-01T00:00:00+00:00",
                 "text": "\n".join([*paras, footer]),

@@ -71,8 +71,8 @@ class _Outlet:
 
     def array(self) -> np.ndarray:
         if self._array is None:
-            self._array = np.fromiter(
-                self.boilerplate, dtype=np.uint64, count=len(self.boilerplate)
+            self._array = np.sort(
+                np.fromiter(self.boilerplate, dtype=np.uint64, count=len(self.boilerplate))
             )
         return self._array
 

@@ -76,7 +76,17 @@ class Tokens:
         """Token hashes of the paragraphs whose key is not in `keys`."""
         if len(keys) == 0 or len(self.hashes) == 0:
             return self.hashes
-        drop = np.isin(self.paragraph_keys, np.fromiter(keys, dtype=np.uint64, count=len(keys)))
+        if isinstance(keys, np.ndarray):
+            known = keys.astype(np.uint64, copy=False)
+        else:  # np.fromiter walks an array element by element in Python
+            known = np.fromiter(keys, dtype=np.uint64, count=len(keys))
+        # An outlet may know thousands of boilerplate paragraphs and a text has a dozen:
+        # binary search in the sorted keys (sorted once by the model), not np.isin's sort.
+        if len(known) > 1 and not (known[:-1] <= known[1:]).all():
+            known = np.sort(known)
+        at = np.searchsorted(known, self.paragraph_keys)
+        np.minimum(at, len(known) - 1, out=at)
+        drop = known[at] == self.paragraph_keys
         if not drop.any():
             return self.hashes
         return self.hashes[~drop[self.paragraph]]
