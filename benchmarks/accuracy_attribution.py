@@ -16,7 +16,7 @@ import sys
 from collections import Counter
 from pathlib import Path
 
-from crawler.attribution import (
+from crawler.extract.credits import (
     Attribution,
     OutletDirectory,
     find_attributions,

@@ -1,6 +1,6 @@
 """Exact-day accuracy of publication dates on real news pages (fundus parser test data).
 
-Compares our pipeline (crawler.dates.published_date) with trafilatura's default metadata date
+Compares our pipeline (crawler.extract.dates.published_date) with trafilatura's default metadata date
 and htmldate's default ``find_date`` on the same pages, each given the page's HTML and URL.
 A day counts when it equals the gold day in the gold value's own offset; a bare day is taken
 as written.
@@ -26,7 +26,7 @@ import trafilatura
 from htmldate import find_date
 from lxml import html as lxml_html
 
-from crawler.dates import date_candidates, published_date
+from crawler.extract.dates import date_candidates, published_date
 
 DEFAULT_DATA = (
     Path(__file__).resolve().parents[1].parent / "shared" / "data" / "fundus_parser_testdata"

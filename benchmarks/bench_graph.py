@@ -19,7 +19,7 @@ import time
 
 from graph.build import article_graph, outlet_graph
 from graph.communities import add_communities
-from graph.provenance import decide_provenance
+from graph.direction import decide_provenance
 from graph.stats import outlet_rows, pair_rows
 from graph.synthetic import synthetic_records
 

@@ -147,7 +147,7 @@ def _near_copies(signatures: list, rng: np.random.Generator) -> list:
 
 
 def _lsh_latency(url: str | None, signatures: list, queries: list) -> dict:
-    from crawler.redis_lsh import clear_index, storage_config_for
+    from crawler.distributed.lsh import clear_index, storage_config_for
     from dedupe.index import LSHIndex
     from dedupe.signature import SignatureParams
     from dedupe.verify import Thresholds

@@ -6,48 +6,25 @@ exit status.
 
 from __future__ import annotations
 
-import json
 import logging
 import sys
-from pathlib import Path
-from typing import Any
 
 import click
 
 from crawler import __version__
-from crawler.store import Store, StoreError
-from crawler.urls import BadURL, check_url
+from crawler.commands.browse import browse
+from crawler.commands.crawl import crawl
+from crawler.commands.crawls import crawls
+from crawler.commands.export import export
+from crawler.commands.ingest import ingest
+from crawler.commands.lookup import lookup
+from crawler.commands.options import db_option
+from crawler.commands.rematch import rematch
+from crawler.commands.serve import serve
+from crawler.commands.stats import stats
+from crawler.store import StoreError
 
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"]}
-
-
-def db_option(default: str = "crosspost.db"):
-    return click.option(
-        "--db",
-        "db_path",
-        default=default,
-        envvar="CROSSPOST_DB",
-        show_default=True,
-        type=click.Path(dir_okay=False),
-        help="SQLite database file (or $CROSSPOST_DB).",
-    )
-
-
-def open_store(db_path: str, readonly: bool = False) -> Store:
-    try:
-        return Store(db_path, readonly=readonly)
-    except StoreError as exc:
-        raise click.ClickException(str(exc)) from None
-
-
-def parse_settings(pairs: tuple[str, ...]) -> dict[str, Any]:
-    settings: dict[str, Any] = {}
-    for pair in pairs:
-        name, sep, value = pair.partition("=")
-        if not sep or not name.strip():
-            raise click.BadParameter(f"expected NAME=VALUE, got {pair!r}", param_hint="-s")
-        settings[name.strip()] = value
-    return settings
 
 
 @click.group(context_settings=CONTEXT_SETTINGS)
@@ -74,26 +51,9 @@ def demo(db_path, port, keep) -> None:
         raise click.ClickException(str(exc)) from None
 
 
-# Commands defined in their own modules (crawler/commands/), one line each.
-from crawler.commands.serve import serve  # noqa: E402
-cli.add_command(serve)
-from crawler.commands.browse import browse  # noqa: E402
-cli.add_command(browse)
-from crawler.commands.rematch import rematch  # noqa: E402
-cli.add_command(rematch)
-from crawler.commands.crawl import crawl  # noqa: E402
-cli.add_command(crawl)
-from crawler.commands.crawls import crawls  # noqa: E402
-cli.add_command(crawls)
-from crawler.commands.ingest import ingest  # noqa: E402
-cli.add_command(ingest)
-from crawler.commands.lookup import lookup  # noqa: E402
-from crawler.commands.export import export  # noqa: E402
-from crawler.commands.stats import stats  # noqa: E402
-
-cli.add_command(lookup)
-cli.add_command(export)
-cli.add_command(stats)
+# Commands defined in their own modules (crawler/commands/), which never import this one.
+for _command in (serve, browse, rematch, crawl, crawls, ingest, lookup, export, stats):
+    cli.add_command(_command)
 
 
 def main() -> None:  # pragma: no cover - console entry point

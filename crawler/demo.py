@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from crawler.runner import crawl_summary, run_crawl
+from crawler.crawl.runner import crawl_summary, run_crawl
 from crawler.sampleweb import truth
 from crawler.store import Store
 
@@ -90,7 +90,7 @@ def run_demo(db_path: str, *, port: int = 0, keep: bool = False,
 
 def _print_lookup(store: Store, echo: Callable[..., None]) -> None:
     """What `crosspost lookup` answers for the Global Research copy."""
-    from crawler.provenance import lookup_url, render_text
+    from crawler.lookup import lookup_url, render_text
 
     echo(f"\nProvenance (crosspost lookup {truth.FLAGSHIP_COPY_URL} --db {store.path})")
     echo(render_text(lookup_url(store, truth.FLAGSHIP_COPY_URL)).rstrip())

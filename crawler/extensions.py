@@ -63,7 +63,7 @@ class CrawlRecorder:
         frontier = getattr(self.crawler, "crosspost_frontier", None)
         if frontier is not None:
             with Store(self.db_path) as store:
-                store.set_crawl_job(self.crawl_id, frontier.job, frontier.resuming)
+                store.jobs.set_crawl_job(self.crawl_id, frontier.job, frontier.resuming)
 
     def spider_closed(self, spider: Spider, reason: str) -> None:
         if self.crawl_id is None:

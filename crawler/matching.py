@@ -171,7 +171,7 @@ class StoreMatcher:
             self._hashes[article_id] = text_hash
             self._new_pairs.update((m.key_a, m.key_b) for m in result)
             found.append(list(result))
-        self.store.save_matches_many(writes)
+        self.store.bulk.save_matches_many(writes)
         return found
 
     def reverify(
@@ -193,9 +193,9 @@ class StoreMatcher:
                 row = _row(match)
                 updates.append((a, b, {k: v for k, v in row.items() if k not in "ab"}))
             if len(updates) >= batch:
-                self.store.update_matches(updates)
+                self.store.bulk.update_matches(updates)
                 updates = []
-        self.store.update_matches(updates)
+        self.store.bulk.update_matches(updates)
         if dropped:
             logger.info("%d matches dropped: shared only text their outlets repeat", dropped)
         if pairs is None:
@@ -223,16 +223,16 @@ def rematch_store(
         # Never matched before: learn each outlet's boilerplate from the whole store
         # first, so that no article is matched on its outlet's footer.
         model = BoilerplateModel()
-        for _, text, outlet, _ in store.iter_articles():
+        for _, text, outlet, _ in store.bulk.iter_articles():
             model.observe(outlet, tokenize(text or "").paragraph_keys)
         store.set_state(BOILERPLATE_KEY, model.to_dict())
-    store.clear_matching()
+    store.bulk.clear_matching()
     store.set_state(PARAMS_KEY, params.to_dict())
     store.set_state(THRESHOLDS_KEY, thresholds.to_dict())
     matching = StoreMatcher(store, params, thresholds=thresholds)
     articles = 0
     chunk: list[tuple[int, str, str | None, str | None]] = []
-    for row in store.iter_articles():
+    for row in store.bulk.iter_articles():
         chunk.append(row)
         if len(chunk) >= batch:
             matching.add_many(chunk)

@@ -23,10 +23,10 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 from scrapy.utils.asyncio import create_looping_call
 
-from crawler.captures import capture_of
-from crawler.discovery import is_listing_url
-from crawler.extract import NotAnArticle, extract_article
-from crawler.frontier import Frontier
+from crawler.crawl.discovery import is_listing_url
+from crawler.crawl.frontier import Frontier
+from crawler.extract.captures import capture_of
+from crawler.extract.page import NotAnArticle, extract_article
 from crawler.items import PageItem
 from crawler.matching import StoreMatcher
 from crawler.urls import BadURL, canonical_url, outlet_of
@@ -269,7 +269,7 @@ class StorePipeline:
         outcome = capture["outcome"]
         if outcome == "skipped":
             logger.info("Skipped %s: %s", page.url, item["reason"])
-        article_id = self.store.save_fetch(
+        article_id = self.store.jobs.save_fetch(
             capture, article, job=self.frontier.job, frontier_url=page.frontier_url, state=state
         )
         stats = self.crawler.stats

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections import deque
 from collections.abc import Iterable
 
-from crawler.attribution import OutletDirectory
+from crawler.extract.credits import OutletDirectory
 from crawler.store import Store
 from graph import Article, Attribution, Match, Provenance, decide_provenance
 

@@ -62,7 +62,7 @@ EXTENSIONS = {
 }
 # Closest to the engine: it sees (and records) every request the spider yields.
 SPIDER_MIDDLEWARES = {
-    "crawler.frontier.FrontierMiddleware": 10,
+    "crawler.crawl.frontier.FrontierMiddleware": 10,
 }
 
 # crosspost's own settings
@@ -98,7 +98,7 @@ DOWNLOADER_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "crawler.middlewares.RetryAfterMiddleware": 550,
     # Next to the downloader: archives responses as they came off the wire.
-    "crawler.warc_writer.WarcMiddleware": 950,
+    "crawler.crawl.warc_writer.WarcMiddleware": 950,
     # Above RedirectMiddleware (600) so it sees the 3xx response first.
     "crawler.middlewares.RedirectLoopMiddleware": 650,
 }

@@ -10,14 +10,14 @@ A pure library over records (networkx); it reads no files but the ones it is tol
 Edges point **origin → copy** (``relation="republished_by"``): see :mod:`graph.build`.
 """
 
+from .answer import lookup, not_found, render_text
 from .build import RELATION, article_graph, ego_network, outlet_graph
 from .clean import clean_graph
 from .communities import add_communities, detect_communities
 from .decisions import Conflict, CopyLink, Family, Provenance
+from .direction import decide_provenance
 from .errors import ExportError, GraphError, PlotError
 from .export import FORMATS, format_for, write_graph
-from .lookup import lookup, not_found, render_text
-from .provenance import decide_provenance
 from .records import Article, Attribution, Match
 from .stats import outlet_rows, pair_rows, summary
 

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import textwrap
 
-from .provenance import CopyLink, Family, Provenance
+from .direction import CopyLink, Family, Provenance
 from .timing import lag_hours, time_iso
 
 

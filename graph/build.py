@@ -27,7 +27,7 @@ from statistics import median
 
 import networkx as nx
 
-from .provenance import CopyLink, Family, Provenance
+from .direction import CopyLink, Family, Provenance
 from .timing import TimeEvidence, parse_time, time_iso
 
 RELATION = "republished_by"

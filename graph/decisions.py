@@ -1,6 +1,6 @@
 """The results of provenance decisions: families, copy links, conflicts.
 
-:func:`graph.provenance.decide_provenance` returns a :class:`Provenance`; look an article up
+:func:`graph.direction.decide_provenance` returns a :class:`Provenance`; look an article up
 with ``family(url)``. A :class:`Family` has one ``origin`` and a :class:`CopyLink` per copy
 (``copied_from``, ``basis``, ``confidence``, ``attributed``, the text match and the lag).
 """

@@ -15,8 +15,8 @@ import networkx as nx
 
 from .build import TimeWindow
 from .clean import PALETTE
+from .direction import CopyLink, Provenance
 from .errors import PlotError
-from .provenance import CopyLink, Provenance
 
 
 def _integer_locator():

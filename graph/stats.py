@@ -11,7 +11,7 @@ from datetime import datetime
 from statistics import median
 
 from .build import TimeWindow, percentile
-from .provenance import Provenance
+from .direction import Provenance
 
 
 def _round(value: float | None, digits: int = 2) -> float | None:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from crawler.attribution import (
+from crawler.extract.credits import (
     KINDS,
     Attribution,
     OutletDirectory,

@@ -12,7 +12,7 @@ import pytest
 from conftest import FAST, ROOT, rows, run_cli
 from scrapy.http import Request, XmlResponse
 
-from crawler.outlets_file import OutletsFileError, load_outlets
+from crawler.crawl.outlets_file import OutletsFileError, load_outlets
 from crawler.sampleweb import truth
 
 SAMPLE_OUTLETS = ROOT / "examples" / "sample-outlets.toml"

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from lxml import html as lxml_html
 
-from crawler.dates import DateEvidence, parse_datetime, published_date
+from crawler.extract.dates import DateEvidence, parse_datetime, published_date
 
 REPO = Path(__file__).resolve().parents[1]
 FUNDUS = REPO.parent / "shared" / "data" / "fundus_parser_testdata"

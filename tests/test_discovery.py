@@ -2,7 +2,7 @@
 
 import pytest
 
-from crawler.discovery import BrokenFeed, is_listing_url, parse_feed, start_kind
+from crawler.crawl.discovery import BrokenFeed, is_listing_url, parse_feed, start_kind
 
 
 @pytest.mark.parametrize(

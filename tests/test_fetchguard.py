@@ -19,7 +19,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from conftest import ROOT
 
-from crawler.fetchguard import (
+from crawler.crawl.fetchguard import (
     FetchGuardMiddleware,
     ForbiddenURL,
     check_fetch_url,

@@ -6,8 +6,8 @@ import pytest
 
 from graph.build import RELATION, article_graph, ego_network, outlet_graph, percentile
 from graph.communities import add_communities, detect_communities
+from graph.direction import decide_provenance
 from graph.errors import PlotError
-from graph.provenance import decide_provenance
 from graph.samples import CHAIN, EDITED, GR, SAME_EVENT, SF, sample_records
 from graph.stats import outlet_rows, pair_rows, summary
 from graph.synthetic import synthetic_records

@@ -17,9 +17,9 @@ from gexf_tools import SCHEMA_DIR, assert_valid, gexf_schema_or_skip, graphology
 
 from graph.build import article_graph, outlet_graph
 from graph.communities import add_communities
+from graph.direction import decide_provenance
 from graph.errors import ExportError
 from graph.export import format_for, write_graph
-from graph.provenance import decide_provenance
 from graph.samples import GR, SF, sample_records
 
 

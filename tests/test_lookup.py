@@ -10,8 +10,7 @@ import pytest
 from click.testing import CliRunner
 
 from crawler.cli import cli
-from crawler.matching import StoreMatcher
-from crawler.provenance import (
+from crawler.lookup import (
     ProvenanceError,
     find_article,
     lookup_text,
@@ -19,6 +18,7 @@ from crawler.provenance import (
     render_text,
     url_variants,
 )
+from crawler.matching import StoreMatcher
 from crawler.store import Store
 from crawler.urls import BadURL, canonical_url
 

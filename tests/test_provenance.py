@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from graph.provenance import decide_provenance
+from graph.direction import decide_provenance
 from graph.records import Article, Attribution, Match
 from graph.samples import (
     CHAIN,

@@ -6,8 +6,8 @@ import json
 
 import pytest
 
-from graph.lookup import lookup, render_text
-from graph.provenance import decide_provenance
+from graph.answer import lookup, render_text
+from graph.direction import decide_provenance
 from graph.records import Article, Attribution, Match
 from graph.samples import CHAIN, EDITED, EXCERPT, GR, SAME_EVENT, SF, sample_records
 

@@ -10,7 +10,7 @@ from click.testing import CliRunner
 from conftest import run_cli
 
 from crawler.cli import cli
-from crawler.provenance import lookup_text, lookup_url
+from crawler.lookup import lookup_text, lookup_url
 from crawler.sampleweb import truth
 from crawler.store import Store
 

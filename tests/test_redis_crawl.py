@@ -21,13 +21,13 @@ import redis
 from conftest import FAST, ROOT, rows, run_cli
 from redis_tools import redis_server
 
-from crawler.frontier import frontier_key
+from crawler.crawl.frontier import frontier_key
+from crawler.distributed.connection import Keys
+from crawler.distributed.leases import LeaseQueue
+from crawler.distributed.stream import GROUP, encode_item
+from crawler.distributed.worker import RedisOutletSpider
+from crawler.distributed.writer import RedisWriter
 from crawler.items import PageItem
-from crawler.redis_crawl import RedisOutletSpider
-from crawler.redis_frontier import LeaseQueue
-from crawler.redis_items import GROUP, encode_item
-from crawler.redis_support import Keys
-from crawler.redis_writer import RedisWriter
 from crawler.sampleweb import truth
 from crawler.store import Store
 

@@ -8,7 +8,7 @@ import pytest
 import redis
 from redis_tools import redis_server
 
-from crawler.redis_lsh import clear_index, is_built, mark_built, storage_config_for
+from crawler.distributed.lsh import clear_index, is_built, mark_built, storage_config_for
 from crawler.sampleweb.generated import GeneratedWeb
 from dedupe.matcher import Matcher
 

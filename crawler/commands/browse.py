@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from crawler.cli import db_option, open_store
+from crawler.commands.options import db_option, open_store
 
 MISSING = "browsing needs the 'browse' extra (Datasette is missing): pip install 'crosspost[browse]'"
 

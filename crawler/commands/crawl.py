@@ -9,8 +9,8 @@ from typing import Any
 
 import click
 
-from crawler.cli import db_option, open_store, parse_settings
-from crawler.outlets_file import OutletsFileError, load_outlets
+from crawler.commands.options import db_option, open_store, parse_settings
+from crawler.crawl.outlets_file import OutletsFileError, load_outlets
 from crawler.urls import BadURL, check_url
 
 
@@ -78,7 +78,7 @@ def crawl(targets, db_path, outlets_file, depth, max_pages, follow_links, follow
     A job killed at any point resumes when the same command runs again; a finished job run
     again fetches only new or changed pages.
     """
-    from crawler.runner import crawl_summary, run_crawl
+    from crawler.crawl.runner import crawl_summary, run_crawl
     from crawler.spiders.outlets import read_start_urls
 
     redis_url = redis_url or parse_settings(settings).get("CROSSPOST_REDIS_URL")
@@ -125,7 +125,7 @@ def crawl(targets, db_path, outlets_file, depth, max_pages, follow_links, follow
         overrides["CROSSPOST_JOB"] = job
     overrides["CROSSPOST_PROGRESS"] = sys.stderr.isatty() if progress is None else progress
     if redis_url:
-        from crawler.redis_cli import crawl_with_redis
+        from crawler.distributed.commands import crawl_with_redis
 
         if outlets_file:
             start += [u for u in load_outlets(outlets_file).start_urls if u not in start]

@@ -8,7 +8,7 @@ from typing import Any
 
 import click
 
-from crawler.cli import db_option, open_store
+from crawler.commands.options import db_option, open_store
 
 
 def crawl_row(row: dict[str, Any]) -> dict[str, Any]:
@@ -41,7 +41,7 @@ def crawls(db_path: str, as_json: bool, limit: int | None) -> None:
     if not Path(db_path).exists():
         raise click.ClickException(f"no database at {db_path}: crawl first or pass --db")
     with open_store(db_path, readonly=True) as store:
-        runs = [crawl_row(row) for row in store.crawl_rows(limit)]
+        runs = [crawl_row(row) for row in store.jobs.crawl_rows(limit)]
     if as_json:
         click.echo(json.dumps(runs, indent=2))
         return

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from crawler.cli import db_option, open_store
+from crawler.commands.options import db_option, open_store
 
 if TYPE_CHECKING:
     import networkx as nx

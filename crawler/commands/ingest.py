@@ -10,12 +10,12 @@ from typing import TYPE_CHECKING
 
 import click
 
-from crawler.cli import db_option, open_store
-from crawler.corpus import FORMATS, IngestError, InputFile
+from crawler.commands.options import db_option, open_store
+from crawler.ingest.inputs import FORMATS, IngestError, InputFile
 from crawler.store import StoreError
 
 if TYPE_CHECKING:
-    from crawler.ingest import Summary
+    from crawler.ingest.ingester import Summary
 
 _SHOWN_PROBLEMS = 20
 
@@ -56,7 +56,7 @@ def ingest(files, db_path, fmt, no_match, jobs, batch_size, silent, redis_url, r
     if redis_url:
         if files:
             raise click.UsageError("give FILE... or --from-redis URL, not both")
-        from crawler.redis_cli import ingest_from_redis
+        from crawler.distributed.commands import ingest_from_redis
 
         return ingest_from_redis(db_path, redis_url, redis_prefix, match=not no_match,
                                  idle_exit=idle_exit, index_in_redis=index_in_redis,
@@ -69,7 +69,7 @@ def ingest(files, db_path, fmt, no_match, jobs, batch_size, silent, redis_url, r
         raise click.ClickException(str(exc)) from None
     # Imported here: extraction and matching take seconds to load, which every other command
     # and `crosspost --help` would pay for.
-    from crawler.ingest import Ingester
+    from crawler.ingest.ingester import Ingester
 
     store = open_store(db_path)
     show = not silent and sys.stderr.isatty()

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import click
 
-from crawler.cli import db_option, open_store
-from crawler.fetchguard import ForbiddenURL
+from crawler.commands.options import db_option, open_store
+from crawler.crawl.fetchguard import ForbiddenURL
 from crawler.store import StoreError
 from crawler.urls import BadURL, check_url
 
@@ -34,8 +34,8 @@ def _read_text(source: str) -> str:
 
 
 def _fetch(url: str, db_path: str, allow_private: bool, allow_hosts: tuple[str, ...]) -> dict:
-    from crawler.fetch import FetchError, fetch_and_lookup
-    from crawler.runner import project_settings
+    from crawler.crawl.fetch import FetchError, fetch_and_lookup
+    from crawler.crawl.runner import project_settings
 
     allow_private = allow_private or project_settings().getbool("CROSSPOST_FETCH_ALLOW_PRIVATE")
     if Path(db_path).exists():
@@ -86,7 +86,7 @@ def lookup(url, db_path, as_json, text_source, fetch, allow_private, allow_hosts
     """
     # Imported here: the provenance stack (dedupe, datasketch, scipy) takes seconds to load,
     # which every other command and `crosspost --help` would pay for.
-    from crawler.provenance import ProvenanceError, lookup_text, lookup_url, render_text
+    from crawler.lookup import ProvenanceError, lookup_text, lookup_url, render_text
 
     if (url is None) == (text_source is None):
         raise click.UsageError("give a URL or --text FILE|- (one of them)")

@@ -8,7 +8,7 @@ from contextlib import nullcontext
 
 import click
 
-from crawler.cli import db_option, open_store
+from crawler.commands.options import db_option, open_store
 from crawler.store import StoreError
 from dedupe.verify import Thresholds
 

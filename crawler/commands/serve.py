@@ -9,7 +9,7 @@ import sys
 
 import click
 
-from crawler.cli import db_option, open_store
+from crawler.commands.options import db_option, open_store
 
 logger = logging.getLogger(__name__)
 

@@ -15,8 +15,8 @@ from pathlib import Path
 
 import click
 
-from crawler.cli import db_option
 from crawler.commands.export import check_window, load_provenance, window_options
+from crawler.commands.options import db_option
 
 PLOTS_HINT = "pip install 'crosspost[plots]'"
 PLOT_FILES = {"outlets": "outlets.png", "lag": "lag.png", "time": "over-time.png"}

@@ -1,7 +1,7 @@
 """Fetching one URL on a user's request (``crosspost lookup --fetch``), without a crawl job.
 
 The page is fetched by Scrapy with the project's settings (robots.txt, user agent, proxy,
-retries), behind the fetch guard (:mod:`crawler.fetchguard`) and with tighter size and time
+retries), behind the fetch guard (:mod:`crawler.crawl.fetchguard`) and with tighter size and time
 limits; it is extracted, stored and matched by the project's pipelines like any crawled page.
 Twisted's reactor runs once per process: call :func:`fetch_url` once per process.
 """
@@ -18,7 +18,7 @@ from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response
 from twisted.python.failure import Failure
 
-from crawler.fetchguard import ForbiddenURL, check_fetch_url
+from crawler.crawl.fetchguard import ForbiddenURL, check_fetch_url
 from crawler.items import PageItem
 from crawler.spiders.outlets import OutletSpider
 
@@ -38,7 +38,7 @@ FETCH_SETTINGS: dict[str, Any] = {
     "CROSSPOST_EXTRACT_PROCESSES": 0,  # one page: no worker process to start
     "LOG_LEVEL": "WARNING",
 }
-GUARD_MIDDLEWARE = "crawler.fetchguard.FetchGuardMiddleware"
+GUARD_MIDDLEWARE = "crawler.crawl.fetchguard.FetchGuardMiddleware"
 
 
 class FetchError(Exception):
@@ -107,13 +107,13 @@ def fetch_url(
 ) -> FetchResult:
     """Fetch ``url`` into the store at ``db_path``, guarded, and return how it went.
 
-    Raises :class:`~crawler.fetchguard.ForbiddenURL` before anything is requested when the
+    Raises :class:`~crawler.crawl.fetchguard.ForbiddenURL` before anything is requested when the
     URL itself is forbidden, and :class:`FetchError` when the fetch failed (a redirect to a
     forbidden address, a timeout, an HTTP error status).
     """
     from scrapy.crawler import CrawlerProcess
 
-    from crawler.runner import project_settings
+    from crawler.crawl.runner import project_settings
 
     check_fetch_url(url, allow_private, allow_hosts=allow_hosts)
     overrides = {**FETCH_SETTINGS, **(settings or {})}
@@ -162,7 +162,7 @@ def fetch_and_lookup(
     """
     from pathlib import Path
 
-    from crawler.provenance import lookup_url
+    from crawler.lookup import lookup_url
     from crawler.store import Store
 
     if Path(db_path).exists():

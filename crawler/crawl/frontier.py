@@ -91,13 +91,13 @@ class Frontier:
         self.limits: dict[str, dict[str, Any]] = dict(getattr(spider, "outlet_limits", {}) or {})
         registry = getattr(spider, "registry", None)
         if registry:
-            store.register_outlets(registry)
-        self.generation, self.resuming = store.open_job(
+            store.jobs.register_outlets(registry)
+        self.generation, self.resuming = store.jobs.open_job(
             self.job,
             {"start": start, "follow_links": getattr(spider, "follow_links", True)},
             restart=settings.getbool("CROSSPOST_RESTART"),
         )
-        counts = store.frontier_counts(self.job)
+        counts = store.jobs.frontier_counts(self.job)
         self.per_outlet = {o: sum(states.values()) for o, states in counts.items()}
         self.known: set[str] = set()
         if self.resuming:
@@ -163,7 +163,7 @@ class Frontier:
                 stats.inc_value("crosspost/frontier/older_than_since")
                 self.known.add(key)
                 continue
-            state = self.store.url_state(key) if self.incremental else None
+            state = self.store.jobs.url_state(key) if self.incremental else None
             if listed and state and self._unchanged(listed, state):
                 stats.inc_value("crosspost/frontier/unchanged")
                 self.known.add(key)
@@ -182,7 +182,7 @@ class Frontier:
             fresh[key] = (self._conditional(request, state), outlet)
         if not fresh:
             return []
-        added = self.store.frontier_add(
+        added = self.store.jobs.frontier_add(
             self.job, [(key, outlet, self._dump(req)) for key, (req, outlet) in fresh.items()]
         )
         self.known.update(fresh)
@@ -230,7 +230,7 @@ class Frontier:
             return []
         spider = self.crawler.spider
         requests = []
-        for blob in self.store.frontier_pending(self.job):
+        for blob in self.store.jobs.frontier_pending(self.job):
             data = json.loads(blob)
             request = Request(
                 data["url"],
@@ -240,14 +240,14 @@ class Frontier:
                 meta=data.get("meta") or {},
             )
             key = request.meta.get("frontier_url") or frontier_key(request.url)
-            state = self.store.url_state(key) if self.incremental else None
+            state = self.store.jobs.url_state(key) if self.incremental else None
             requests.append(self._conditional(request, state))
         self.crawler.stats.set_value("crosspost/frontier/resumed", len(requests))
         return requests
 
     # -- completion -----------------------------------------------------------------------
     def mark_done(self, keys: list[str]) -> None:
-        self.store.frontier_done(self.job, keys)
+        self.store.jobs.frontier_done(self.job, keys)
 
     def request_dropped(self, request: Request, spider: Any = None) -> None:
         # The duplicate filter dropped it (a redirect to a page fetched already): nothing more
@@ -259,7 +259,7 @@ class Frontier:
     def spider_closed(self, spider: Any, reason: str) -> None:
         try:
             if reason == "finished":
-                self.store.finish_job(self.job)
+                self.store.jobs.finish_job(self.job)
             else:
                 logger.warning("Crawl job %s stopped (%s); run the same command to resume it",
                                self.job, reason)

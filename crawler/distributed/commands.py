@@ -7,11 +7,11 @@ from typing import Any
 
 import click
 
-from crawler.redis_support import RedisModeError, check_redis_url, require_redis, safe_url
+from crawler.distributed.connection import RedisModeError, check_redis_url, require_redis, safe_url
 
 
 def _check(url: str, prefix: str) -> None:
-    from crawler.redis_crawl import check_prefix
+    from crawler.distributed.worker import check_prefix
 
     try:
         check_redis_url(url)
@@ -30,7 +30,7 @@ def crawl_with_redis(url: str, prefix: str, start: list[str], *, push: bool,
     """Push ``start`` to the shared frontier; unless ``push``, then crawl as a worker."""
     _check(url, prefix)
     try:
-        from crawler.redis_crawl import push_start_urls, run_worker
+        from crawler.distributed.worker import push_start_urls, run_worker
 
         if start or restart:
             urls, queued = push_start_urls(url, prefix, start, follow_links=follow_links,
@@ -63,12 +63,12 @@ def ingest_from_redis(db_path: str, url: str, prefix: str, *, match: bool, idle_
                       index_in_redis: bool, batch_size: int) -> None:  # fmt: skip
     """Run the single writer until the crawl is done (``idle_exit``) or interrupted."""
     _check(url, prefix)
-    from crawler.cli import open_store
+    from crawler.commands.options import open_store
     from crawler.store import StoreError
 
     store = open_store(db_path)
     try:
-        from crawler.redis_writer import RedisWriter
+        from crawler.distributed.writer import RedisWriter
 
         writer = RedisWriter(store, url, prefix, match=match, index_in_redis=index_in_redis,
                              batch_size=batch_size)  # fmt: skip

@@ -22,8 +22,8 @@ from typing import Any
 
 from scrapy.crawler import Crawler
 
+from crawler.distributed.connection import Keys, connect
 from crawler.items import PageItem
-from crawler.redis_support import Keys, connect
 
 logger = logging.getLogger(__name__)
 
@@ -101,7 +101,7 @@ class RedisItemPipeline:
         if item["article"] is not None:
             stats.inc_value("crosspost/articles_extracted")
         if page.frontier_url:
-            from crawler.redis_frontier import RedisFrontier
+            from crawler.distributed.frontier import RedisFrontier
 
             RedisFrontier.of(self.crawler).mark_done([page.frontier_url])
         return item

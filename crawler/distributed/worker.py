@@ -3,11 +3,11 @@
 A worker is the ordinary crawl (same spider callbacks, extraction, politeness) with three
 parts swapped for Redis ones (``redis_settings``):
 
-- scheduler and duplicate filter: scrapy-redis, with leases (``crawler.redis_frontier``);
+- scheduler and duplicate filter: scrapy-redis, with leases (``crawler.distributed.frontier``);
 - the store-backed frontier middleware: ``LeaseMiddleware`` (the SQLite frontier is for
   single-machine runs; the two never run together);
 - the store pipeline: ``RedisItemPipeline`` sends extracted pages to the writer's stream
-  (``crawler.redis_items``); ``crosspost ingest --from-redis URL`` is the one writer.
+  (``crawler.distributed.stream``); ``crosspost ingest --from-redis URL`` is the one writer.
 
 Start URLs reach the shared frontier with ``crosspost crawl --redis URL --push URL...``
 (:func:`push_start_urls`: the start requests are queued at once) or ``redis-cli lpush
@@ -30,8 +30,8 @@ from scrapy.crawler import Crawler, CrawlerProcess
 from scrapy.linkextractors import LinkExtractor
 from scrapy.spiders import SitemapSpider
 
-from crawler.redis_support import Keys, connect, frontier_size, require_redis
-from crawler.runner import project_settings
+from crawler.crawl.runner import project_settings
+from crawler.distributed.connection import Keys, connect, frontier_size, require_redis
 from crawler.spiders.outlets import OutletSpider
 from crawler.urls import BadURL, check_url, outlet_of
 
@@ -53,18 +53,18 @@ def redis_settings(url: str, prefix: str) -> dict[str, Any]:
     settings = project_settings()
     pipelines = dict(settings.getdict("ITEM_PIPELINES"))
     pipelines.pop("crawler.pipelines.StorePipeline", None)
-    pipelines["crawler.redis_items.RedisItemPipeline"] = 800
+    pipelines["crawler.distributed.stream.RedisItemPipeline"] = 800
     middlewares = dict(settings.getdict("SPIDER_MIDDLEWARES"))
-    middlewares.pop("crawler.frontier.FrontierMiddleware", None)
-    middlewares["crawler.redis_frontier.LeaseMiddleware"] = 10
+    middlewares.pop("crawler.crawl.frontier.FrontierMiddleware", None)
+    middlewares["crawler.distributed.frontier.LeaseMiddleware"] = 10
     extensions = dict(settings.getdict("EXTENSIONS"))
     # Workers never open the SQLite store: the writer records its own run.
     extensions["crawler.extensions.CrawlRecorder"] = None
     return {
         "CROSSPOST_REDIS_URL": url,
         "CROSSPOST_REDIS_PREFIX": check_prefix(prefix),
-        "SCHEDULER": "crawler.redis_frontier.LeasedScheduler",
-        "DUPEFILTER_CLASS": "crawler.redis_frontier.RedisDupeFilter",
+        "SCHEDULER": "crawler.distributed.frontier.LeasedScheduler",
+        "DUPEFILTER_CLASS": "crawler.distributed.frontier.RedisDupeFilter",
         "SCHEDULER_PERSIST": True,
         "ITEM_PIPELINES": pipelines,
         "SPIDER_MIDDLEWARES": middlewares,
@@ -153,7 +153,8 @@ def queue_requests(client: Any, keys: Keys, spider: Any, requests: list[Request]
                    outlets: list[str]) -> int:  # fmt: skip
     """Add the job's ``outlets`` and queue ``requests`` that were never seen; returns how many
     were queued."""
-    from crawler.redis_frontier import LeaseQueue, RedisDupeFilter
+    from crawler.distributed.frontier import RedisDupeFilter
+    from crawler.distributed.leases import LeaseQueue
 
     if outlets:
         client.sadd(keys.outlets, *outlets)

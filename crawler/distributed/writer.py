@@ -10,7 +10,7 @@ One writer at a time: a lock key (``{prefix}:writer``, renewed every few seconds
 15 s after its holder stops) refuses a second one.
 
 With ``index_in_redis`` the LSH part of the near-duplicate index lives in Redis
-(``crawler.redis_lsh``), rebuilt from the store at start-up and whenever Redis lost it.
+(``crawler.distributed.lsh``), rebuilt from the store at start-up and whenever Redis lost it.
 """
 
 from __future__ import annotations
@@ -22,12 +22,12 @@ import time
 from typing import Any
 from uuid import uuid4
 
-from crawler.captures import capture_of
-from crawler.frontier import frontier_key
+from crawler.crawl.frontier import frontier_key
+from crawler.distributed.connection import Keys, RedisModeError, connect, frontier_size, safe_url
+from crawler.distributed.leases import requeue_expired
+from crawler.distributed.stream import GROUP, decode_item
+from crawler.extract.captures import capture_of
 from crawler.matching import StoreMatcher
-from crawler.redis_frontier import requeue_expired
-from crawler.redis_items import GROUP, decode_item
-from crawler.redis_support import Keys, RedisModeError, connect, frontier_size, safe_url
 from crawler.store import Store
 
 logger = logging.getLogger(__name__)
@@ -95,7 +95,7 @@ class RedisWriter:
             return
         storage_config = None
         if self.index_in_redis:
-            from crawler.redis_lsh import clear_index, mark_built, storage_config_for
+            from crawler.distributed.lsh import clear_index, mark_built, storage_config_for
 
             clear_index(self.client, self.keys.lsh)
             storage_config = storage_config_for(self.url, self.keys.lsh)
@@ -107,7 +107,7 @@ class RedisWriter:
         self.matching.catch_up()
 
     def _check_index(self) -> None:
-        from crawler.redis_lsh import is_built
+        from crawler.distributed.lsh import is_built
 
         if (
             self.index_in_redis
@@ -131,7 +131,7 @@ class RedisWriter:
                 done.append(entry_id)
                 continue
             capture, state = capture_of(page, article, reason, crawl_id, frontier_key(page.url))
-            article_id = self.store.save_fetch(capture, article, state=state)
+            article_id = self.store.jobs.save_fetch(capture, article, state=state)
             self.counts["items"] += 1
             if article_id is not None:
                 self.counts["articles"] += 1

@@ -18,8 +18,8 @@ from lxml import etree
 from lxml import html as lxml_html
 from trafilatura import bare_extraction
 
-from crawler.attribution import attribution_lines, find_attributions, read_page
-from crawler.dates import published_date
+from crawler.extract.credits import attribution_lines, find_attributions, read_page
+from crawler.extract.dates import published_date
 from crawler.urls import BadURL, outlet_of
 
 logger = logging.getLogger(__name__)

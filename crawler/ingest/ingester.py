@@ -25,8 +25,10 @@ from dataclasses import asdict, dataclass, field
 from datetime import UTC
 from typing import Any
 
-from crawler.attribution import attribution_lines, find_attributions, registered_domain
-from crawler.corpus import (  # noqa: F401 - part of this module's API
+from crawler.extract.credits import attribution_lines, find_attributions, registered_domain
+from crawler.extract.dates import parse_datetime
+from crawler.extract.page import NotAnArticle, extract_article
+from crawler.ingest.inputs import (  # noqa: F401 - part of this module's API
     COLUMNS,
     FORMATS,
     IngestError,
@@ -37,8 +39,6 @@ from crawler.corpus import (  # noqa: F401 - part of this module's API
     UnknownFormat,
     detect_format,
 )
-from crawler.dates import parse_datetime
-from crawler.extract import NotAnArticle, extract_article
 from crawler.matching import StoreMatcher
 from crawler.pipelines import article_identity
 from crawler.store import Store, utcnow
@@ -268,10 +268,10 @@ class Ingester:
     def _store(self, prepared: list[tuple[dict | None, dict | None, Problem | None]]) -> None:
         summary = self.summary
         urls = [article["url"] for _, article, _ in prepared if article is not None]
-        known = self.store.text_hashes(urls)
+        known = self.store.bulk.text_hashes(urls)
         # Captures of pages that are not articles are kept once, like a crawl's.
         skipped_urls = [c["url"] for c, a, _ in prepared if c is not None and a is None]
-        captured = self.store.captured_urls(skipped_urls) if skipped_urls else set()
+        captured = self.store.jobs.captured_urls(skipped_urls) if skipped_urls else set()
         pages = []
         for capture, article, problem in prepared:
             if problem is not None:
@@ -294,7 +294,7 @@ class Ingester:
                 summary.updated += 1
             known[url] = text_hash
             pages.append((capture | {"crawl_id": self.crawl_id}, article))
-        ids = self.store.save_pages(pages)
+        ids = self.store.bulk.save_pages(pages)
         to_match = []
         for (_, article), article_id in zip(pages, ids):
             if article_id is None:

@@ -1,7 +1,7 @@
 """Reading corpus files (JSONL, CSV, WARC) as a stream of article records.
 
 A malformed record becomes a `Problem` with its line number, never an exception: one bad line
-must not stop a corpus of millions. What happens to the records is `crawler.ingest`'s job.
+must not stop a corpus of millions. What happens to the records is `crawler.ingest.ingester`'s job.
 """
 
 from __future__ import annotations
@@ -11,9 +11,10 @@ import gzip
 import io
 import json
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO
+
+from crawler.ingest.records import IngestError, MissingColumns, Problem, Record, UnknownFormat
 
 FORMATS = ("jsonl", "csv", "warc")
 COLUMNS = "url and text or html (optional: title, published_at, outlet, author, fetched_at)"
@@ -23,51 +24,6 @@ _SUFFIXES = {
     ".csv": "csv",
     ".warc": "warc", ".arc": "warc",
 }  # fmt: skip
-
-
-class IngestError(Exception):
-    """A file cannot be ingested at all (unknown format, missing columns, unreadable)."""
-
-
-class UnknownFormat(IngestError):
-    """The file's format cannot be told from its name."""
-
-
-class MissingColumns(IngestError):
-    """A CSV file lacks the columns an article needs."""
-
-
-@dataclass
-class Record:
-    """One article-to-be as read from a file; ``source`` says where (``file line N``)."""
-
-    source: str
-    url: str
-    text: str | None = None
-    html: str | None = None
-    title: str | None = None
-    published_at: str | None = None
-    outlet: str | None = None
-    author: str | None = None
-    fetched_at: str | None = None
-    # WARC responses keep what the crawl keeps of a fetched page.
-    status: int | None = None
-    content_type: str | None = None
-    headers: dict[str, str] | None = None
-    body: bytes | None = None
-    encoding: str | None = None
-
-
-@dataclass
-class Problem:
-    """A record that could not be ingested: ``reason`` groups, ``detail`` explains."""
-
-    source: str
-    reason: str
-    detail: str = ""
-
-    def __str__(self) -> str:
-        return f"{self.source}: {self.reason}" + (f" ({self.detail})" if self.detail else "")
 
 
 # -- reading ---------------------------------------------------------------------------------
@@ -148,7 +104,7 @@ class InputFile:
             elif self.format == "csv":
                 yield from self._csv(stream)
             else:
-                from crawler.warc_reader import read_warc
+                from crawler.ingest.warc import read_warc
 
                 yield from read_warc(stream, self.name)
         except (OSError, EOFError, gzip.BadGzipFile) as exc:

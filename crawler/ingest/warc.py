@@ -28,8 +28,8 @@ from w3lib.encoding import html_to_unicode
 from warcio.archiveiterator import ArchiveIterator
 from warcio.exceptions import ArchiveLoadFailed
 
-from crawler.discovery import is_listing_url
-from crawler.ingest import Problem, Record
+from crawler.crawl.discovery import is_listing_url
+from crawler.ingest.records import Problem, Record
 
 logger = logging.getLogger(__name__)
 

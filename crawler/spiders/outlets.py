@@ -9,7 +9,7 @@ touches the store.
     scrapy crawl outlets -a outlets_file=examples/sample-outlets.toml
 
 Which requests are actually made (new pages only, each once per run, resumable after a crash)
-is decided by the frontier (``crawler.frontier``), not here.
+is decided by the frontier (``crawler.crawl.frontier``), not here.
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ from scrapy.spiders import SitemapSpider
 from scrapy.utils.sitemap import Sitemap, sitemap_urls_from_robots
 from twisted.python.failure import Failure
 
-from crawler.discovery import (
+from crawler.crawl.discovery import (
     BrokenFeed,
     feed_links,
     is_listing_url,
@@ -38,8 +38,8 @@ from crawler.discovery import (
     start_kind,
     xml_problem,
 )
+from crawler.crawl.outlets_file import load_outlets
 from crawler.items import PageItem
-from crawler.outlets_file import load_outlets
 from crawler.urls import BadURL, canonical_url, check_url, outlet_of
 
 logger = logging.getLogger(__name__)

@@ -1,18 +1,26 @@
 """The store's bulk writes (corpus ingest, rematch): many rows per transaction.
 
-A mixin of :class:`crawler.store.Store`, which provides ``db``, ``transaction`` and the
-article helpers used here.
+Used as ``store.jobs`` / ``store.bulk``: a part of the Store that reaches its connection and
+helpers through ``self.store``.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from crawler.store_rows import capture_row, utcnow
+from crawler.store.rows import capture_row, utcnow
+
+if TYPE_CHECKING:
+    from crawler.store.database import Store
 
 
 class BulkWrites:
+    """Batch writes of one :class:`~crawler.store.Store` (``store.bulk``)."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
     _CAPTURE_COLUMNS = (
         "crawl_id", "url", "final_url", "status", "content_type", "headers", "body",
         "body_size", "encoding", "fetched_at", "outcome", "reason",
@@ -26,12 +34,12 @@ class BulkWrites:
         returns the article id (or None) of each page, in order. One transaction per page
         costs a WAL commit each, which dominates when a corpus of millions is loaded."""
         ids: list[int | None] = []
-        conn = self.db.conn
+        conn = self.store.db.conn
         insert_capture = (
             f"insert into captures ({', '.join(self._CAPTURE_COLUMNS)}) "
             f"values ({', '.join('?' * len(self._CAPTURE_COLUMNS))}) returning id"
         )
-        with self.transaction():
+        with self.store.transaction():
             for capture, article in pages:
                 capture = capture_row(capture)
                 values = [capture.get(c) for c in self._CAPTURE_COLUMNS]
@@ -40,7 +48,7 @@ class BulkWrites:
                     ids.append(None)
                     continue
                 seen = capture.get("fetched_at") or utcnow()
-                article_id = self._upsert_article(article, capture_id, seen)
+                article_id = self.store.upsert_article(article, capture_id, seen)
                 conn.execute(
                     "update captures set article_id = ? where id = ?", [article_id, capture_id]
                 )
@@ -64,7 +72,7 @@ class BulkWrites:
         for start in range(0, len(urls), 500):  # SQLite's bound-parameter limit
             chunk = urls[start : start + 500]
             found.update(
-                self.db.execute(
+                self.store.db.execute(
                     f"select url, text_hash from articles where url in ({', '.join('?' * len(chunk))})",
                     chunk,
                 )
@@ -79,8 +87,8 @@ class BulkWrites:
         if not results:
             return
         now = utcnow()
-        conn = self.db.conn
-        with self.transaction():
+        conn = self.store.db.conn
+        with self.store.transaction():
             for article_id, text_hash, signature, matches in results:
                 conn.execute("delete from matches where a = ? or b = ?", [article_id, article_id])
                 conn.execute(
@@ -102,8 +110,8 @@ class BulkWrites:
         """`update_match` for many pairs in one transaction."""
         if not updates:
             return
-        conn = self.db.conn
-        with self.transaction():
+        conn = self.store.db.conn
+        with self.store.transaction():
             for a, b, values in updates:
                 if values is None:
                     conn.execute("delete from matches where a = ? and b = ?", [a, b])
@@ -117,20 +125,20 @@ class BulkWrites:
 
     def match_pairs(self) -> list[tuple[int, int]]:
         """Every stored match as (a, b)."""
-        return [tuple(row) for row in self.db.execute("select a, b from matches order by a, b")]
+        return [tuple(row) for row in self.store.db.execute("select a, b from matches order by a, b")]
 
     def clear_matching(self) -> None:
         """Forget every signature and match (before re-signing the whole store)."""
-        with self.transaction():
-            self.db.execute("delete from matches")
-            self.db.execute("delete from signatures")
+        with self.store.transaction():
+            self.store.db.execute("delete from matches")
+            self.store.db.execute("delete from signatures")
 
     def iter_articles(self, chunk: int = 1000) -> Iterator[tuple[int, str, str, str | None]]:
         """(id, text, outlet, text hash) of every article in id order, read in chunks so
         memory stays flat whatever the size of the store."""
         last = 0
         while True:
-            rows = self.db.execute(
+            rows = self.store.db.execute(
                 "select id, text, outlet, text_hash from articles where id > ? "
                 "order by id limit ?",
                 [last, chunk],

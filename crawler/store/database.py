@@ -18,10 +18,10 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from crawler.schema import MIGRATION_SET, migrations
-from crawler.store_bulk import BulkWrites
-from crawler.store_jobs import CrawlJobTables
-from crawler.store_rows import capture_row, utcnow
+from crawler.store.bulk import BulkWrites
+from crawler.store.jobs import CrawlJobs
+from crawler.store.rows import capture_row, utcnow
+from crawler.store.schema import MIGRATION_SET, migrations
 
 logger = logging.getLogger(__name__)
 
@@ -45,12 +45,18 @@ def _check_path(path: Path) -> None:
     # not a database" (see Store.__init__).
 
 
-class Store(BulkWrites, CrawlJobTables):
-    """A crosspost database file. Opening it applies any pending schema migrations."""
+class Store:
+    """A crosspost database file. Opening it applies any pending schema migrations.
+
+    Its parts: ``store.jobs`` (crawl jobs, frontier, URL state) and ``store.bulk`` (batch
+    writes for ingest and rematch); the article, match and state methods are its own.
+    """
 
     def __init__(self, path: str | Path, *, readonly: bool = False) -> None:
         self.path = Path(path)
         self._batched = False
+        self.jobs = CrawlJobs(self)
+        self.bulk = BulkWrites(self)
         _check_path(self.path)
         if readonly and not self.path.exists():
             raise StoreError(f"{self.path} does not exist")
@@ -116,7 +122,7 @@ class Store(BulkWrites, CrawlJobTables):
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    def _insert(self, table: str, row: dict[str, Any], *, replace: bool = False) -> int:
+    def insert_row(self, table: str, row: dict[str, Any], *, replace: bool = False) -> int:
         """Insert one row with plain SQL and return its rowid. sqlite-utils' ``insert``
         introspects the table on every call, which dominates a crawl's write path."""
         columns = ", ".join(f"[{c}]" for c in row)
@@ -185,18 +191,18 @@ class Store(BulkWrites, CrawlJobTables):
         """
         capture = capture_row(capture)
         with self.transaction():
-            capture_id = self._insert("captures", capture)
+            capture_id = self.insert_row("captures", capture)
             if article is None:
                 return None
-            article_id = self._upsert_article(article, capture_id, capture.get("fetched_at") or utcnow())
+            article_id = self.upsert_article(article, capture_id, capture.get("fetched_at") or utcnow())
             self.db.execute(
                 "update captures set article_id = ? where id = ?", [article_id, capture_id]
             )
             if "attributions" in article:
-                self._replace_attributions(article_id, article["attributions"])
+                self.replace_attributions(article_id, article["attributions"])
             return article_id
 
-    def _replace_attributions(self, article_id: int, hits: list[dict[str, Any]]) -> None:
+    def replace_attributions(self, article_id: int, hits: list[dict[str, Any]]) -> None:
         self.db.execute("delete from attributions where article_id = ?", [article_id])
         columns = ("kind", "sentence", "name", "url", "outlet", "stated_date", "author")
         self.db.conn.executemany(
@@ -205,7 +211,7 @@ class Store(BulkWrites, CrawlJobTables):
             [[article_id, *(hit.get(c) for c in columns)] for hit in hits],
         )
 
-    def _upsert_article(self, article: dict[str, Any], capture_id: int, seen: str) -> int:
+    def upsert_article(self, article: dict[str, Any], capture_id: int, seen: str) -> int:
         self.db.execute(
             "insert into outlets (domain, name, first_seen, last_seen) values (?, ?, ?, ?) "
             "on conflict(domain) do update set last_seen = excluded.last_seen, "
@@ -287,13 +293,13 @@ class Store(BulkWrites, CrawlJobTables):
         now = utcnow()
         with self.transaction():
             self.db.execute("delete from matches where a = ? or b = ?", [article_id, article_id])
-            self._insert(
+            self.insert_row(
                 "signatures",
                 {"article_id": article_id, "signature": signature, "text_hash": text_hash},
                 replace=True,
             )
             for match in matches:
-                self._insert("matches", {**match, "found_at": now}, replace=True)
+                self.insert_row("matches", {**match, "found_at": now}, replace=True)
 
     def update_match(self, a: int, b: int, values: dict[str, Any] | None) -> None:
         """Replace a stored match's figures, or delete it (``values`` None)."""

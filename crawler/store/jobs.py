@@ -1,24 +1,32 @@
 """The store's crawl-job tables: outlet registry, jobs, frontier, URL state, article versions.
 
-A mixin of :class:`crawler.store.Store`, which provides ``db``, ``transaction`` and the
-article helpers used here.
+Used as ``store.jobs`` / ``store.bulk``: a part of the Store that reaches its connection and
+helpers through ``self.store``.
 """
 
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from crawler.store_rows import capture_row, utcnow
+from crawler.store.rows import capture_row, utcnow
+
+if TYPE_CHECKING:
+    from crawler.store.database import Store
 
 
-class CrawlJobTables:
+class CrawlJobs:
+    """The crawl-job tables of one :class:`~crawler.store.Store` (``store.jobs``)."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
     def register_outlets(self, entries: list[dict[str, Any]]) -> None:
         """Merge outlet registry entries ``{"name", "domains", "aliases"}`` into the
         ``outlets.registry`` state and give each domain its display name."""
-        registry = {e["name"]: e for e in self.get_state("outlets.registry") or []}
+        registry = {e["name"]: e for e in self.store.get_state("outlets.registry") or []}
         now = utcnow()
-        with self.transaction():
+        with self.store.transaction():
             for entry in entries:
                 registry[entry["name"]] = {
                     "name": entry["name"],
@@ -26,12 +34,12 @@ class CrawlJobTables:
                     "aliases": list(entry.get("aliases") or []),
                 }
                 for domain in entry.get("domains") or []:
-                    self.db.execute(
+                    self.store.db.execute(
                         "insert into outlets (domain, name, first_seen, last_seen) "
                         "values (?, ?, ?, ?) on conflict(domain) do update set name = excluded.name",
                         [domain, entry["name"], now, now],
                     )
-            self.db["state"].upsert(
+            self.store.db["state"].upsert(
                 {"key": "outlets.registry", "value": json.dumps(list(registry.values()))},
                 pk="key",
             )
@@ -42,16 +50,16 @@ class CrawlJobTables:
         A job whose last run did not finish is resumed (its frontier kept) unless ``restart``;
         otherwise a new generation starts with an empty frontier."""
         now = utcnow()
-        with self.transaction():
-            row = self.db.execute(
+        with self.store.transaction():
+            row = self.store.db.execute(
                 "select generation, state from crawl_jobs where key = ?", [key]
             ).fetchone()
             if row is not None and row[1] == "running" and not restart:
-                self.db.execute("update crawl_jobs set updated_at = ? where key = ?", [now, key])
+                self.store.db.execute("update crawl_jobs set updated_at = ? where key = ?", [now, key])
                 return row[0], True
             generation = (row[0] if row else 0) + 1
-            self.db.execute("delete from frontier where job = ?", [key])
-            self.db.execute(
+            self.store.db.execute("delete from frontier where job = ?", [key])
+            self.store.db.execute(
                 "insert into crawl_jobs (key, args, generation, state, created_at, updated_at) "
                 "values (?, ?, ?, 'running', ?, ?) on conflict(key) do update set "
                 "generation = excluded.generation, state = 'running', args = excluded.args, "
@@ -61,8 +69,8 @@ class CrawlJobTables:
             return generation, False
 
     def finish_job(self, key: str) -> None:
-        with self.transaction():
-            self.db.execute(
+        with self.store.transaction():
+            self.store.db.execute(
                 "update crawl_jobs set state = 'finished', updated_at = ? where key = ?",
                 [utcnow(), key],
             )
@@ -74,9 +82,9 @@ class CrawlJobTables:
         if not entries:
             return added
         now = utcnow()
-        with self.transaction():
+        with self.store.transaction():
             for url, outlet, request in entries:
-                cursor = self.db.execute(
+                cursor = self.store.db.execute(
                     "insert or ignore into frontier (job, url, outlet, state, request, added_at) "
                     "values (?, ?, ?, 'pending', ?, ?)",
                     [job, url, outlet, request, now],
@@ -89,7 +97,7 @@ class CrawlJobTables:
         """Request JSON of every pending entry of the job, oldest first."""
         return [
             row[0]
-            for row in self.db.execute(
+            for row in self.store.db.execute(
                 "select request from frontier where job = ? and state = 'pending' order by rowid",
                 [job],
             )
@@ -99,11 +107,11 @@ class CrawlJobTables:
         if not urls:
             return
         now = utcnow()
-        with self.transaction():
+        with self.store.transaction():
             self._mark_done(job, urls, now)
 
     def _mark_done(self, job: str, urls: list[str], now: str) -> None:
-        self.db.conn.executemany(
+        self.store.db.conn.executemany(
             "update frontier set state = 'done', done_at = ? where job = ? and url = ?",
             [(now, job, url) for url in urls],
         )
@@ -111,7 +119,7 @@ class CrawlJobTables:
     def frontier_counts(self, job: str) -> dict[str, dict[str, int]]:
         """Per outlet, how many frontier entries are in each state."""
         counts: dict[str, dict[str, int]] = {}
-        for outlet, state, n in self.db.execute(
+        for outlet, state, n in self.store.db.execute(
             "select outlet, state, count(*) from frontier where job = ? group by outlet, state",
             [job],
         ):
@@ -119,7 +127,7 @@ class CrawlJobTables:
         return counts
 
     def url_state(self, url: str) -> dict[str, Any] | None:
-        cursor = self.db.execute("select * from url_state where url = ?", [url])
+        cursor = self.store.db.execute("select * from url_state where url = ?", [url])
         row = cursor.fetchone()
         if row is None:
             return None
@@ -141,24 +149,24 @@ class CrawlJobTables:
         # Level 1: a crawl writes on its critical path; ratio matters less than speed there.
         capture = capture_row(capture, level=1)
         seen = capture.get("fetched_at") or utcnow()
-        with self.transaction():
-            capture_id = self._insert("captures", capture)
+        with self.store.transaction():
+            capture_id = self.store.insert_row("captures", capture)
             article_id = None
             if article is not None:
                 self._keep_old_version(article)
-                article_id = self._upsert_article(article, capture_id, seen)
-                self.db.execute(
+                article_id = self.store.upsert_article(article, capture_id, seen)
+                self.store.db.execute(
                     "update captures set article_id = ? where id = ?", [article_id, capture_id]
                 )
                 if "attributions" in article:
-                    self._replace_attributions(article_id, article["attributions"])
+                    self.store.replace_attributions(article_id, article["attributions"])
             if state is not None:
                 article_id = self._update_url_state(state, article_id, seen)
                 if article is None and article_id is not None and state.get("not_modified"):
-                    self.db.execute(
+                    self.store.db.execute(
                         "update articles set last_seen = ? where id = ?", [seen, article_id]
                     )
-                    self.db.execute(
+                    self.store.db.execute(
                         "update captures set article_id = ? where id = ?",
                         [article_id, capture_id],
                     )
@@ -167,19 +175,19 @@ class CrawlJobTables:
             return article_id if article is not None else None
 
     def _keep_old_version(self, article: dict[str, Any]) -> None:
-        old = self.db.execute(
+        old = self.store.db.execute(
             "select id, title, text, text_hash, capture_id, first_seen, last_seen "
             "from articles where url = ?",
             [article["url"]],
         ).fetchone()
         if old is None or old[3] == article.get("text_hash"):
             return
-        version, since = self.db.execute(
+        version, since = self.store.db.execute(
             "select coalesce(max(version), 0) + 1, max(last_seen) from article_versions "
             "where article_id = ?",
             [old[0]],
         ).fetchone()
-        self.db["article_versions"].insert(
+        self.store.db["article_versions"].insert(
             {
                 "article_id": old[0],
                 "version": version,
@@ -196,7 +204,7 @@ class CrawlJobTables:
         self, state: dict[str, Any], article_id: int | None, seen: str
     ) -> int | None:
         fetched = seen if state.get("status") == 200 else None
-        cursor = self.db.execute(
+        cursor = self.store.db.execute(
             "insert into url_state (url, etag, last_modified, listed_date, status, fetched_at, "
             "checked_at, article_id) values (?, ?, ?, ?, ?, ?, ?, ?) "
             "on conflict(url) do update set "
@@ -219,7 +227,7 @@ class CrawlJobTables:
         """Past crawl runs, newest first, with their stats decoded."""
         sql = "select * from crawls order by id desc" + (f" limit {int(limit)}" if limit else "")
         out = []
-        for row in self.db.query(sql):
+        for row in self.store.db.query(sql):
             row = dict(row)
             for key in ("args", "settings", "stats"):
                 try:
@@ -236,7 +244,7 @@ class CrawlJobTables:
             chunk = urls[start : start + 500]
             found.update(
                 row[0]
-                for row in self.db.execute(
+                for row in self.store.db.execute(
                     f"select distinct url from captures where url in ({', '.join('?' * len(chunk))})",
                     chunk,
                 )
@@ -245,13 +253,13 @@ class CrawlJobTables:
 
     def set_crawl_job(self, crawl_id: int, job: str, resumed: bool) -> None:
         """Tie a crawl run to its job (and say whether it resumed an interrupted run)."""
-        with self.transaction():
-            self.db.execute("update crawls set job = ? where id = ?", [job, crawl_id])
+        with self.store.transaction():
+            self.store.db.execute("update crawls set job = ? where id = ?", [job, crawl_id])
             if resumed:
-                row = self.db.execute("select args from crawls where id = ?", [crawl_id]).fetchone()
+                row = self.store.db.execute("select args from crawls where id = ?", [crawl_id]).fetchone()
                 args = json.loads(row[0] or "{}")
                 args["resumed"] = True
-                self.db.execute(
+                self.store.db.execute(
                     "update crawls set args = ? where id = ?",
                     [json.dumps(args, sort_keys=True, default=str), crawl_id],
                 )

@@ -11,7 +11,7 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Path, Query, Request
 from starlette.concurrency import run_in_threadpool
 
-from crawler import provenance
+from crawler import lookup as provenance
 from crawler.urls import BadURL
 from crawler.web.errors import ApiError, ErrorBody
 from crawler.web.reader import BadSearch, StoreReader, TooLarge, UnknownOutlet

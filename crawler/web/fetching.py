@@ -17,7 +17,7 @@ import threading
 from pathlib import Path
 from typing import Any
 
-from crawler.fetchguard import ForbiddenURL, check_fetch_url
+from crawler.crawl.fetchguard import ForbiddenURL, check_fetch_url
 
 #: At most this many fetches run at once; more are answered 503.
 MAX_CONCURRENT_FETCHES = 2

@@ -88,7 +88,7 @@ def split_highlights(snippet: str) -> tuple[str, list[list[int]]]:
 class TextIndex:
     """The near-duplicate index over the store, built read-only, for pasted-text lookups.
 
-    :func:`crawler.provenance.lookup_text` needs only ``match_text``. The matcher reads
+    :func:`crawler.lookup.lookup_text` needs only ``match_text``. The matcher reads
     article texts through its own store connection, so the index and that store are used
     from one dedicated thread only (see :class:`StoreReader.in_text_thread`).
     """

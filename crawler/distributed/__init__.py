@@ -1,0 +1,13 @@
+"""Crawling beyond one machine: workers share a Redis frontier, one writer owns the store.
+
+- :mod:`.connection` — Redis URLs, key names, request (de)serialisation;
+- :mod:`.frontier` — scrapy-redis scheduler with leased requests and the duplicate filter;
+- :mod:`.worker` — a crawl worker process;
+- :mod:`.stream` — the items stream from workers to the writer;
+- :mod:`.writer` — the single writer that stores and matches what workers fetched;
+- :mod:`.lsh` — the LSH index kept in Redis;
+- :mod:`.commands` — glue between the CLI and the above.
+
+Needs the ``redis`` extra (``pip install 'crosspost[redis]'``). May import: ``crawler.crawl``,
+``crawler.store``, ``crawler.matching``, ``crawler.spiders``.
+"""

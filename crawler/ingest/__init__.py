@@ -1,0 +1,9 @@
+"""Corpora that were not crawled here: JSONL, CSV and WARC files through the crawl's own path.
+
+- :mod:`.records` — :class:`Record` and :class:`Problem`, what readers yield;
+- :mod:`.inputs` — opening a file and reading JSONL/CSV records from it;
+- :mod:`.warc` — reading WARC/ARC archives (warcio);
+- :mod:`.ingester` — extraction, storage and matching of those records in batches.
+
+May import: ``crawler.extract``, ``crawler.store``, ``crawler.matching``; never the CLI.
+"""
