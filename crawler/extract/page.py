@@ -33,6 +33,9 @@ class NotAnArticle(Exception):
     """The page holds no article; the message says why, and is recorded on the capture."""
 
 
+# lxml refuses a str that declares its encoding ("<?xml version=... encoding=...?>", as MSN
+# and XHTML pages start); the text is decoded already, so the declaration says nothing.
+_XML_DECLARATION = re.compile(r"^\ufeff?\s*<\?xml\b[^>]*\?>", re.IGNORECASE)
 _NOT_TEXT = re.compile("[\x00-\x08\x0b\x0e-\x1f\ufffd]")
 
 
@@ -69,7 +72,7 @@ def parse_html(html: str):
     if _looks_binary(html):
         raise NotAnArticle("binary content, not HTML")
     try:
-        tree = lxml_html.document_fromstring(html)
+        tree = lxml_html.document_fromstring(_XML_DECLARATION.sub("", html, count=1))
     except (etree.ParserError, ValueError) as exc:
         raise NotAnArticle(f"unparsable HTML: {exc}") from None
     if tree is None or not len(tree):
