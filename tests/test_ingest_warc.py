@@ -70,14 +70,43 @@ def test_a_truncated_warc_keeps_what_came_before(tmp_path):
     assert result.exit_code == 0, result.output
     assert "broken.warc.gz" in result.output
     assert rows(tmp_path / "b.db", "select count(*) n from articles")[0]["n"] >= 3
+    # The record the cut went through is a problem, counted and named, not silently dropped.
+    assert "skipped 1: truncated record" in result.output
+    assert "truncated record (the file ends" in result.output
+
+
+def test_every_cut_of_a_warc_counts_its_last_record(tmp_path):
+    """Cut anywhere, the records read plus the one reported cut off account for the file."""
+    if not SAMPLES.exists():
+        pytest.skip(f"{SAMPLES} not found")
+    from crawler.ingest.inputs import InputFile
+
+    data = (SAMPLES / "resiliparse_cc_warcfile.warc.gz").read_bytes()
+    whole = InputFile(_write(tmp_path / "whole.warc.gz", data))
+    complete = list(whole)
+    assert not [p for p in complete if getattr(p, "reason", "") == "truncated record"]
+    for fraction in (0.3, 0.5, 0.77, 0.95):
+        items = list(InputFile(_write(tmp_path / "cut.warc.gz", data[: int(len(data) * fraction)])))
+        cut = [p for p in items if getattr(p, "reason", "") == "truncated record"]
+        assert len(cut) == 1, fraction
+        # Every item before the cut is as in the whole file.
+        assert [i.source.split()[-1] for i in items[:-1]] == [
+            i.source.split()[-1] for i in complete[: len(items) - 1]]
+
+
+def _write(path, data: bytes):
+    path.write_bytes(data)
+    return path
 
 
 def test_not_a_warc_is_reported(tmp_path):
     path = tmp_path / "fake.warc"
     path.write_text("this is not a WARC file\n" * 10)
     result = ingest("--db", str(tmp_path / "c.db"), str(path))
-    assert result.exit_code == 0, result.output
+    # Nothing could be read: reported, and the exit status says so.
+    assert result.exit_code == 1, result.output
     assert "not a readable WARC" in result.output and "0 stored" in result.output
+    assert "Error: no record could be read from fake.warc" in result.output
 
 
 def test_warc_written_by_a_crawl_gives_the_crawls_articles(sample_web, tmp_path):

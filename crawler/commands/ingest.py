@@ -12,12 +12,35 @@ import click
 
 from crawler.commands.options import db_option, open_store
 from crawler.ingest.inputs import FORMATS, IngestError, InputFile
+from crawler.ingest.records import MAX_RECORD_BYTES
 from crawler.store import StoreError
 
 if TYPE_CHECKING:
     from crawler.ingest.ingester import Summary
 
 _SHOWN_PROBLEMS = 20
+_UNITS = {"": 1, "b": 1, "k": 1 << 10, "kb": 1 << 10, "kib": 1 << 10, "m": 1 << 20,
+          "mb": 1 << 20, "mib": 1 << 20, "g": 1 << 30, "gb": 1 << 30, "gib": 1 << 30}  # fmt: skip
+
+
+class ByteSize(click.ParamType):
+    """A size in bytes: ``16777216``, ``64K``, ``16M``, ``1GiB`` (binary multiples)."""
+
+    name = "SIZE"
+
+    def convert(self, value, param, ctx) -> int:
+        if isinstance(value, int):
+            return value
+        text = str(value).strip().lower().replace(" ", "")
+        number = text.rstrip("kmgib")
+        unit = text[len(number):]
+        try:
+            size = int(float(number) * _UNITS[unit])
+        except (ValueError, KeyError):
+            self.fail(f"{value!r} is not a size (e.g. 16M, 512K, 1G)", param, ctx)
+        if size < 1024:
+            self.fail(f"{value!r} is too small: at least 1K", param, ctx)
+        return size
 
 
 @click.command()
@@ -30,6 +53,10 @@ _SHOWN_PROBLEMS = 20
               show_default=True, help="Worker processes that extract and parse articles.")
 @click.option("--batch-size", type=click.IntRange(min=1), default=500, show_default=True,
               help="Articles stored and matched per transaction.")
+@click.option("--max-record-size", type=ByteSize(), default=MAX_RECORD_BYTES,
+              show_default="16M",
+              help="Largest record read (a JSONL line, a CSV row, a WARC page); a larger one "
+                   "is reported as a problem with its line number and passed over.")
 @click.option("--silent", is_flag=True, help="No progress bar.")
 @click.option("--from-redis", "redis_url", metavar="URL",
               help="Instead of files: be the one writer of a distributed crawl, storing the "
@@ -42,8 +69,8 @@ _SHOWN_PROBLEMS = 20
                    "for this long (0: run until interrupted).")
 @click.option("--index-in-redis", is_flag=True,
               help="With --from-redis: keep the LSH index in Redis, shared by processes.")
-def ingest(files, db_path, fmt, no_match, jobs, batch_size, silent, redis_url, redis_prefix,
-           idle_exit, index_in_redis) -> None:
+def ingest(files, db_path, fmt, no_match, jobs, batch_size, max_record_size, silent, redis_url,
+           redis_prefix, idle_exit, index_in_redis) -> None:
     """Store and match the articles of existing corpus files.
 
     JSONL (one JSON object per line) and CSV (with a header row) give articles as records
@@ -51,7 +78,8 @@ def ingest(files, db_path, fmt, no_match, jobs, batch_size, silent, redis_url, r
     `outlet` (a domain or a display name), `author` and `fetched_at`. `html` is extracted
     like a crawled page; `text` is stored as given. WARC files (.warc, .warc.gz) give their
     HTML responses, extracted like crawled pages. Any file may be gzipped (.jsonl.gz).
-    Ingesting a file again stores nothing twice.
+    Ingesting a file again stores nothing twice. Bad records are reported with their line
+    numbers and skipped; the exit status is 1 when no record at all could be read.
     """
     if redis_url:
         if files:
@@ -64,7 +92,7 @@ def ingest(files, db_path, fmt, no_match, jobs, batch_size, silent, redis_url, r
     if not files:
         raise click.UsageError("give at least one FILE (or --from-redis URL)")
     try:
-        inputs = [InputFile(path, fmt) for path in files]
+        inputs = [InputFile(path, fmt, max_record_bytes=max_record_size) for path in files]
     except IngestError as exc:
         raise click.ClickException(str(exc)) from None
     # Imported here: extraction and matching take seconds to load, which every other command
@@ -93,6 +121,12 @@ def ingest(files, db_path, fmt, no_match, jobs, batch_size, silent, redis_url, r
     finally:
         store.close()
     _report(summary, matched=not no_match)
+    if not sum(f.records for f in inputs):
+        names = ", ".join(f.name for f in inputs)
+        raise click.ClickException(
+            f"no record could be read from {names}"
+            + (": see the problems above" if summary.read else ": no records found")
+        )
 
 
 def _report(summary: Summary, matched: bool) -> None:

@@ -8,13 +8,21 @@ from __future__ import annotations
 
 import csv
 import gzip
-import io
 import json
+import zlib
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from crawler.ingest.records import IngestError, MissingColumns, Problem, Record, UnknownFormat
+from crawler.ingest.lines import BoundedLines, RecordTooLarge
+from crawler.ingest.records import (
+    MAX_RECORD_BYTES,
+    IngestError,
+    MissingColumns,
+    Problem,
+    Record,
+    UnknownFormat,
+)
 
 FORMATS = ("jsonl", "csv", "warc")
 COLUMNS = "url and text or html (optional: title, published_at, outlet, author, fetched_at)"
@@ -44,9 +52,16 @@ def detect_format(path: str | Path) -> str:
 
 class InputFile:
     """One input file, read as a stream of `Record` and `Problem` items; ``position`` is
-    how many bytes of the file have been consumed (for progress)."""
+    how many bytes of the file have been consumed (for progress).
 
-    def __init__(self, path: str | Path, fmt: str | None = None) -> None:
+    No record is held whole beyond ``max_record_bytes``: lines are read in bounded chunks,
+    and a longer one (a JSONL line, a CSV row, a WARC page) is passed over to its end and
+    reported as a problem with its line number."""
+
+    def __init__(
+        self, path: str | Path, fmt: str | None = None, *,
+        max_record_bytes: int = MAX_RECORD_BYTES,
+    ) -> None:  # fmt: skip
         self.path = Path(path)
         if not self.path.is_file():
             raise IngestError(f"{path}: no such file")
@@ -55,6 +70,8 @@ class InputFile:
             raise UnknownFormat(f"{path}: unknown format {fmt!r}; use one of {', '.join(FORMATS)}")
         self.size = self.path.stat().st_size
         self.name = self.path.name
+        self.max_record_bytes = max_record_bytes
+        self.records = 0  # records read so far (not problems)
         self._raw: BinaryIO | None = None
         if self.format == "csv":
             self.columns = self._check_csv_header()
@@ -74,29 +91,50 @@ class InputFile:
         return raw
 
     def _check_csv_header(self) -> list[str]:
-        stream = self._open()
         try:
-            text = io.TextIOWrapper(stream, encoding="utf-8-sig", errors="replace", newline="")
-            header = next(csv.reader(text), None)
-        except (OSError, csv.Error) as exc:
+            lines = BoundedLines(self._open(), self.max_record_bytes)
+            raw = next(lines, None)
+        except RecordTooLarge:
+            raise IngestError(
+                f"{self.path}: the first line is longer than {_size(self.max_record_bytes)}: "
+                "not a CSV header row"
+            ) from None
+        except (OSError, EOFError, gzip.BadGzipFile) as exc:
             raise IngestError(f"{self.path}: cannot read the CSV header: {exc}") from None
         finally:
             self._raw.close()
             self._raw = None
-        if header is None:
-            return []
-        columns = [c.strip() for c in header]
+        if raw is None or not raw.strip():
+            raise MissingColumns(
+                f"{self.path}: the file is empty; a CSV needs a header row with {COLUMNS}"
+            )
+        header = raw.removeprefix(_BOM).decode("utf-8", "surrogateescape")
+        if _looks_binary(header):
+            raise IngestError(
+                f"{self.path}: this is not a CSV text file (its first line holds binary data); "
+                f"a CSV needs a header row with {COLUMNS}"
+            )
+        try:
+            columns = [c.strip() for c in next(csv.reader([header]), [])]
+        except csv.Error as exc:
+            raise IngestError(f"{self.path}: cannot read the CSV header: {exc}") from None
         missing = [] if "url" in columns else ["url"]
         if "text" not in columns and "html" not in columns:
             missing.append("text or html")
         if missing:
             raise MissingColumns(
                 f"{self.path}: missing column(s): {', '.join(missing)}. A CSV needs a header "
-                f"row with {COLUMNS}; this file's columns are: {', '.join(columns) or '(none)'}"
+                f"row with {COLUMNS}; this file's columns are: {_shown_columns(columns)}"
             )
         return columns
 
     def __iter__(self) -> Iterator[Record | Problem]:
+        for item in self._items():
+            if isinstance(item, Record):
+                self.records += 1
+            yield item
+
+    def _items(self) -> Iterator[Record | Problem]:
         stream = self._open()
         try:
             if self.format == "jsonl":
@@ -106,16 +144,33 @@ class InputFile:
             else:
                 from crawler.ingest.warc import read_warc
 
-                yield from read_warc(stream, self.name)
-        except (OSError, EOFError, gzip.BadGzipFile) as exc:
+                yield from read_warc(stream, self.name, max_body_bytes=self.max_record_bytes)
+        except (OSError, EOFError, gzip.BadGzipFile, zlib.error) as exc:
             yield Problem(f"{self.name}", "unreadable file", f"stopped reading: {exc}")
         finally:
             if self._raw is not None:
                 self._raw.close()
 
+    def _too_large(self, exc: RecordTooLarge) -> Problem:
+        return Problem(
+            f"{self.name} line {exc.line}", "record too large",
+            f"{_size(exc.size)}{'' if exc.complete else ' (cut off at the end of the file)'}; "
+            f"the limit is {_size(self.max_record_bytes)} (--max-record-size)",
+        )  # fmt: skip
+
     def _jsonl(self, stream: BinaryIO) -> Iterator[Record | Problem]:
-        for number, raw in enumerate(stream, 1):
-            source = f"{self.name} line {number}"
+        lines = BoundedLines(stream, self.max_record_bytes)
+        while True:
+            try:
+                raw = next(lines)
+            except StopIteration:
+                return
+            except RecordTooLarge as exc:
+                yield self._too_large(exc)
+                continue
+            source = f"{self.name} line {lines.number}"
+            if lines.number == 1:
+                raw = raw.removeprefix(_BOM)
             if not raw.strip():
                 continue
             try:
@@ -128,6 +183,9 @@ class InputFile:
             except json.JSONDecodeError as exc:
                 yield Problem(source, "malformed JSON", f"{exc.msg} at column {exc.colno}")
                 continue
+            except RecursionError:
+                yield Problem(source, "malformed JSON", "nested too deeply")
+                continue
             if not isinstance(data, dict):
                 yield Problem(source, "not a JSON object", f"a JSON {type(data).__name__}")
                 continue
@@ -135,22 +193,57 @@ class InputFile:
 
     def _csv(self, stream: BinaryIO) -> Iterator[Record | Problem]:
         # surrogateescape keeps invalid bytes visible per row instead of failing the file.
-        text = io.TextIOWrapper(stream, encoding="utf-8-sig", errors="surrogateescape", newline="")
-        reader = csv.DictReader(text)
+        lines = BoundedLines(stream, self.max_record_bytes, decode=True)
+        # The record cap is enforced on lines; the csv module's own field limit is global
+        # and far lower by default (128 KiB), so it only needs to be no stricter.
+        csv.field_size_limit(max(csv.field_size_limit(), self.max_record_bytes))
+        try:
+            next(lines)  # the header, checked when the file was opened
+        except (StopIteration, RecordTooLarge):
+            return
+        reader = csv.reader(lines)
+        columns = self.columns
         while True:
+            lines.record_bytes = 0
             try:
-                row = next(reader)
+                values = next(reader)
             except StopIteration:
                 return
-            except csv.Error as exc:
-                yield Problem(f"{self.name} line {reader.line_num}", "malformed CSV", str(exc))
+            except RecordTooLarge as exc:
+                yield self._too_large(exc)
                 continue
-            source = f"{self.name} line {reader.line_num}"
-            bad = next((v for v in row.values() if isinstance(v, str) and not _is_utf8(v)), None)
-            if bad is not None:
+            except csv.Error as exc:
+                yield Problem(f"{self.name} line {lines.number}", "malformed CSV", str(exc))
+                continue
+            source = f"{self.name} line {lines.number}"
+            if not values or not any(v.strip() for v in values):
+                continue
+            if not all(_is_utf8(v) for v in values):
                 yield Problem(source, "invalid UTF-8", "undecodable bytes in a field")
                 continue
-            yield _record(source, {k.strip(): v for k, v in row.items() if k is not None})
+            yield _record(source, dict(zip(columns, values, strict=False)))
+
+
+_BOM = b"\xef\xbb\xbf"
+
+
+def _size(n: int) -> str:
+    for unit, scale in (("GiB", 1 << 30), ("MiB", 1 << 20), ("KiB", 1 << 10)):
+        if n >= scale:
+            return f"{n / scale:.1f} {unit}"
+    return f"{n} bytes"
+
+
+def _looks_binary(text: str) -> bool:
+    controls = sum(1 for c in text if (c < " " and c not in "\t\r\n") or "\udc80" <= c <= "\udcff")
+    return "\0" in text or controls > len(text) // 20
+
+
+def _shown_columns(columns: list[str]) -> str:
+    """The columns as a message may show them: printable, short, at most a dozen."""
+    shown = [c.encode("utf-8", "backslashreplace").decode("ascii", "backslashreplace")[:40]
+             for c in columns[:12]]
+    return ", ".join(shown) + (f" … ({len(columns)} in all)" if len(columns) > 12 else "") or "(none)"
 
 
 def _is_utf8(value: str) -> bool:
@@ -172,6 +265,12 @@ def _field(data: dict[str, Any], name: str) -> str | None:
 
 
 def _record(source: str, data: dict[str, Any]) -> Record | Problem:
+    for name in ("url", "text", "html", *_OPTIONAL):
+        value = data.get(name)
+        if isinstance(value, str) and not _is_utf8(value):
+            # A lone surrogate ("\ud800" in JSON) cannot be stored or matched: the record
+            # goes, the rest of its batch stays.
+            return Problem(source, "invalid text", f"{name} holds a lone surrogate (an unpaired \\u escape)")
     url = _field(data, "url")
     if not url:
         return Problem(source, "no url")

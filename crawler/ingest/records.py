@@ -5,6 +5,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+# The largest record read (a JSONL line, a CSV row, a WARC page body): 16 MiB holds any real
+# article page many times over; `crosspost ingest --max-record-size` changes it.
+MAX_RECORD_BYTES = 16 * 1024 * 1024
+
 
 class IngestError(Exception):
     """A file cannot be ingested at all (unknown format, missing columns, unreadable)."""

@@ -9,7 +9,8 @@ headers, the raw body, and the body decoded the way Scrapy decodes it (charset f
 Other records (requests, metadata, warcinfo, revisits) carry no page and are passed over;
 responses that are redirects, errors, not HTML, or listing pages (a site's home, category,
 tag and feed pages, which a crawl does not take for articles either) are counted as skipped
-with their reason.
+with their reason. A record cut off by the end of the file (a truncated download, a crawl
+killed while writing) is a problem too, never silently dropped or stored half.
 Real WARCs bend the standard (ClueWeb writes impossible dates such as
 ``2008-10-294T05:21:46-0700``): a date that cannot be read falls back to the response's
 ``Date`` header, then to the time of ingest.
@@ -29,13 +30,13 @@ from warcio.archiveiterator import ArchiveIterator
 from warcio.exceptions import ArchiveLoadFailed
 
 from crawler.crawl.discovery import is_listing_url
-from crawler.ingest.records import Problem, Record
+from crawler.ingest.records import MAX_RECORD_BYTES, Problem, Record
 
 logger = logging.getLogger(__name__)
 
 HTML_TYPES = ("text/html", "application/xhtml+xml")
 # An article page larger than this is not an article (extract refuses 5M characters).
-MAX_BODY_BYTES = 20_000_000
+MAX_BODY_BYTES = MAX_RECORD_BYTES
 _PAGE_RECORDS = ("response", "resource")
 
 
@@ -75,7 +76,9 @@ def _starts_like_an_archive(stream: BinaryIO) -> bool:
     return head.lstrip().startswith((b"WARC/", b"filedesc://"))
 
 
-def read_warc(stream: BinaryIO, name: str) -> Iterator[Record | Problem]:
+def read_warc(
+    stream: BinaryIO, name: str, *, max_body_bytes: int = MAX_BODY_BYTES
+) -> Iterator[Record | Problem]:
     """The HTML pages of a WARC (or ARC) stream, gzipped per record or not."""
     if not _starts_like_an_archive(stream):
         yield Problem(name, "not a readable WARC", "it does not start with a WARC or ARC record")
@@ -83,16 +86,31 @@ def read_warc(stream: BinaryIO, name: str) -> Iterator[Record | Problem]:
     try:
         records = ArchiveIterator(stream, arc2warc=True)
         for number, record in enumerate(records, 1):
-            if record.rec_type not in _PAGE_RECORDS:
+            source = f"{name} record {number}"
+            item = None
+            if record.rec_type in _PAGE_RECORDS:
+                item = _page(record, source, max_body_bytes)
+            if _cut_off(record):
+                yield Problem(source, "truncated record",
+                              f"the file ends {record.raw_stream.limit:,} bytes before the "
+                              f"end of this {record.rec_type} record")
                 continue
-            item = _page(record, f"{name} record {number}")
             if item is not None:
                 yield item
     except ArchiveLoadFailed as exc:
         yield Problem(name, "not a readable WARC", str(exc).strip().splitlines()[0][:200])
 
 
-def _page(record, source: str) -> Record | Problem | None:
+def _cut_off(record) -> bool:
+    """Whether the file ended inside this record: the rest of its declared length is read
+    (in chunks, never whole), and what could not be read is the part cut off."""
+    raw = record.raw_stream
+    while raw.read(65536):
+        pass
+    return bool(getattr(raw, "limit", 0))
+
+
+def _page(record, source: str, max_body_bytes: int) -> Record | Problem | None:
     headers = record.rec_headers
     url = (headers.get_header("WARC-Target-URI") or "").strip().strip("<>")
     if record.rec_type == "resource" and not url.lower().startswith(("http://", "https://")):
@@ -119,9 +137,10 @@ def _page(record, source: str) -> Record | Problem | None:
     if is_listing_url(url):
         # The crawl does not take home, category, tag or feed pages for articles either.
         return Problem(source, "listing page", url)
-    body = record.content_stream().read(MAX_BODY_BYTES + 1)
-    if len(body) > MAX_BODY_BYTES:
-        return Problem(source, "too large", f"more than {MAX_BODY_BYTES:,} bytes at {url}")
+    body = record.content_stream().read(max_body_bytes + 1)
+    if len(body) > max_body_bytes:
+        return Problem(source, "record too large",
+                       f"more than {max_body_bytes:,} bytes at {url} (--max-record-size)")
     if not mime and not _looks_like_html(body):
         return Problem(source, "not HTML", f"no content type and no HTML at {url}")
     encoding, html = html_to_unicode(content_type, body)
