@@ -23,11 +23,38 @@ from crawler.commands.rematch import rematch
 from crawler.commands.serve import serve
 from crawler.commands.stats import stats
 from crawler.store import StoreError
+from crawler.workers import exit_now, interrupt_handling
 
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"]}
 
 
-@click.group(context_settings=CONTEXT_SETTINGS)
+# What to do after Ctrl-C, per command: one line, printed as the process ends.
+RESUME_HINTS = {
+    "crawl": "run the same command again to resume the job where it stopped",
+    "ingest": "run the same ingest again to continue (what is stored is not stored twice)",
+    "rematch": "run crosspost rematch again to complete the store",
+    "demo": "run crosspost demo again to start over",
+    "serve": "the server has stopped",
+}
+
+
+class CrosspostGroup(click.Group):
+    """Ends every command the same way on Ctrl-C: one line, exit status 130, no traceback."""
+
+    def main(self, *args, **kwargs):
+        with interrupt_handling():
+            return super().main(*args, **kwargs)
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except KeyboardInterrupt:
+            command = ctx.invoked_subcommand or ""
+            hint = RESUME_HINTS.get(command, "nothing half-written was kept")
+            exit_now(f"Interrupted: {hint}.")
+
+
+@click.group(cls=CrosspostGroup, context_settings=CONTEXT_SETTINGS)
 @click.version_option(__version__, "--version", prog_name="crosspost")
 def cli() -> None:
     """Track how news articles are republished across outlets.

@@ -1,17 +1,42 @@
-"""Worker processes for CPU-bound work (extraction, credit parsing) beside the main process."""
+"""Worker processes for CPU-bound work (extraction, credit parsing) beside the main process,
+and how a long command stops on Ctrl-C.
+
+Ctrl-C in a terminal sends SIGINT to every process of the foreground group, workers included.
+Workers ignore it: the parent alone decides how to stop, then ends them. The first Ctrl-C stops
+the command cleanly (the current batch committed or dropped, never half-written); a second
+one ends the process at once.
+"""
 
 from __future__ import annotations
 
+import logging
 import multiprocessing
+import multiprocessing.context
+import multiprocessing.resource_tracker
 import os
+import signal
+import sys
 import threading
 import time
+import weakref
+from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
+from typing import Any, NoReturn
+
+logger = logging.getLogger(__name__)
+
+# Exit status of a process ended by Ctrl-C (128 + SIGINT), as shells report it.
+INTERRUPTED_STATUS = 128 + signal.SIGINT
+
+_pools: weakref.WeakSet[ProcessPoolExecutor] = weakref.WeakSet()
+_interrupts = 0
 
 
 def _exit_with_parent(parent: int) -> None:
     """A worker outlives a parent killed with SIGKILL (nothing tells it); it checks every
     second and leaves when its parent is gone, instead of holding memory forever."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
     def watch() -> None:
         while os.getppid() == parent:
@@ -21,11 +46,123 @@ def _exit_with_parent(parent: int) -> None:
     threading.Thread(target=watch, name="parent-watch", daemon=True).start()
 
 
+@contextmanager
+def _sigint_ignored():
+    """SIGINT ignored while a worker is started: an ignored signal stays ignored across exec,
+    so the new interpreter never turns a Ctrl-C into a traceback, even while importing."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+class _QuietSpawnProcess(multiprocessing.context.SpawnProcess):
+    def start(self) -> None:
+        with _sigint_ignored():
+            super().start()
+
+
+class _QuietSpawnContext(multiprocessing.context.SpawnContext):
+    Process = _QuietSpawnProcess
+
+
+def _quiet_resource_tracker() -> None:
+    """Start multiprocessing's resource tracker without its warning about the semaphores of
+    workers ended by Ctrl-C: it removes them all the same, and the user was already told."""
+    previous = os.environ.get("PYTHONWARNINGS")
+    quiet = "ignore:resource_tracker:UserWarning"
+    os.environ["PYTHONWARNINGS"] = f"{previous},{quiet}" if previous else quiet
+    try:
+        multiprocessing.resource_tracker.ensure_running()
+    finally:
+        if previous is None:
+            os.environ.pop("PYTHONWARNINGS", None)
+        else:
+            os.environ["PYTHONWARNINGS"] = previous
+
+
 def worker_pool(processes: int) -> ProcessPoolExecutor:
+    _quiet_resource_tracker()
     # spawn, not fork: forking a process that runs a Twisted reactor is unsafe.
-    return ProcessPoolExecutor(
+    pool = ProcessPoolExecutor(
         processes,
-        mp_context=multiprocessing.get_context("spawn"),
+        mp_context=_QuietSpawnContext(),
         initializer=_exit_with_parent,
         initargs=(os.getpid(),),
     )
+    _pools.add(pool)
+    return pool
+
+
+def stop_workers() -> None:
+    """End every worker process of this process now (their work is dropped)."""
+    for pool in list(_pools):
+        pool.shutdown(wait=False, cancel_futures=True)
+        # The executor keeps its processes in a private mapping; without it, the workers
+        # still leave within a second through their parent watch.
+        for process in list((getattr(pool, "_processes", None) or {}).values()):
+            try:
+                process.terminate()
+            except (OSError, ValueError, AttributeError):
+                pass
+
+
+def interrupted() -> bool:
+    """Whether Ctrl-C (SIGINT) has been received."""
+    return _interrupts > 0
+
+
+def _say(line: str) -> None:
+    try:
+        sys.stdout.flush()
+        sys.stderr.write(line + "\n")
+        sys.stderr.flush()
+    except (OSError, ValueError):
+        pass
+
+
+def exit_now(line: str) -> NoReturn:
+    """Print ``line``, end the workers and leave with the Ctrl-C status, without waiting for
+    threads (a thread pool blocked in a library must not keep the process alive)."""
+    _say(line)
+    stop_workers()
+    logging.shutdown()
+    os._exit(INTERRUPTED_STATUS)
+
+
+def on_interrupt(first: Callable[[], Any] | None = None) -> None:
+    """Handle SIGINT from now on: the first calls ``first`` (default: raise
+    KeyboardInterrupt where the main thread is), any later one ends the process at once."""
+
+    def handler(signum: int, frame: Any) -> None:
+        global _interrupts
+        _interrupts += 1
+        if _interrupts > 1:
+            exit_now("Interrupted again: stopped at once.")
+        if first is None:
+            raise KeyboardInterrupt
+        _say("Stopping cleanly (Ctrl-C again to stop at once) ...")
+        first()
+
+    signal.signal(signal.SIGINT, handler)
+
+
+@contextmanager
+def interrupt_handling():
+    """Ctrl-C handling for a command run in the main thread; the previous handler is put
+    back afterwards (tests run commands in-process)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    global _interrupts
+    previous = signal.getsignal(signal.SIGINT)
+    _interrupts = 0
+    on_interrupt()
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)

@@ -12,6 +12,7 @@ from scrapy.settings import Settings
 
 from crawler.spiders.outlets import OutletSpider
 from crawler.store import Store
+from crawler.workers import interrupted, on_interrupt
 
 logger = logging.getLogger(__name__)
 
@@ -43,7 +44,9 @@ def run_crawl(
 ) -> CrawlResult:
     """Crawl ``start`` into the store at ``db_path`` and block until the job ends.
 
-    Twisted's reactor cannot be restarted, so this runs once per process.
+    Twisted's reactor cannot be restarted, so this runs once per process. The first Ctrl-C
+    closes the job as Scrapy's graceful shutdown does (pages in flight are stored, the batch
+    committed) and then raises KeyboardInterrupt here; a second one ends the process.
     """
     overrides = dict(settings or {})
     overrides["CROSSPOST_DB"] = db_path
@@ -55,7 +58,18 @@ def run_crawl(
     process = CrawlerProcess(project_settings(overrides))
     crawler = process.create_crawler(OutletSpider)
     process.crawl(crawler, start=start, follow_links=follow_links, outlets_file=outlets_file)
-    process.start()
+
+    from twisted.internet import reactor
+
+    def stop() -> None:
+        # Called in a signal handler: hand the shutdown to the reactor's own thread.
+        reactor.callFromThread(process.stop)
+
+    reactor.callWhenRunning(on_interrupt, stop)
+    process.start(install_signal_handlers=False)
+    if interrupted():
+        raise KeyboardInterrupt
+    on_interrupt()  # from here on, Ctrl-C interrupts whatever the command does next
     stats = crawler.stats.get_stats() if crawler.stats else {}
     crawl_id = getattr(crawler, "crosspost_crawl_id", None)
     reason = stats.get("finish_reason")
