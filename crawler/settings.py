@@ -78,6 +78,15 @@ CROSSPOST_COMMIT_EVERY = 8
 CROSSPOST_COMMIT_SECONDS = 1.0
 # Fetch the sources articles credit, on any outlet, up to this many hops (0: never).
 CROSSPOST_FOLLOW_DEPTH = 1
+# Sources followed from credits go through the fetch guard (docs/security.md): no private,
+# loopback, link-local or special-purpose address, checked again where Scrapy connects.
+# CROSSPOST_FETCH_ALLOW_HOSTS names hosts allowed whatever they resolve to ("host",
+# "host:port" or ".domain"); CROSSPOST_FETCH_ALLOW_PRIVATE turns the address checks off.
+CROSSPOST_FETCH_GUARD = True
+CROSSPOST_FETCH_GUARD_ALL = False
+CROSSPOST_FETCH_ALLOW_HOSTS = []
+CROSSPOST_FETCH_ALLOW_PRIVATE = False
+TWISTED_DNS_RESOLVER = "crawler.crawl.resolver.GuardedResolver"
 # Skip sitemap/feed entries dated before this (ISO date), e.g. "2024-01-01".
 CROSSPOST_SINCE = None
 # Skip unchanged sitemap/feed entries and send conditional requests for known pages.
@@ -93,6 +102,8 @@ CROSSPOST_WARC_MAX_SIZE = 1024**3
 CROSSPOST_PROGRESS = False
 
 DOWNLOADER_MIDDLEWARES = {
+    # First: a forbidden followed source is not even asked for its robots.txt.
+    "crawler.crawl.guardmiddleware.FetchGuardMiddleware": 50,
     "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
     "crawler.middlewares.RobotsTxtMiddleware": 100,
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,

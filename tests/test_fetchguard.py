@@ -20,12 +20,12 @@ import pytest
 from conftest import ROOT
 
 from crawler.crawl.fetchguard import (
-    FetchGuardMiddleware,
     ForbiddenURL,
     check_fetch_url,
     forbidden_reason,
     parse_ip,
 )
+from crawler.crawl.guardmiddleware import FetchGuardMiddleware
 
 FORBIDDEN = [
     # loopback, every way IPv4 can be written
@@ -381,3 +381,54 @@ def test_forbidden_start_url_is_refused_before_any_request(redirector, tmp_path)
     assert "loopback address 127.0.0.1" in result.output
     assert redirector.log[before:] == []
     assert not db.exists()
+
+
+# -- the IANA special-purpose registries, as data ---------------------------------------------
+def _registry_samples():
+    from crawler.crawl.addresses import special_blocks
+
+    for block in special_blocks():
+        net = block.network
+        for ip in {net.network_address, net.broadcast_address, net[net.num_addresses // 2]}:
+            yield pytest.param(block, ip, id=f"{net}-{ip}")
+
+
+@pytest.mark.parametrize("block,ip", list(_registry_samples()))
+def test_every_special_purpose_block_not_globally_reachable_is_refused(block, ip):
+    from crawler.crawl.addresses import special_block
+
+    if special_block(ip).fetchable:
+        return  # a more specific block the registry marks globally reachable
+    if ip.version == 6 and (ip.ipv4_mapped or ip.sixtofour or ip.teredo
+                            or str(block.network).startswith("64:ff9b:")):
+        return  # judged by the IPv4 address inside (tested above)
+    host = f"[{ip}]" if ip.version == 6 else str(ip)
+    with pytest.raises(ForbiddenURL):
+        check_fetch_url(f"http://{host}/", resolve=None)
+
+
+@pytest.mark.parametrize("address", ["192.0.0.8", "192.0.0.9", "192.0.0.10", "192.0.0.171",
+                                     "192.88.99.1", "100:0:0:1::1", "3fff::1", "5f00::1",
+                                     "2001:30::1", "::ffff:192.0.0.8", "64:ff9b::c000:8"])
+def test_blocks_python_misses_are_refused(address):
+    """``ipaddress`` calls these global on some Python versions; the registry does not."""
+    host = f"[{address}]" if ":" in address else address
+    with pytest.raises(ForbiddenURL):
+        check_fetch_url(f"http://{host}/", resolve=None)
+    with pytest.raises(ForbiddenURL) as caught:
+        check_fetch_url("http://news.example.com/", resolve=_resolver({"news.example.com": [address]}))
+    assert "not public" in caught.value.rule
+
+
+def test_globally_reachable_blocks_outside_protocol_assignments_pass():
+    for address in ("192.31.196.1", "192.175.48.6", "2620:4f:8000::1"):
+        check_fetch_url(f"http://{address if ':' not in address else f'[{address}]'}/",
+                        resolve=None)
+
+
+def test_a_refusal_over_dns_has_a_rule_without_the_address():
+    with pytest.raises(ForbiddenURL) as caught:
+        check_fetch_url("http://intranet-db.example.org/",
+                        resolve=_resolver({"intranet-db.example.org": ["10.20.30.40"]}))
+    assert "10.20.30.40" in caught.value.reason
+    assert "10.20.30.40" not in caught.value.rule and "not public" in caught.value.rule

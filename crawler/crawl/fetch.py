@@ -1,7 +1,8 @@
 """Fetching one URL on a user's request (``crosspost lookup --fetch``), without a crawl job.
 
 The page is fetched by Scrapy with the project's settings (robots.txt, user agent, proxy,
-retries), behind the fetch guard (:mod:`crawler.crawl.fetchguard`) and with tighter size and time
+retries), behind the fetch guard (:mod:`crawler.crawl.fetchguard`) on every request and on
+every address connected to (:mod:`crawler.crawl.resolver`), and with tighter size and time
 limits; it is extracted, stored and matched by the project's pipelines like any crawled page.
 Twisted's reactor runs once per process: call :func:`fetch_url` once per process.
 """
@@ -12,13 +13,16 @@ import logging
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlsplit
 
 from scrapy import Request
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response
+from twisted.internet.error import DNSLookupError
 from twisted.python.failure import Failure
 
 from crawler.crawl.fetchguard import ForbiddenURL, check_fetch_url
+from crawler.crawl.resolver import refusal
 from crawler.items import PageItem
 from crawler.spiders.outlets import OutletSpider
 
@@ -37,8 +41,12 @@ FETCH_SETTINGS: dict[str, Any] = {
     "AUTOTHROTTLE_ENABLED": False,
     "CROSSPOST_EXTRACT_PROCESSES": 0,  # one page: no worker process to start
     "LOG_LEVEL": "WARNING",
+    # Every request of the fetch is guarded, and so is every address Scrapy connects to.
+    "CROSSPOST_FETCH_GUARD": True,
+    "CROSSPOST_FETCH_GUARD_ALL": True,
+    "TWISTED_DNS_RESOLVER": "crawler.crawl.resolver.GuardedResolver",
 }
-GUARD_MIDDLEWARE = "crawler.crawl.fetchguard.FetchGuardMiddleware"
+GUARD_MIDDLEWARE = "crawler.crawl.guardmiddleware.FetchGuardMiddleware"
 
 
 class FetchError(Exception):
@@ -92,6 +100,12 @@ class FetchSpider(OutletSpider):
         reason = failure.getErrorMessage() or failure.type.__name__
         if failure.check(IgnoreRequest) and not reason.startswith("forbidden URL"):
             reason = reason or "the request was not made"
+        if failure.check(DNSLookupError):
+            # The guarded resolver hands out no address when one is refused: say so.
+            host = urlsplit(failure.request.url).hostname or ""
+            refused = refusal(host)
+            if refused:
+                reason = f"forbidden URL {failure.request.url}: {refused} (at connection time)"
         self.result["error"] = reason
         self.result["final_url"] = failure.request.url
         yield from self.on_error(failure)
