@@ -26,6 +26,7 @@ from crawler.crawl.frontier import frontier_key
 from crawler.distributed.connection import Keys, RedisModeError, connect, frontier_size, safe_url
 from crawler.distributed.leases import requeue_expired
 from crawler.distributed.stream import GROUP, decode_item
+from crawler.decisions import refresh as refresh_decisions
 from crawler.extract.captures import capture_of
 from crawler.matching import StoreMatcher
 from crawler.store import Store
@@ -198,6 +199,8 @@ class RedisWriter:
             summary = {**self.counts, "reason": reason, "elapsed": elapsed, "busy": busy,
                        "rate": self.counts["items"] / busy if busy else 0.0}  # fmt: skip
             self.store.finish_crawl(crawl_id, reason, summary)
+            if reason not in ("interrupted", "failed"):
+                refresh_decisions(self.store, "redis-writer", force=True)
             self._release(keys=[self.keys.writer], args=[self.token])
         return summary
 
