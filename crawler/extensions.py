@@ -72,6 +72,10 @@ class CrawlRecorder:
         try:
             with Store(self.db_path) as store:
                 store.finish_crawl(self.crawl_id, reason, stats)
+                if reason != "shutdown":  # interrupted: the next writer decides, not Ctrl-C
+                    from crawler.decisions import refresh
+
+                    refresh(store, "crawl", force=True)
         except StoreError as exc:
             logger.error("Cannot record the end of the crawl: %s", exc)
 

@@ -9,6 +9,7 @@ from contextlib import nullcontext
 import click
 
 from crawler.commands.options import db_option, open_store
+from crawler.decisions import refresh as refresh_decisions
 from crawler.store import StoreError
 from dedupe.verify import Thresholds
 
@@ -92,6 +93,7 @@ def rematch(db_path, num_perm, shingle_size, threshold_pairs, silent) -> None:
             counts = rematch_store(
                 store, params, thresholds, progress=progress.update if show else None
             )
+        refresh_decisions(store, "rematch", force=True)
     except StoreError as exc:
         raise click.ClickException(str(exc)) from None
     finally:

@@ -55,11 +55,12 @@ def decide_and_store(store: Store, trigger: str) -> dict:
     return run
 
 
-def refresh(store: Store, trigger: str) -> bool:
-    """Store the decisions when they are not current (a writer calling after its work).
-    A failure is logged, never raised: the readers then decide in memory."""
+def refresh(store: Store, trigger: str, *, force: bool = False) -> bool:
+    """Store the decisions when they are not current, or always with ``force`` (a writer
+    calling after its work: crawl, ingest, rematch). A failure is logged, never raised:
+    the readers then decide in memory until the next writer stores them."""
     try:
-        if status(store).current:
+        if not force and status(store).current:
             return False
         decide_and_store(store, trigger)
         return True

@@ -39,6 +39,7 @@ from crawler.ingest.inputs import (  # noqa: F401 - part of this module's API
     UnknownFormat,
     detect_format,
 )
+from crawler.decisions import refresh as refresh_decisions
 from crawler.matching import StoreMatcher
 from crawler.pipelines import article_identity
 from crawler.store import Store, utcnow
@@ -218,6 +219,7 @@ class Ingester:
             if self.matching is not None:
                 kept, dropped = self.matching.reverify()
                 self.summary.matches, self.summary.dropped_matches = kept, dropped
+            refresh_decisions(self.store, "ingest", force=True)
         except BaseException:
             reason = "interrupted"
             raise
