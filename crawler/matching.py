@@ -13,6 +13,8 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
+import numpy as np
+
 from crawler.store import Store, StoreError
 from dedupe.boilerplate import BoilerplateModel
 from dedupe.matcher import Matcher, Presigned
@@ -45,6 +47,39 @@ def stored_thresholds(saved: dict[str, Any] | None) -> Thresholds | None:
         return Thresholds.from_dict(saved)
     except (TypeError, ValueError):
         return None
+
+
+class TextHashes:
+    """Which text each article was matched with: a 64-bit digest prefix per article id in
+    one numpy array (8 bytes an article; a dict of hex strings costs about 200)."""
+
+    _ABSENT, _NONE = 0, 1
+
+    def __init__(self) -> None:
+        self._values = np.zeros(0, dtype=np.uint64)
+
+    @classmethod
+    def _code(cls, text_hash: str | None) -> int:
+        if text_hash is None:
+            return cls._NONE
+        try:
+            # Two low bits set apart from the absent and None codes.
+            return (int(text_hash[:15], 16) << 2) | 2
+        except ValueError:
+            return (hash(text_hash) & (2**62 - 1)) << 2 | 3
+
+    def set(self, article_id: int, text_hash: str | None) -> None:
+        if article_id >= len(self._values):
+            grown = np.zeros(max(article_id + 1, 2 * len(self._values), 1024), dtype=np.uint64)
+            grown[: len(self._values)] = self._values
+            self._values = grown
+        self._values[article_id] = self._code(text_hash)
+
+    def unchanged(self, article_id: int, text_hash: str | None) -> bool:
+        """True when ``article_id`` was matched with this very text already."""
+        return article_id < len(self._values) and int(self._values[article_id]) == self._code(
+            text_hash
+        )
 
 
 def _row(match: Match) -> dict[str, Any]:
@@ -88,7 +123,7 @@ class StoreMatcher:
             boilerplate=BoilerplateModel.from_dict(model) if model else None,
             get_text=store.text_of,
         )
-        self._hashes: dict[int, str | None] = {}
+        self._hashes = TextHashes()
         self._new_pairs: set[tuple[int, int]] = set()
         self._load()
 
@@ -97,7 +132,7 @@ class StoreMatcher:
 
         def items():
             for article_id, blob, outlet, text_hash in self.store.signatures():
-                self._hashes[article_id] = text_hash
+                self._hashes.set(article_id, text_hash)
                 yield article_id, deserialize(blob, params) if blob else None, outlet
 
         loaded = self.matcher.load_many(items())
@@ -115,12 +150,12 @@ class StoreMatcher:
         """Match one stored article and index it. An article whose text is unchanged since it
         was last matched is not matched again. ``tokens`` and ``presigned``: the text
         prepared by an extraction worker, if it was (see ``Matcher.add``)."""
-        if article_id in self._hashes and self._hashes[article_id] == text_hash:
+        if self._hashes.unchanged(article_id, text_hash):
             return []
         result = self.matcher.add(article_id, text, outlet, tokens, presigned)
         blob = serialize(result.signature, self.matcher.params) if result.signature else None
         self.store.save_matches(article_id, text_hash, blob, [_row(m) for m in result])
-        self._hashes[article_id] = text_hash
+        self._hashes.set(article_id, text_hash)
         self._new_pairs.update((m.key_a, m.key_b) for m in result)
         return list(result)
 
@@ -162,13 +197,13 @@ class StoreMatcher:
         found: list[list[Match]] = []
         writes = []
         for article_id, text, outlet, text_hash in items:
-            if article_id in self._hashes and self._hashes[article_id] == text_hash:
+            if self._hashes.unchanged(article_id, text_hash):
                 found.append([])
                 continue
             result = self.matcher.add(article_id, text or "", outlet)
             blob = serialize(result.signature, self.matcher.params) if result.signature else None
             writes.append((article_id, text_hash, blob, [_row(m) for m in result]))
-            self._hashes[article_id] = text_hash
+            self._hashes.set(article_id, text_hash)
             self._new_pairs.update((m.key_a, m.key_b) for m in result)
             found.append(list(result))
         self.store.bulk.save_matches_many(writes)
