@@ -14,6 +14,11 @@ anything else) and hands them over; nothing here reads files or the network.
 - :class:`Attribution` -- a statement on page ``article`` naming its source ("The original
   source of this article is South Front"). ``outlet`` is the resolved source domain, ``url``
   the linked source article if any, ``stated_date`` the origin date the page states.
+  ``form`` says where on the page the credit is (``byline``, ``dateline``, ``sign-off``,
+  ``provider-label``, ``metadata``, ``footer``, ``canonical`` ...), ``source_kind`` what the
+  credited party is (``wire``, ``syndicator``, ``aggregator``, ``outlet``, ``print``),
+  ``name`` the source as written and ``source_in_store`` whether the store holds articles of
+  the credited outlet (``None``: not known).
 """
 
 from __future__ import annotations
@@ -36,6 +41,8 @@ class Article:
     first_seen: str | None = None
     outlet_name: str | None = None
     declared_canonical: str | None = None
+    #: What the outlet is when a registry says (``wire``, ``syndicator``, ``aggregator``).
+    outlet_kind: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,3 +78,18 @@ class Attribution:
     outlet: str | None = None
     url: str | None = None
     stated_date: str | None = None
+    form: str | None = None
+    source_kind: str | None = None
+    name: str | None = None
+    source_in_store: bool | None = None
+
+    @property
+    def visible(self) -> bool:
+        """Whether a reader of the page sees this credit (not a rel=canonical or metadata)."""
+        return self.kind != "canonical" and self.form not in INVISIBLE_FORMS
+
+
+#: Credit forms a reader of the page does not see.
+INVISIBLE_FORMS = frozenset({"canonical", "metadata"})
+#: Credited parties that label another outlet's story and are never its origin.
+AGGREGATOR = "aggregator"
