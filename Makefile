@@ -15,7 +15,7 @@ $(BIN)/.installed: pyproject.toml
 install: $(BIN)/.installed
 
 demo: $(BIN)/.installed
-	$(BIN)/crosspost demo
+	$(BIN)/crosspost demo --db crosspost-demo.db
 
 test: $(BIN)/.installed
 	$(BIN)/python -m pytest

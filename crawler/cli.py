@@ -64,7 +64,7 @@ def cli() -> None:
 
 
 @cli.command()
-@db_option(default="crosspost-demo.db")
+@db_option(default="crosspost-demo.db")  # crawler.demo.DEFAULT_DB
 @click.option("--port", type=click.IntRange(0, 65535), default=0,
               help="Port for the sample web (0: any free port).")
 @click.option("--keep", is_flag=True, help="Keep the database from an earlier demo run.")

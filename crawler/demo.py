@@ -7,6 +7,8 @@ through the sample web's own loopback proxy, so the demo never leaves the machin
 from __future__ import annotations
 
 import json
+import os
+import shutil
 import subprocess
 import sys
 import time
@@ -31,8 +33,29 @@ DEMO_SETTINGS = {
 SAMPLE_OUTLETS = Path(__file__).resolve().parents[1] / "examples" / "sample-outlets.toml"
 
 
+# State key set in a store the demo created: the only stores it ever deletes or writes to.
+DEMO_MARK = "demo_store"
+DEFAULT_DB = "crosspost-demo.db"
+
+
 class DemoError(RuntimeError):
-    """The demo could not run (the sample web did not start)."""
+    """The demo could not run (the sample web did not start, or the store is not its own)."""
+
+
+def command_prefix() -> str:
+    """How to type ``crosspost`` from where the user stands: the plain name when the shell
+    finds this very program, else its path (``make demo`` runs ``.venv/bin/crosspost``
+    without activating the virtualenv)."""
+    program = Path(sys.argv[0])
+    if program.name != "crosspost":  # python -m crawler
+        return "crosspost" if shutil.which("crosspost") else f"{sys.executable} -m crawler"
+    found = shutil.which("crosspost")
+    if found and Path(found).resolve() == program.resolve():
+        return "crosspost"
+    if program.is_absolute():
+        relative = os.path.relpath(program)
+        program = Path(relative) if not relative.startswith("..") else program
+    return str(program) if "/" in str(program) else f"./{program}"
 
 
 @contextmanager
@@ -59,18 +82,42 @@ def sample_web_process(port: int = 0, timeout: float = 30) -> Iterator[str]:
             proc.kill()
 
 
-def _fresh(db_path: str) -> None:
+def check_demo_store(db_path: str) -> None:
+    """Refuse any existing file the demo did not create: a user's store (``$CROSSPOST_DB``
+    pointing at it, say) is never wiped nor mixed with sample data."""
     path = Path(db_path)
-    if path.exists():
-        Store(path).close()  # refuses files that are not crosspost databases
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{db_path}{suffix}").unlink(missing_ok=True)
+    if not path.exists():
+        return
+    with Store(path, readonly=True) as store:  # refuses files that are not crosspost databases
+        if store.get_state(DEMO_MARK) or path.name == DEFAULT_DB:
+            return  # marked, or the demo's own file from before stores were marked
+        articles = store.counts()["articles"]
+    raise DemoError(
+        f"{db_path} is a crosspost store the demo did not create ({articles} "
+        f"{'article' if articles == 1 else 'articles'}); the demo never writes to it. "
+        f"Pass --db with a new file (e.g. --db {DEFAULT_DB})"
+    )
+
+
+def _fresh(db_path: str) -> None:
+    check_demo_store(db_path)
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{db_path}{suffix}").unlink(missing_ok=True)
+
+
+def _mark(db_path: str) -> None:
+    check_demo_store(db_path)
+    with Store(db_path) as store:
+        store.set_state(DEMO_MARK, True)
 
 
 def run_demo(db_path: str, *, port: int = 0, keep: bool = False,
              echo: Callable[..., None] = print) -> None:
-    if not keep:
+    if keep:
+        check_demo_store(db_path)
+    else:
         _fresh(db_path)
+    _mark(db_path)
     with sample_web_process(port) as proxy:
         starts = list(truth.start_urls())
         outlets = str(SAMPLE_OUTLETS) if SAMPLE_OUTLETS.exists() else None
@@ -92,7 +139,7 @@ def _print_lookup(store: Store, echo: Callable[..., None]) -> None:
     """What `crosspost lookup` answers for the Global Research copy."""
     from crawler.lookup import lookup_url, render_text
 
-    echo(f"\nProvenance (crosspost lookup {truth.FLAGSHIP_COPY_URL} --db {store.path})")
+    echo(f"\nProvenance ({command_prefix()} lookup {truth.FLAGSHIP_COPY_URL} --db {store.path})")
     echo(render_text(lookup_url(store, truth.FLAGSHIP_COPY_URL)).rstrip())
 
 
@@ -112,7 +159,16 @@ def _print_graph(db_path: str, echo: Callable[..., None]) -> None:
     write_graph(graph, path)
     echo(f"\nRepublication graph (open in Gephi): {path} "
          f"({graph.number_of_nodes()} outlets, {graph.number_of_edges()} edges)")
-    echo(f"More: crosspost stats --db {db_path}; crosspost export OUT.gexf --db {db_path}")
+    cmd = command_prefix()
+    echo("\nTry next:")
+    for line in (f"{cmd} stats --db {db_path}",
+                 f"{cmd} lookup {truth.FLAGSHIP_ORIGIN_URL} --db {db_path}",
+                 f"{cmd} articles --db {db_path} --format csv -o articles.csv",
+                 f"{cmd} serve --db {db_path}"):
+        echo(f"  {line}")
+    if cmd.endswith("/crosspost"):
+        venv = Path(cmd).parent
+        echo(f"(or run 'source {venv}/activate' once, then type just 'crosspost')")
 
 
 def _print_outlets(store: Store, echo: Callable[..., None]) -> None:
