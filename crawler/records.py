@@ -2,13 +2,18 @@
 
 Attributions are resolved to outlets again at read time: a credit that named an outlet the
 store had not seen yet when the copy was crawled ("Newswire Press") resolves once the outlet's
-pages are in the store.
+pages are in the store. Each credit carries what the decision needs about the credited
+party: the credit's ``form`` (byline, dateline, sign-off, provider-label, metadata, footer
+...), the party's ``source_kind`` (wire, syndicator, aggregator, outlet, print), the name as
+written, the linked URL, and whether the store holds articles of the credited outlet.
+Columns a store does not have yet read as unknown (``None``).
 """
 
 from __future__ import annotations
 
 from collections import deque
 from collections.abc import Iterable
+from functools import cached_property
 
 from crawler.extract.credits import OutletDirectory
 from crawler.store import Store
@@ -40,6 +45,31 @@ def outlet_directory(store: Store) -> OutletDirectory:
     return directory
 
 
+#: Columns naming the credited party's kind, newest first (stores written by older versions
+#: have none).
+_KIND_COLUMNS = ("source_kind", "party_kind", "credited_kind")
+# Attribution kinds of older stores that name a wire agency by their form alone.
+_WIRE_KINDS = {"wire-dateline", "wire", "dateline"}
+
+
+def _columns(store: Store, table: str) -> set[str]:
+    return {row[1] for row in store.db.execute(f"pragma table_info({table})")}
+
+
+def outlet_kinds(store: Store) -> dict[str, str]:
+    """What each outlet is, where the outlets table or the outlets file says (wire, ...)."""
+    kinds: dict[str, str] = {}
+    for entry in store.get_state("outlets.registry") or []:
+        kind = entry.get("kind")
+        for domain in entry.get("domains") or []:
+            if kind:
+                kinds[domain] = kind
+    if "kind" in _columns(store, "outlets"):
+        for domain, kind in store.db.execute("select domain, kind from outlets where kind is not null"):
+            kinds[domain] = kind
+    return kinds
+
+
 class Evidence:
     """Articles, matches and attributions read from the store, keyed by article id."""
 
@@ -50,6 +80,33 @@ class Evidence:
         self.articles: list[Article] = []
         self.matches: list[Match] = []
         self.attributions: list[Attribution] = []
+        self._in_store: dict[str, bool] = {}
+
+    @cached_property
+    def outlet_kinds(self) -> dict[str, str]:
+        return outlet_kinds(self.store)
+
+    @cached_property
+    def attribution_sql(self) -> str:
+        """The attributions query, with the columns this store has."""
+        columns = _columns(self.store, "attributions")
+        form = "form" if "form" in columns else "null"
+        kind = next((c for c in _KIND_COLUMNS if c in columns), "null")
+        return (
+            "select article_id, kind, sentence, name, url, outlet, stated_date, "
+            f"{form}, {kind} from attributions"
+        )
+
+    def outlet_in_store(self, outlet: str | None) -> bool | None:
+        """Whether the store holds any article of ``outlet``."""
+        if not outlet:
+            return None
+        if outlet not in self._in_store:
+            row = self.store.db.execute(
+                "select 1 from articles where outlet = ? limit 1", [outlet]
+            ).fetchone()
+            self._in_store[outlet] = row is not None
+        return self._in_store[outlet]
 
     def _add_articles(self, rows: Iterable) -> None:
         for row in rows:
@@ -60,7 +117,7 @@ class Evidence:
             self.articles.append(
                 Article(url=url, outlet=row[2], title=row[3], published_at=row[4],
                         date_source=row[5], first_seen=row[6], declared_canonical=row[7],
-                        outlet_name=row[8])
+                        outlet_name=row[8], outlet_kind=self.outlet_kinds.get(row[2]))
             )
 
     def _add_matches(self, rows: Iterable) -> None:
@@ -69,14 +126,19 @@ class Evidence:
                 self.matches.append(Match(self.urls[a], self.urls[b], jaccard, c_ab, c_ba, kind))
 
     def _add_attributions(self, rows: Iterable) -> None:
-        for article_id, kind, sentence, name, url, outlet, stated_date in rows:
+        for article_id, kind, sentence, name, url, outlet, stated_date, form, party in rows:
             if article_id not in self.urls:
                 continue
             if not outlet:
                 outlet = self.directory.resolve(url or name or "")
+            party = party or self.outlet_kinds.get(outlet or "")
+            if not party and kind in _WIRE_KINDS and outlet:
+                party = "wire"
             self.attributions.append(
                 Attribution(article=self.urls[article_id], kind=kind, sentence=sentence,
-                            outlet=outlet, url=url, stated_date=stated_date)
+                            outlet=outlet, url=url, stated_date=stated_date, form=form,
+                            source_kind=party, name=name,
+                            source_in_store=self.outlet_in_store(outlet))
             )
 
     def provenance(self) -> Provenance:
@@ -84,9 +146,6 @@ class Evidence:
 
 
 _MATCH_SQL = "select a, b, jaccard, containment_a_in_b, containment_b_in_a, kind from matches"
-_ATTRIBUTION_SQL = (
-    "select article_id, kind, sentence, name, url, outlet, stated_date from attributions"
-)
 
 
 def load_all(store: Store) -> Evidence:
@@ -96,7 +155,7 @@ def load_all(store: Store) -> Evidence:
         f"select {_ARTICLE_COLUMNS} from articles a left join outlets o on o.domain = a.outlet"
     ))
     evidence._add_matches(store.db.execute(_MATCH_SQL))
-    evidence._add_attributions(store.db.execute(_ATTRIBUTION_SQL))
+    evidence._add_attributions(store.db.execute(evidence.attribution_sql))
     return evidence
 
 
@@ -133,5 +192,7 @@ def load_family(store: Store, article_id: int) -> Evidence:
         f"select {_ARTICLE_COLUMNS} from articles a left join outlets o on o.domain = a.outlet "
         f"where a.id in ({marks})", ids))
     evidence._add_matches(store.db.execute(f"{_MATCH_SQL} where a in ({marks})", ids))
-    evidence._add_attributions(store.db.execute(f"{_ATTRIBUTION_SQL} where article_id in ({marks})", ids))
+    evidence._add_attributions(
+        store.db.execute(f"{evidence.attribution_sql} where article_id in ({marks})", ids)
+    )
     return evidence
