@@ -26,7 +26,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 import graph
 from crawler.matching import StoreMatcher
-from crawler.records import load_family
+from crawler import decisions
 from crawler.store import Store
 from crawler.urls import BadURL, canonical_url, check_url
 
@@ -221,9 +221,12 @@ def _not_article_reason(store: Store, url: str) -> str | None:
 
 # -- answers -------------------------------------------------------------------------------
 def _answer(store: Store, article_id: int, query: str) -> dict[str, Any]:
-    evidence = load_family(store, article_id)
-    url = evidence.urls[article_id]
-    return graph.lookup(evidence.provenance(), url, query=query)
+    # The stored decisions, as stats, exports and the views read them (decided now when
+    # the store has none current: ``decided`` says which).
+    prov, url, decided = decisions.family(store, article_id)
+    result = graph.lookup(prov, url, query=query)
+    result["decided"] = decided.as_dict()
+    return result
 
 
 def lookup_url(store: Store, url: str) -> dict[str, Any]:
@@ -300,14 +303,21 @@ def lookup_text(store: Store, text: str, *, matcher: StoreMatcher | None = None)
         result["matches"] = []
         return result
     result = _answer(store, rows[0]["article_id"], query)
-    origin_of: dict[int, str | None] = {}
+    origin_of: dict[int, tuple[str | None, str | None]] = {}
     for row in rows:
         article_id = row.pop("article_id")
         if article_id not in origin_of:
-            family = load_family(store, article_id).provenance()
+            family, _url, _decided = decisions.family(store, article_id)
             fam = family.family(row["url"])
-            origin_of[article_id] = fam.origin if fam else row["url"]
-        row["family_origin"] = origin_of[article_id]
+            if fam is None:
+                origin_of[article_id] = (row["url"], None)
+            elif fam.external is not None:  # outside the store: its link, if any, and name
+                origin_of[article_id] = (fam.external.url, fam.external.name)
+            else:
+                origin_of[article_id] = (fam.origin, None)
+        row["family_origin"], name = origin_of[article_id]
+        if name is not None:
+            row["family_origin_name"] = name
     result["matches"] = rows
     result["found_by"] = "text"
     return result
