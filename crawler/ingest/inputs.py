@@ -104,11 +104,12 @@ class InputFile:
         finally:
             self._raw.close()
             self._raw = None
-        if raw is None or not raw.strip():
+        raw = raw.removeprefix(_BOM) if raw is not None else b""
+        if not raw.strip():
             raise MissingColumns(
                 f"{self.path}: the file is empty; a CSV needs a header row with {COLUMNS}"
             )
-        header = raw.removeprefix(_BOM).decode("utf-8", "surrogateescape")
+        header = raw.decode("utf-8", "surrogateescape")
         if _looks_binary(header):
             raise IngestError(
                 f"{self.path}: this is not a CSV text file (its first line holds binary data); "
@@ -193,7 +194,7 @@ class InputFile:
 
     def _csv(self, stream: BinaryIO) -> Iterator[Record | Problem]:
         # surrogateescape keeps invalid bytes visible per row instead of failing the file.
-        lines = BoundedLines(stream, self.max_record_bytes, decode=True)
+        lines = BoundedLines(stream, self.max_record_bytes, csv=True)
         # The record cap is enforced on lines; the csv module's own field limit is global
         # and far lower by default (128 KiB), so it only needs to be no stricter.
         csv.field_size_limit(max(csv.field_size_limit(), self.max_record_bytes))
@@ -204,7 +205,6 @@ class InputFile:
         reader = csv.reader(lines)
         columns = self.columns
         while True:
-            lines.record_bytes = 0
             try:
                 values = next(reader)
             except StopIteration:
@@ -215,6 +215,7 @@ class InputFile:
             except csv.Error as exc:
                 yield Problem(f"{self.name} line {lines.number}", "malformed CSV", str(exc))
                 continue
+            lines.end_record()
             source = f"{self.name} line {lines.number}"
             if not values or not any(v.strip() for v in values):
                 continue
@@ -235,15 +236,20 @@ def _size(n: int) -> str:
 
 
 def _looks_binary(text: str) -> bool:
-    controls = sum(1 for c in text if (c < " " and c not in "\t\r\n") or "\udc80" <= c <= "\udcff")
-    return "\0" in text or controls > len(text) // 20
+    """NUL, undecodable bytes or many control characters: not a text header."""
+    odd = sum(1 for c in text if (c < " " and c not in "\t\r\n") or "\udc80" <= c <= "\udcff")
+    return "\0" in text or (odd > 2 and odd > len(text) // 20)
+
+
+def _printable(value: str) -> str:
+    return "".join(c if c.isprintable() else ascii(c)[1:-1] for c in value)
 
 
 def _shown_columns(columns: list[str]) -> str:
     """The columns as a message may show them: printable, short, at most a dozen."""
-    shown = [c.encode("utf-8", "backslashreplace").decode("ascii", "backslashreplace")[:40]
-             for c in columns[:12]]
-    return ", ".join(shown) + (f" … ({len(columns)} in all)" if len(columns) > 12 else "") or "(none)"
+    shown = [_printable(c[:40]) for c in columns[:12]]
+    more = f" … ({len(columns)} in all)" if len(columns) > 12 else ""
+    return (", ".join(shown) + more) or "(none)"
 
 
 def _is_utf8(value: str) -> bool:
