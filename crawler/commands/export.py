@@ -73,13 +73,18 @@ def check_window(since: datetime | None, until: datetime | None) -> None:
 
 
 def load_provenance(db_path: str):
-    """The provenance decisions over the whole store, and the store's outlet directory."""
-    from crawler.records import load_all
+    """The stored provenance decisions over the whole store (the ones lookups, the page and
+    the Datasette views read), and the store's outlet directory. Stale decisions (new rules,
+    or articles stored since) are decided again, and stored when the file can be written."""
+    from crawler.decisions import whole_store
+    from crawler.records import outlet_directory
 
     store = open_store(db_path, readonly=True)
     try:
-        evidence = load_all(store)
-        return evidence.provenance(), evidence.directory
+        prov, decided = whole_store(store, write_path=db_path)
+        if decided.note and prov.articles:
+            click.echo(f"note: {decided.note}", err=True)
+        return prov, outlet_directory(store)
     finally:
         store.close()
 

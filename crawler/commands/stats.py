@@ -103,6 +103,7 @@ def render_text(report: dict, names: dict[str, str] | None = None) -> str:
 def build_report(prov, *, since: datetime | None, until: datetime | None,
                  top: int | None, table: str) -> tuple[dict, dict[str, str]]:
     """The report (``window``, ``summary``, ``pairs``, ``outlets``) and outlet display names."""
+    from crawler.decisions.figures import add_originals_copied
     from graph import outlet_rows, pair_rows, summary
 
     report: dict = {
@@ -110,7 +111,8 @@ def build_report(prov, *, since: datetime | None, until: datetime | None,
                    "until": until.isoformat() if until else None},
         "summary": summary(prov, since=since, until=until),
     }
-    outlets = outlet_rows(prov, since=since, until=until)
+    outlets = add_originals_copied(outlet_rows(prov, since=since, until=until), prov,
+                                   since=since, until=until)
     if table in ("all", "pairs"):
         report["pairs"] = pair_rows(prov, since=since, until=until, limit=top)
     if table in ("all", "outlets"):
@@ -221,4 +223,5 @@ def _empty_columns(table: str) -> list[str]:
         return ["source", "copied_by", "republications", "attributed", "attribution_rate",
                 "median_lag_hours", "p90_lag_hours"]
     return ["outlet", "name", "articles", "originals", "copies", "attributed_copies",
-            "attribution_rate", "copied_by_others", "median_lag_hours"]
+            "attribution_rate", "copied_by_others", "median_lag_hours",
+            "originals_copied_by_others"]

@@ -177,7 +177,9 @@ class Families(Sequence):
 def rebuild(family_records: Iterable[str], article_records: Iterable[tuple],
             extra: dict[str, Any], *, dense: bool) -> Provenance:
     """A Provenance from stored rows: family ``record`` JSON, and per article
-    ``(url, family_id, in_store, primary_family, record)``."""
+    ``(url, family_id, in_store, primary_family, record, title, outlet name)``. The title
+    and outlet name are read live from the articles and outlets tables: they are no
+    decision, and may change."""
     families = [decode(Family, json.loads(raw)) for raw in family_records]
     articles: dict[str, Article] = {}
     times: dict[str, TimeEvidence] = {}
@@ -186,13 +188,16 @@ def rebuild(family_records: Iterable[str], article_records: Iterable[tuple],
     attributions: dict[str, list[Attribution]] = {}
     bridges: dict[str, Any] = {}
     hints = typing.get_type_hints(Provenance)
-    for url, family_id, in_store, primary, raw in article_records:
+    for url, family_id, in_store, primary, raw, title, outlet_name in article_records:
         if family_id is not None and primary:
             family_of[url] = family_id
         if url in articles:
             continue
         record = json.loads(raw)
-        articles[url] = decode(Article, record["article"])
+        article = decode(Article, record["article"])
+        if in_store:
+            article = dataclasses.replace(article, title=title, outlet_name=outlet_name)
+        articles[url] = article
         times[url] = decode(TimeEvidence, record["time"])
         if not in_store:
             uncrawled.add(url)
@@ -200,6 +205,12 @@ def rebuild(family_records: Iterable[str], article_records: Iterable[tuple],
             attributions[url] = decode(list[Attribution], record["attributions"])
         if record.get("bridges") is not None and "bridges" in hints:
             bridges[url] = decode(typing.get_args(hints["bridges"])[1], record["bridges"])
+    families.sort(key=lambda f: f.id)
+    if not dense:  # only some families: keep no pointer to the others
+        loaded = {f.id for f in families}
+        family_of = {u: i for u, i in family_of.items() if i in loaded}
+        bridges = {u: tuple(i for i in ids if i in loaded) for u, ids in bridges.items()}
+        bridges = {u: ids for u, ids in bridges.items() if len(ids) > 1}
     kwargs: dict[str, Any] = {}
     for f in dataclasses.fields(Provenance):
         if f.init and f.name in extra and f.name not in _PER_ARTICLE:

@@ -165,12 +165,18 @@ def _extras(store: Store) -> dict:
     return json.loads(row[0]).get("extras") or {} if row else {}
 
 
+_ROWS = (
+    "select d.url, d.family_id, d.in_store, d.primary_family, d.record, a.title, o.name "
+    "from decisions d left join articles a on a.id = d.article_id "
+    "left join outlets o on o.domain = d.outlet"
+)
+
+
 def read_all(store: Store) -> Provenance:
     """Every stored decision (call inside :func:`snapshot`)."""
     families = (r[0] for r in store.db.execute(
         "select record from decision_families order by family_id"))
-    articles = store.db.execute(
-        "select url, family_id, in_store, primary_family, record from decisions order by rowid")
+    articles = store.db.execute(f"{_ROWS} order by d.rowid")
     return rows.rebuild(families, articles, _extras(store), dense=True)
 
 
@@ -183,14 +189,11 @@ def read_family(store: Store, url: str) -> Provenance | None:
         return None
     ids = sorted({r[0] for r in found if r[0] is not None})
     if not ids:
-        articles = db.execute(
-            "select url, family_id, in_store, primary_family, record from decisions "
-            "where url = ?", [url])
+        articles = db.execute(f"{_ROWS} where d.url = ?", [url])
         return rows.rebuild([], articles, _extras(store), dense=False)
     marks = ",".join("?" * len(ids))
     families = [r[0] for r in db.execute(
         f"select record from decision_families where family_id in ({marks})", ids)]
     articles = db.execute(
-        f"select url, family_id, in_store, primary_family, record from decisions "
-        f"where family_id in ({marks}) order by rowid", ids).fetchall()
+        f"{_ROWS} where d.family_id in ({marks}) order by d.rowid", ids).fetchall()
     return rows.rebuild(families, articles, _extras(store), dense=False)

@@ -183,6 +183,14 @@ def search(
         raise ApiError(400, str(exc)) from None
 
 
+@router.get("/summary", summary="What the store holds, and example lookups", tags=["meta"])
+def store_summary(request: Request) -> dict[str, Any]:
+    """Articles, outlets, story families and copies in the store, its last crawl or ingest,
+    two example articles to look up (copies in its largest families), and where the
+    decisions come from (``decided``: stored, or decided now on a stale store)."""
+    return _reader(request).summary()
+
+
 @router.get("/outlets", summary="Every outlet with its republication figures", tags=["outlets"])
 def outlets(request: Request) -> dict[str, Any]:
     """Per outlet: articles, originals, copies of others, attribution rate, copied by

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import re
+import sqlite3
 import threading
 import time
 from collections.abc import Callable
@@ -21,8 +22,10 @@ from typing import Any, TypeVar
 import networkx as nx
 
 import graph
+from crawler import decisions
+from crawler.decisions import Decided
+from crawler.decisions.figures import add_originals_copied
 from crawler.matching import BOILERPLATE_KEY, PARAMS_KEY
-from crawler.records import load_all
 from crawler.store import Store, StoreError
 from dedupe.boilerplate import BoilerplateModel
 from dedupe.matcher import Matcher
@@ -137,7 +140,7 @@ class StoreReader:
         self.cache_seconds = cache_seconds
         self._local = threading.local()
         self._lock = threading.Lock()
-        self._whole: tuple[tuple, float, graph.Provenance] | None = None
+        self._whole: tuple[tuple, float, tuple[graph.Provenance, Decided]] | None = None
         self._text_thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="text-index")
         self._text_store: Store | None = None
         self._text_index: TextIndex | None = None
@@ -163,24 +166,68 @@ class StoreReader:
 
     # -- whole-store provenance -----------------------------------------------------------
     def provenance(self) -> graph.Provenance:
-        """Provenance decisions over the whole store, recomputed when the store changed."""
+        """The stored provenance decisions over the whole store (the server never writes:
+        stale ones are decided in memory), reread when the store has changed."""
+        return self._whole_store()[0]
+
+    def decided(self) -> Decided:
+        """Where the whole-store answers come from (stored decisions, or decided now)."""
+        return self._whole_store()[1]
+
+    def _whole_store(self) -> tuple[graph.Provenance, Decided]:
         now = time.monotonic()
         cached = self._whole
         if cached and now - cached[1] < self.cache_seconds:
             return cached[2]
         with self._lock:
             store = self.store()
-            fingerprint = _fingerprint(store, "articles", "matches", "attributions")
+            fingerprint = (*_fingerprint(store, "articles", "matches", "attributions"),
+                           _decisions_state(store))
             cached = self._whole
             if cached and cached[0] == fingerprint:
                 self._whole = (fingerprint, now, cached[2])
                 return cached[2]
             started = time.monotonic()
-            prov = load_all(store).provenance()
-            logger.info("provenance of the whole store decided in %.1f s",
-                        time.monotonic() - started)
-            self._whole = (fingerprint, time.monotonic(), prov)
-            return prov
+            answer = decisions.whole_store(store)
+            logger.info("provenance of the whole store read in %.1f s (%s)",
+                        time.monotonic() - started,
+                        "stored" if answer[1].stored else "decided now")
+            self._whole = (fingerprint, time.monotonic(), answer)
+            return answer
+
+    def summary(self, examples: int = 2) -> dict[str, Any]:
+        """What the store holds (articles, outlets, families, the last crawl) and example
+        lookups taken from it: copies from the largest families, credited ones first."""
+        prov, decided = self._whole_store()
+        db = self.store().db
+        last = db.execute(
+            "select command, started_at, ended_at, finish_reason from crawls "
+            "order by id desc limit 1").fetchone()
+        families = sorted(prov.families, key=lambda f: (-len(f.members), f.id))
+        picks: list[dict] = []
+        for family in families:
+            copies = [link for link in family.copies if link.url not in prov.uncrawled]
+            if not copies:
+                continue
+            link = max(copies, key=lambda c: (bool(c.attributed), c.confidence))
+            article = prov.articles[link.url]
+            picks.append({"url": link.url, "title": article.title, "outlet": article.outlet,
+                          "outlet_name": article.outlet_name or article.outlet,
+                          "family_size": len(family.members)})  # fmt: skip
+            if len(picks) >= examples:
+                break
+        outlets = db.execute("select count(*) from outlets").fetchone()[0]
+        return {
+            "articles": len(prov.articles) - len(prov.uncrawled),
+            "outlets": outlets,
+            "families": len(prov.families),
+            "copies": sum(1 for _ in prov.links()),
+            "last_crawl": None if last is None else {
+                "command": last[0], "started_at": last[1], "ended_at": last[2],
+                "finish_reason": last[3]},
+            "examples": picks,
+            "decided": decided.as_dict(),
+        }
 
     # -- search ---------------------------------------------------------------------------
     def search(self, q: str, page: int, per_page: int, outlet: str | None = None) -> dict:
@@ -215,7 +262,8 @@ class StoreReader:
     # -- outlets --------------------------------------------------------------------------
     def outlets(self) -> list[dict]:
         prov = self.provenance()
-        rows = {row["outlet"]: row for row in graph.outlet_rows(prov)}
+        rows = {row["outlet"]: row
+                for row in add_originals_copied(graph.outlet_rows(prov), prov)}
         # outlets known only from links (no crawled article) are still listed, with zeros
         for domain, name in self.store().db.execute("select domain, name from outlets"):
             if domain not in rows:
@@ -230,10 +278,17 @@ class StoreReader:
         if known is None:
             raise UnknownOutlet(f"no outlet {domain!r} in the store")
         prov = self.provenance()
-        row = next((r for r in graph.outlet_rows(prov) if r["outlet"] == domain), None)
+        rows = add_originals_copied(graph.outlet_rows(prov), prov)
+        row = next((r for r in rows if r["outlet"] == domain), None)
         row = dict(row or {**_empty_outlet_row(domain), "name": known[1] or domain})
         row.update({"first_seen": known[2], "last_seen": known[3]})
-        pairs = graph.pair_rows(prov, limit=None)
+        names = dict(db.execute("select domain, coalesce(name, domain) from outlets"))
+        names.update({r["outlet"]: r["name"] for r in rows})
+        names.update({key: origin.name for key, origin in
+                      (getattr(prov, "external", None) or {}).items()})
+        pairs = [{**p, "source_name": names.get(p["source"]) or p["source"],
+                  "copied_by_name": names.get(p["copied_by"]) or p["copied_by"]}
+                 for p in graph.pair_rows(prov, limit=None)]
         recent = [
             {"url": url, "title": title, "published_at": published}
             for url, title, published in db.execute(
@@ -281,4 +336,12 @@ class StoreReader:
 def _empty_outlet_row(domain: str) -> dict:
     return {"outlet": domain, "name": domain, "articles": 0, "originals": 0, "copies": 0,
             "attributed_copies": 0, "attribution_rate": None, "copied_by_others": 0,
-            "median_lag_hours": None}
+            "median_lag_hours": None, "originals_copied_by_others": 0}
+
+
+def _decisions_state(store: Store) -> str | None:
+    try:
+        row = store.db.execute("select value from state where key = 'decisions'").fetchone()
+    except sqlite3.Error:
+        return None
+    return row[0] if row else None
