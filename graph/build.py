@@ -16,6 +16,11 @@ unknown); :mod:`graph.clean` turns them into what each file format can hold.
 - :func:`outlet_graph` -- nodes are outlets (``name``, ``domain``, ``articles``, ``copy_share``,
   ``copied_share`` ...), edges carry ``weight``, ``attributed_share``, median and p90 lag.
 - :func:`ego_network` -- one outlet and its neighbourhood, in either graph.
+
+An origin outside the store (a wire agency, a print issue, an outlet not crawled) is a node
+too, with ``kind`` saying what it is (``wire``, ``syndicator``, ``outlet``, ``print``; crawled
+articles are ``article``, crawled outlets ``outlet``) and ``in_store`` false, and an edge to
+each copy that credits it. A copy whose source is undetermined is a node without an edge.
 """
 
 from __future__ import annotations
@@ -82,8 +87,12 @@ def _article_node(prov: Provenance, url: str, family: Family | None) -> dict:
     article = prov.articles[url]
     time = prov.time(url)
     role = "unique" if family is None else "origin" if url == family.origin else "copy"
+    external = prov.external.get(url)
     return {
-        "url": url,
+        "url": external.url if external else url,
+        "kind": external.kind if external else "article",
+        "in_store": url not in prov.uncrawled,
+        "name": external.name if external else article.outlet_name or article.outlet,
         "outlet": article.outlet,
         "outlet_name": article.outlet_name or article.outlet,
         "title": article.title,
@@ -136,9 +145,10 @@ def article_graph(
         if prov.time(link.url) not in window:
             continue
         for url in (link.copied_from, link.url):
-            if url not in graph:
+            if url is not None and url not in graph:
                 graph.add_node(url, **_article_node(prov, url, family))
-        graph.add_edge(link.copied_from, link.url, **_edge_data(prov, family, link))
+        if link.copied_from is not None:  # an undetermined source is no edge
+            graph.add_edge(link.copied_from, link.url, **_edge_data(prov, family, link))
     for family in prov.families:
         if family.origin not in graph and prov.time(family.origin) in window:
             graph.add_node(family.origin, **_article_node(prov, family.origin, family))
@@ -184,8 +194,13 @@ def outlet_graph(
     copied: dict[str, set[str]] = defaultdict(set)
     first_date: dict[str, str] = {}
     pairs: dict[tuple[str, str], list[CopyLink]] = defaultdict(list)
-    for _family, link in prov.links():
-        if prov.time(link.url) not in window:
+    kinds: dict[str, str] = {}
+    for external in prov.external.values():
+        outlet = prov.articles[external.key].outlet
+        kinds[outlet] = external.kind
+        names.setdefault(outlet, external.name)
+    for _family, link in unique_links(prov):
+        if prov.time(link.url) not in window or link.copied_from is None:
             continue
         source_outlet = prov.articles[link.copied_from].outlet
         copy_outlet = prov.articles[link.url].outlet
@@ -200,12 +215,16 @@ def outlet_graph(
         copied[source_outlet].add(link.copied_from)
 
     graph = nx.DiGraph(level="outlet", edge_direction="origin->copy", relation=RELATION)
-    for outlet in sorted(set(counts) | set(first_date)):
+    endpoints = {outlet for pair in pairs for outlet in pair}
+    crawled = {a.outlet for url, a in prov.articles.items() if url not in prov.uncrawled}
+    for outlet in sorted(set(counts) | set(first_date) | endpoints):
         articles = counts.get(outlet, 0)
         graph.add_node(
             outlet,
             name=names.get(outlet, outlet),
             domain=outlet,
+            kind=kinds.get(outlet, "outlet"),
+            in_store=outlet in crawled,
             articles=articles,
             originals=originals.get(outlet, 0),
             copies=len(copying.get(outlet, ())),
@@ -234,6 +253,17 @@ def outlet_graph(
             date=dates[0] if dates else None,
         )
     return graph
+
+
+def unique_links(prov: Provenance) -> list[tuple[Family, CopyLink]]:
+    """Every copy link once: a bridge article copies each of its stories, but once per source."""
+    seen: set[tuple[str, str | None]] = set()
+    found = []
+    for family, link in prov.links():
+        if (link.url, link.copied_from) not in seen:
+            seen.add((link.url, link.copied_from))
+            found.append((family, link))
+    return found
 
 
 def ego_network(graph: nx.DiGraph, outlet: str, radius: int = 1) -> nx.DiGraph:

@@ -2,6 +2,11 @@
 
 Every function returns a list of flat dicts with the same keys in every row, so the CLI can
 print them as a table or dump them as JSON/CSV without knowing what they hold.
+
+An origin outside the store (a wire agency credited by the copies) has a row of its own:
+no articles, its families as ``originals`` and the copies that credit it as
+``copied_by_others``. A bridge article (in two families) counts once per source it copies;
+a copy whose source is undetermined counts as a copy of nobody.
 """
 
 from __future__ import annotations
@@ -10,8 +15,8 @@ from collections import defaultdict
 from datetime import datetime
 from statistics import median
 
-from .build import TimeWindow, percentile
-from .direction import Provenance
+from .build import TimeWindow, unique_links, percentile
+from .decisions import Provenance
 
 
 def _round(value: float | None, digits: int = 2) -> float | None:
@@ -54,12 +59,16 @@ def outlet_rows(
         if article.outlet_name:
             entry["name"] = article.outlet_name
     for family in prov.families:
-        if prov.time(family.origin) in window and family.origin not in prov.uncrawled:
+        if family.external is not None:
+            entry = row(prov.articles[family.origin].outlet)
+            entry["name"] = family.external.name
+            entry["originals"] += 1  # undated: counted whatever the window
+        elif prov.time(family.origin) in window and family.origin not in prov.uncrawled:
             row(prov.articles[family.origin].outlet)["originals"] += 1
     lags: dict[str, list[float]] = defaultdict(list)
     copied: dict[str, set[str]] = defaultdict(set)
-    for _family, link in prov.links():
-        if prov.time(link.url) not in window:
+    for _family, link in unique_links(prov):
+        if prov.time(link.url) not in window or link.copied_from is None:
             continue
         copy_outlet = prov.articles[link.url].outlet
         source_outlet = prov.articles[link.copied_from].outlet
@@ -70,7 +79,8 @@ def outlet_rows(
         entry["attributed_copies"] += int(link.attributed)
         if link.lag_hours is not None:
             lags[copy_outlet].append(link.lag_hours)
-        copied[source_outlet].add(link.copied_from)
+        # An external origin is one key across families: count its copies instead.
+        copied[source_outlet].add(link.url if prov.is_external(link.copied_from) else link.copied_from)
     for outlet, entry in rows.items():
         if entry["copies"]:
             entry["attribution_rate"] = round(entry["attributed_copies"] / entry["copies"], 4)
@@ -90,8 +100,8 @@ def pair_rows(
     """Top (source outlet, copying outlet) pairs: who copies whom, most republications first."""
     window = TimeWindow(since, until)
     pairs: dict[tuple[str, str], list] = defaultdict(list)
-    for _family, link in prov.links():
-        if prov.time(link.url) not in window:
+    for _family, link in unique_links(prov):
+        if prov.time(link.url) not in window or link.copied_from is None:
             continue
         source = prov.articles[link.copied_from].outlet
         copy = prov.articles[link.url].outlet
@@ -119,7 +129,8 @@ def pair_rows(
 def summary(
     prov: Provenance, *, since: str | datetime | None = None, until: str | datetime | None = None
 ) -> dict:
-    """Totals: articles, families, copies, unattributed copies, conflicts.
+    """Totals: articles, families, copies, unattributed copies, conflicts, and the families
+    whose origin is outside the store and copies whose source is undetermined.
 
     With ``since``/``until``: articles dated in the window, copies dated in it, and the
     families that have such a copy or an origin dated in it.
@@ -133,7 +144,7 @@ def summary(
         )
     copies = []
     families = {}
-    for family, link in prov.links():
+    for family, link in unique_links(prov):
         if prov.time(link.url) in window:
             copies.append(link)
             families[family.id] = family
@@ -146,4 +157,6 @@ def summary(
         "copies": len(copies),
         "unattributed_copies": sum(1 for link in copies if not link.attributed),
         "families_with_conflicts": sum(1 for family in families.values() if family.conflicts),
+        "external_origins": sum(1 for family in families.values() if family.external),
+        "undetermined_copies": sum(1 for link in copies if link.copied_from is None),
     }
