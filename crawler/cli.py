@@ -7,6 +7,7 @@ exit status.
 from __future__ import annotations
 
 import logging
+import sqlite3
 import sys
 
 import click
@@ -22,7 +23,7 @@ from crawler.commands.options import db_option
 from crawler.commands.rematch import rematch
 from crawler.commands.serve import serve
 from crawler.commands.stats import stats
-from crawler.store import StoreError
+from crawler.store import StoreError, store_error
 from crawler.workers import exit_now, interrupt_handling
 
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"]}
@@ -52,6 +53,9 @@ class CrosspostGroup(click.Group):
             command = ctx.invoked_subcommand or ""
             hint = RESUME_HINTS.get(command, "nothing half-written was kept")
             exit_now(f"Interrupted: {hint}.")
+        except sqlite3.DatabaseError as exc:
+            # A damaged page met while reading: readers do not check the whole file first.
+            raise click.ClickException(str(store_error(None, exc))) from None
 
 
 @click.group(cls=CrosspostGroup, context_settings=CONTEXT_SETTINGS)

@@ -9,7 +9,8 @@
 May import: sqlite-utils and the standard library; nothing else from ``crawler``.
 """
 
-from .database import NotACrossPostDatabase, Store, StoreError
+from .database import DamagedStore, DiskFull, NotACrossPostDatabase, Store, StoreError, store_error
 from .rows import utcnow
 
-__all__ = ["NotACrossPostDatabase", "Store", "StoreError", "utcnow"]
+__all__ = ["DamagedStore", "DiskFull", "NotACrossPostDatabase", "Store", "StoreError",
+           "store_error", "utcnow"]

@@ -3,6 +3,13 @@
 Every write that belongs together happens in one transaction, so an interrupted process never
 leaves half an article behind. The store is the only writer; readers (lookup, export, the HTTP
 API) may open the same file concurrently thanks to WAL.
+
+Opening refuses what it must not touch: a writer checks the whole file (``PRAGMA
+quick_check``, about 2 s per GB, once per process) before its first write, so a damaged
+store is refused byte for byte unchanged; a reader refuses an empty file; a reader in a
+directory it cannot write (WAL needs a ``-shm`` file beside the store) falls back to an
+immutable snapshot and says so in :attr:`Store.note`. A full disk is reported as such, the
+failed transaction rolled back.
 """
 
 from __future__ import annotations
@@ -19,30 +26,19 @@ from typing import Any
 from sqlite_utils import Database
 
 from crawler.store.bulk import BulkWrites
+from crawler.store.errors import (  # noqa: F401 - the store's errors, importable from here
+    DamagedStore,
+    DiskFull,
+    NotACrossPostDatabase,
+    StoreError,
+    store_error,
+)
 from crawler.store.jobs import CrawlJobs
+from crawler.store.opening import check_path, check_whole, connect_readonly
 from crawler.store.rows import capture_row, utcnow
 from crawler.store.schema import MIGRATION_SET, migrations
 
 logger = logging.getLogger(__name__)
-
-
-class StoreError(Exception):
-    """The store cannot be opened or written."""
-
-
-class NotACrossPostDatabase(StoreError):
-    """The file exists but was not made by crosspost."""
-
-
-def _check_path(path: Path) -> None:
-    if path.is_dir():
-        raise StoreError(f"{path} is a directory, not a database file")
-    if not path.parent.exists():
-        raise StoreError(f"cannot create {path}: directory {path.parent} does not exist")
-    # The file's header is not read here: closing any file handle on a database drops every
-    # SQLite lock this process holds on it (POSIX locks), and another process could then
-    # delete the write-ahead log under an open transaction. SQLite itself says "file is
-    # not a database" (see Store.__init__).
 
 
 class Store:
@@ -57,24 +53,33 @@ class Store:
         self._batched = False
         self.jobs = CrawlJobs(self)
         self.bulk = BulkWrites(self)
-        _check_path(self.path)
+        check_path(self.path)
         if readonly and not self.path.exists():
             raise StoreError(f"{self.path} does not exist")
+        self.note: str | None = None
         try:
             if readonly:
-                conn = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True, timeout=30)
+                conn, self.note = connect_readonly(self.path)
+                self.db = Database(conn)
+                self._check_owner()
+                if not self.db.table_names():
+                    raise StoreError(
+                        f"{self.path} is empty: it is not a crosspost store yet "
+                        "(crosspost crawl or crosspost ingest fills one)"
+                    )
             else:
                 conn = sqlite3.connect(str(self.path), timeout=30, isolation_level=None)
-            self.db = Database(conn)
-            self._check_owner()
-            if not readonly:
+                self.db = Database(conn)
+                self._check_owner()
+                check_whole(self.db, self.path)
                 self.db.execute("PRAGMA synchronous=NORMAL")
                 self.db.enable_wal()
                 migrations.apply(self.db)
         except sqlite3.DatabaseError as exc:
-            if "file is not a database" in str(exc):
-                raise NotACrossPostDatabase(f"{self.path} is not a SQLite database") from None
-            raise StoreError(f"cannot open {self.path}: {exc}") from None
+            error = store_error(self.path, exc)
+            if type(error) is StoreError:
+                error = StoreError(f"cannot open {self.path}: {exc}")
+            raise error from None
         self.readonly = readonly
 
     def _check_owner(self) -> None:
@@ -139,23 +144,40 @@ class Store:
         read-then-write never fails half-way with 'database is locked'. Inside a batch
         (:meth:`begin_batch`) it is a savepoint: a failure undoes this step alone."""
         conn = self.db.conn
-        if self._batched and conn.in_transaction:
-            conn.execute("SAVEPOINT step")
+        try:
+            if self._batched and conn.in_transaction:
+                conn.execute("SAVEPOINT step")
+                try:
+                    yield
+                except BaseException:
+                    self._undo("ROLLBACK TO step", "RELEASE step")
+                    raise
+                conn.execute("RELEASE step")
+                return
+            conn.execute("BEGIN IMMEDIATE")
             try:
                 yield
+                conn.execute("COMMIT")
             except BaseException:
-                conn.execute("ROLLBACK TO step")
-                conn.execute("RELEASE step")
+                self._undo("ROLLBACK")
                 raise
-            conn.execute("RELEASE step")
-            return
-        conn.execute("BEGIN IMMEDIATE")
-        try:
-            yield
-        except BaseException:
-            conn.execute("ROLLBACK")
-            raise
-        conn.execute("COMMIT")
+        except (sqlite3.OperationalError, sqlite3.DatabaseError) as exc:
+            error = store_error(self.path, exc)
+            if type(error) is StoreError:
+                raise
+            raise error from None
+
+    def _undo(self, *statements: str) -> None:
+        # SQLite may have rolled back by itself (a full disk, a damaged page): a ROLLBACK
+        # then fails with "no transaction is active" and would hide the real error.
+        for statement in statements:
+            if not self.db.conn.in_transaction:
+                return
+            try:
+                self.db.conn.execute(statement)
+            except sqlite3.OperationalError:
+                logger.debug("%s failed after an error", statement, exc_info=True)
+                return
 
     # -- crawls ---------------------------------------------------------------------------
     def start_crawl(self, command: str, args: dict[str, Any], settings: dict[str, Any]) -> int:
