@@ -238,11 +238,9 @@ def _external_line(origin: dict) -> str:
     """"The Associated Press (wire agency, not in the store) — credited by 3 copies"."""
     kind = KIND_LABELS.get(origin.get("kind") or "outlet", origin.get("kind") or "outlet")
     name = origin.get("name") or origin.get("outlet")
-    domain = origin.get("outlet")
-    where = f", {domain}" if domain and domain != name else ""
     count = origin.get("credited_by") or 0
     credited = f" — credited by {count} cop{'y' if count == 1 else 'ies'}" if count else ""
-    return f"{name} ({kind}{where}, not in the store){credited}"
+    return f"{name} ({kind}, not in the store){credited}"
 
 
 def _copy_lines(lines: list[str], entry: dict, depth: int, queried: str, width: int) -> None:
@@ -277,8 +275,10 @@ def render_text(result: dict, width: int = 100) -> str:
         crawled = "" if origin.get("crawled", True) else "  (not crawled: known from a link)"
     else:
         lines.append(f"Origin: {_external_line(origin)}")
-        if origin.get("url"):
-            lines.append(f"        {origin['url']}")
+        where = [origin.get("outlet") if origin.get("outlet") != origin.get("name") else None]
+        where = [w for w in [*where, origin.get("url")] if w]
+        if where:
+            lines.append(f"        {'  '.join(where)}")
         crawled = ""
     lines.append(f"        basis: {basis}; confidence {origin['confidence']:.2f}{crawled}")
     copies = result["copies"]
