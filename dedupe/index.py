@@ -10,21 +10,50 @@ anchors are candidates whatever their sizes. Both only *propose* candidates; ver
 decides.
 
 The LSH index takes datasketch's ``storage_config`` (``{"type": "redis", ...}`` for a
-shared index). The anchor index lives in memory as sorted numpy runs (about 12 bytes per
+shared index). Outside memory its keys are stored as plain bytes (``i:<int>`` or
+``s:<text>``), never pickles: datasketch would otherwise unpickle whatever it reads back, and
+anyone who can write to the storage could run code in the process that queries it. Keys read
+back in any other form are ignored. The anchor index lives in memory as sorted numpy runs (about 12 bytes per
 anchor, ~45 anchors per article) and is rebuilt at start-up from the persisted signatures.
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Hashable, Iterable
 from typing import Any
 
 import numpy as np
 from datasketch import LeanMinHash, MinHashLSH
 
+from dedupe.bands import BandIndex
+from dedupe.postings import DocIds, SortedRuns
 from dedupe.signature import SignatureParams
 
 __all__ = ["AnchorIndex", "LSHIndex"]
+
+logger = logging.getLogger(__name__)
+
+
+def pack_key(key: Hashable) -> bytes:
+    """An index key as the bytes kept in external storage (no pickle)."""
+    if isinstance(key, int) and not isinstance(key, bool):
+        return b"i:%d" % key
+    if isinstance(key, str):
+        return b"s:" + key.encode("utf-8")
+    raise TypeError(f"index keys in external storage must be int or str, got {type(key).__name__}")
+
+
+def unpack_key(raw: bytes) -> Hashable | None:
+    """The key `pack_key` stored, or None for anything else (never evaluated)."""
+    if raw[:2] == b"i:" and raw[2:].lstrip(b"-").isdigit() and len(raw) <= 24:
+        return int(raw[2:])
+    if raw[:2] == b"s:":
+        try:
+            return raw[2:].decode("utf-8")
+        except UnicodeDecodeError:
+            return None
+    return None
 
 
 class LSHIndex:
@@ -40,9 +69,19 @@ class LSHIndex:
             raise ValueError(f"LSH threshold must be between 0 and 1, got {threshold}; use 0.3")
         self.params = params
         self.threshold = threshold
-        self._lsh = MinHashLSH(
-            threshold=threshold, num_perm=params.num_perm, storage_config=storage_config
-        )
+        # Bytes keys, never datasketch's default pickles, outside the process's memory.
+        self._packed = storage_config is not None and storage_config.get("type") != "dict"
+        # In memory, the compact band index (same candidates, 1/25 of the memory); outside
+        # it, datasketch's storage backends.
+        self._lsh: BandIndex | MinHashLSH
+        if storage_config is None or storage_config.get("type") == "dict":
+            self._lsh = BandIndex(threshold, params.num_perm)
+        else:
+            self._lsh = MinHashLSH(threshold=threshold, num_perm=params.num_perm,
+                                   storage_config=storage_config, prepickle=False)  # fmt: skip
+
+    def _key(self, key: Hashable) -> Hashable:
+        return pack_key(key) if self._packed else key
 
     def _check(self, minhash: LeanMinHash) -> None:
         if (
@@ -58,7 +97,7 @@ class LSHIndex:
 
     def insert(self, key: Hashable, minhash: LeanMinHash) -> None:
         self._check(minhash)
-        self._lsh.insert(key, minhash, check_duplication=False)
+        self._lsh.insert(self._key(key), minhash, check_duplication=False)
 
     def insert_many(self, items: Iterable[tuple[Hashable, LeanMinHash]]) -> None:
         """Bulk insert through datasketch's insertion session (one round trip per buffer
@@ -66,18 +105,28 @@ class LSHIndex:
         with self._lsh.insertion_session() as session:
             for key, minhash in items:
                 self._check(minhash)
-                session.insert(key, minhash, check_duplication=False)
+                session.insert(self._key(key), minhash, check_duplication=False)
 
     def query(self, minhash: LeanMinHash) -> list[Hashable]:
         self._check(minhash)
-        return self._lsh.query(minhash)
+        found = self._lsh.query(minhash)
+        if not self._packed:
+            return found
+        keys = []
+        for raw in found:
+            key = unpack_key(raw) if isinstance(raw, bytes) else None
+            if key is None:
+                logger.warning("ignoring an index entry that is not a key: %r", raw[:60])
+            else:
+                keys.append(key)
+        return keys
 
     def remove(self, key: Hashable) -> None:
-        if key in self._lsh:
-            self._lsh.remove(key)
+        if self._key(key) in self._lsh:
+            self._lsh.remove(self._key(key))
 
     def __contains__(self, key: Hashable) -> bool:
-        return key in self._lsh
+        return self._key(key) in self._lsh
 
     @property
     def bands(self) -> tuple[int, int]:
@@ -86,80 +135,39 @@ class LSHIndex:
 
 
 class AnchorIndex:
-    """Inverted index from anchor hashes to texts, as a few sorted numpy runs.
-
-    New postings are buffered, sorted into a run when a query needs them, and runs are
-    merged log-structured style so a query searches O(log n) arrays.
-    """
+    """Inverted index from anchor hashes to texts, as sorted numpy runs
+    (:class:`~dedupe.postings.SortedRuns`): 12 bytes an anchor."""
 
     def __init__(self, max_postings: int = 2000) -> None:
         # An anchor shared by thousands of texts (a stock phrase, an outlet's footer that
         # predates its boilerplate) says nothing about copying and would flood verification.
         self.max_postings = max_postings
-        self._keys: list[Hashable] = []
-        self._ids: dict[Hashable, int] = {}
-        self._removed: set[int] = set()
-        self._pending: list[tuple[np.ndarray, np.ndarray]] = []
-        self._runs: list[tuple[np.ndarray, np.ndarray]] = []
+        self._docs = DocIds()
+        self._runs = SortedRuns()
 
     def __len__(self) -> int:
-        return len(self._ids)
+        return len(self._docs)
 
     def __contains__(self, key: Hashable) -> bool:
-        return key in self._ids
+        return key in self._docs
 
     def add(self, key: Hashable, anchors: np.ndarray) -> None:
-        if key in self._ids:
-            self.remove(key)
-        doc = len(self._keys)
-        self._keys.append(key)
-        self._ids[key] = doc
+        number = self._docs.assign(key)
         if len(anchors):
-            self._pending.append((anchors, np.full(len(anchors), doc, dtype=np.uint32)))
+            self._runs.add(anchors, np.full(len(anchors), number, dtype=np.uint32))
 
     def remove(self, key: Hashable) -> None:
-        doc = self._ids.pop(key, None)
-        if doc is not None:
-            self._removed.add(doc)
-
-    def _flush(self) -> None:
-        if not self._pending:
-            return
-        anchors = np.concatenate([a for a, _ in self._pending])
-        docs = np.concatenate([d for _, d in self._pending])
-        self._pending.clear()
-        order = np.argsort(anchors, kind="stable")
-        self._runs.append((anchors[order], docs[order]))
-        while len(self._runs) > 1 and len(self._runs[-1][0]) * 2 >= len(self._runs[-2][0]):
-            (a2, d2), (a1, d1) = self._runs.pop(), self._runs.pop()
-            anchors = np.concatenate([a1, a2])
-            docs = np.concatenate([d1, d2])
-            order = np.argsort(anchors, kind="stable")
-            self._runs.append((anchors[order], docs[order]))
+        self._docs.remove(key)
 
     def query(self, anchors: np.ndarray, min_shared: int) -> dict[Hashable, int]:
         """Texts sharing at least `min_shared` anchors with `anchors`, with the counts."""
         if len(anchors) < min_shared:
             return {}
-        self._flush()
-        hits = []
-        for run_anchors, run_docs in self._runs:
-            lo = np.searchsorted(run_anchors, anchors, side="left")
-            hi = np.searchsorted(run_anchors, anchors, side="right")
-            counts = hi - lo
-            counts[counts > self.max_postings] = 0
-            total = int(counts.sum())
-            if total == 0:
-                continue
-            # Expand the [lo, hi) ranges into one index array without a Python loop.
-            starts = np.repeat(lo - np.cumsum(counts) + counts, counts)
-            hits.append(run_docs[starts + np.arange(total)])
-        if not hits:
+        hits = self._runs.lookup(anchors, self.max_postings)
+        if not len(hits):
             return {}
-        docs, shared = np.unique(np.concatenate(hits), return_counts=True)
+        numbers, shared = np.unique(hits, return_counts=True)
         keep = shared >= min_shared
-        result = {}
-        for doc, count in zip(docs[keep].tolist(), shared[keep].tolist()):
-            if doc not in self._removed:
-                result[self._keys[doc]] = count
-        return result
+        numbers, shared = numbers[keep], shared[keep]
+        live = np.isin(numbers, self._docs.live(numbers))
+        return dict(zip(self._docs.keys(numbers[live]), shared[live].tolist()))
