@@ -308,14 +308,17 @@ def test_every_kind_is_listed() -> None:
 
 def test_html_gives_the_anchor_url_and_drops_boilerplate() -> None:
     hits = find_attributions(None, GR_HTML, GR, "globalresearch.ca", DIRECTORY)
+    # "By South Front" on Global Research: the byline names another outlet.
     assert kinds(hits) == [
+        ("byline", "South Front", "southfront.org"),
         ("original-source", "South Front", "southfront.org"),
         ("copyright", "South Front", "southfront.org"),
     ]
+    assert [h.form for h in hits] == ["byline", "footer", "copyright"]
     # The copyright line links the author page first; the outlet's own link is the evidence.
-    assert {h.url for h in hits} == {"https://southfront.org/ceasefire-collapsed/"}
+    assert {h.url for h in hits[1:]} == {"https://southfront.org/ceasefire-collapsed/"}
     assert {h.stated_date for h in hits} == {"2020-10-27"}
-    assert hits[0].sentence == "The original source of this article is South Front"
+    assert hits[1].sentence == "The original source of this article is South Front"
 
 
 def test_text_hits_take_the_link_from_html() -> None:
@@ -435,6 +438,7 @@ def test_seed_page() -> None:
     text = SEED.read_text(encoding="utf-8")
     hits = find_attributions(text, None, GR, "globalresearch.ca", DIRECTORY)
     assert kinds(hits) == [
+        ("byline", "South Front", "southfront.org"),
         ("original-source", "South Front", "southfront.org"),
         ("copyright", "South Front", "southfront.org"),
     ]

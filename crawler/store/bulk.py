@@ -25,7 +25,10 @@ class BulkWrites:
         "crawl_id", "url", "final_url", "status", "content_type", "headers", "body",
         "body_size", "encoding", "fetched_at", "outcome", "reason",
     )
-    _ATTRIBUTION_COLUMNS = ("kind", "sentence", "name", "url", "outlet", "stated_date", "author")
+    _ATTRIBUTION_COLUMNS = (
+        "kind", "sentence", "name", "url", "outlet", "stated_date", "author", "form", "source_kind",
+        "source_name",
+    )
 
     def save_pages(
         self, pages: list[tuple[dict[str, Any], dict[str, Any] | None]]

@@ -226,7 +226,8 @@ class Store:
 
     def replace_attributions(self, article_id: int, hits: list[dict[str, Any]]) -> None:
         self.db.execute("delete from attributions where article_id = ?", [article_id])
-        columns = ("kind", "sentence", "name", "url", "outlet", "stated_date", "author")
+        columns = ("kind", "sentence", "name", "url", "outlet", "stated_date", "author", "form",
+                   "source_kind", "source_name")
         self.db.conn.executemany(
             f"insert into attributions (article_id, {', '.join(columns)}) "
             f"values (?, {', '.join('?' * len(columns))})",

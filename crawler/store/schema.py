@@ -328,3 +328,20 @@ def m006_sitename_index(db: Database) -> None:
 def m007_decisions(db: Database) -> None:
     # The stored decisions and the views built on them: see decision_schema.
     decision_schema.create(db)
+
+
+@migrations()
+def m008_attribution_forms(db: Database) -> None:
+    # Where a reader sees each credit (byline, dateline, sign-off, provider-label, metadata,
+    # footer …) and what the credited party is (wire, syndicator, aggregator, outlet) with its
+    # registry name ("Associated Press" for "AP"). Rows stored before carry nulls.
+    columns = db["attributions"].columns_dict
+    for column in ("form", "source_kind", "source_name"):
+        if column not in columns:
+            db["attributions"].add_column(column, str)
+
+
+@migrations()
+def m008_decision_views(db: Database) -> None:
+    # The views count as `crosspost stats` does (agencies outside the store, bridge articles).
+    decision_schema.views_v2(db)

@@ -13,51 +13,62 @@ Pure functions over strings: no network, no database.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
 from lxml.html import HtmlElement
 
 from . import _html
 from ._html import HtmlText
-from .outlets import WIRE_SERVICES, OutletDirectory, looks_like_domain, name_key, registered_domain
-from .patterns import KINDS, Found, candidate_lines, clean_text, scan
+from .names import Found, looks_like_domain, name_key
+from .outlets import WIRE_SERVICES, OutletDirectory, registered_domain
+from .registry import Registry, Source, default_registry
+from .resolve import FORM_OF_KIND, Attribution, Context, credit, meta_credit
+from .scan import candidate_lines, scan
 from .statedate import stated_origin
 
 __all__ = [
-    "read_page",
+    "FORMS",
     "KINDS",
+    "WIRE_SERVICES",
     "Attribution",
     "OutletDirectory",
+    "Registry",
+    "Source",
     "attribution_lines",
+    "default_registry",
     "find_attributions",
     "name_key",
+    "read_page",
     "registered_domain",
     "stated_origin_date",
 ]
+
+KINDS = (
+    "original-source",
+    "originally-published",
+    "first-appeared",
+    "source-url",
+    "republished",
+    "reprinted",
+    "contributed",
+    "courtesy",
+    "read-more",
+    "via",
+    "wire-dateline",
+    "copyright",
+    "canonical",
+    "byline",
+    "sign-off",
+    "provider-label",
+    "print-issue",
+    "metadata",
+)
+FORMS = tuple(dict.fromkeys(FORM_OF_KIND.values()))
 
 _MARKDOWN_LINK = re.compile(r"\[([^\]]+)\]\(([^)\s]*)\)")
 _URL = re.compile(r"(?:https?://|www\.)[^\s<>()\"'\]]+", re.IGNORECASE)
 _ANGLE_URL = re.compile(r"<((?:https?://)[^>\s]+)>")
 _NEAR = 400  # characters between a copyright line and the statement it belongs to
-_NOT_OUTLETS = {"wordpress", "poweredbywordpress", "wordpresscom", "allrightsreserved", "thispage"}
-
-
-@dataclass(frozen=True)
-class Attribution:
-    """One statement naming a source.
-
-    ``name`` is the source as written; ``url`` the link on it (absolute), ``outlet`` the
-    registered domain it resolves to, ``stated_date`` the ISO day the page gives for the
-    original, ``author`` the person named beside the outlet ("Authored by A via X").
-    """
-
-    kind: str
-    sentence: str
-    name: str
-    url: str | None = None
-    outlet: str | None = None
-    stated_date: str | None = None
-    author: str | None = None
 
 
 def attribution_lines(text: str) -> list[str]:
@@ -105,23 +116,28 @@ def find_attributions(
     local = OutletDirectory()
     for link in _URL.findall(text or "") + [a.href for a in (page.anchors if page else [])]:
         local.add_domain(link)
+    ctx = Context(own, own_keys, directory, local)
+    registry = directory.registry
 
     text_found: list[tuple[Found, str | None]] = []
     clean = ""
     if text:
         clean, links = _strip_markup(text)
-        text_found = [(f, f.url or links.get(f.name)) for f in scan(clean)]
+        text_found = [(f, f.url or links.get(f.name)) for f in scan(clean, ctx.known, registry)]
     html_found: list[tuple[Found, str | None]] = []
     if page and page.text:
-        found_html = scan(page.text)
+        found_html = scan(page.text, ctx.known, registry, title_at=page.title_at, whole_page=True)
         statements = [f.start for f in found_html if f.kind != "copyright"]
         for f in found_html:
             url = _link_for(f, page, own)
             # Whole pages carry site footers and chart captions: there a copyright line counts
-            # only beside another statement (Global Research's footer), a "Source:" only with a link.
+            # only beside another statement (Global Research's footer), a "Source:" only with a
+            # link or a known agency.
             if f.kind == "copyright" and not any(abs(f.start - s) < _NEAR for s in statements):
                 continue
-            if f.kind == "source-url" and not (url or f.url or looks_like_domain(f.name)):
+            if f.kind == "source-url" and not (
+                url or f.url or looks_like_domain(f.name) or registry.find(f.name)
+            ):
                 continue
             html_found.append((f, url))
 
@@ -130,11 +146,12 @@ def find_attributions(
         origin = stated_origin(page.from_title, own_keys)
     results: list[Attribution] = []
     index: dict[tuple[str, str], int] = {}
-    for found, url in text_found + html_found:
-        hit = _resolve(found, url, own, own_keys, directory, local)
+    hits = [credit(found, url, ctx) for found, url in text_found + html_found]
+    hits += [meta_credit(meta, ctx) for meta in (page.metadata if page else [])]
+    for hit in hits:
         if hit is None:
             continue
-        key = (hit.kind, name_key(hit.name) or hit.url or "")
+        key = (hit.form or hit.kind, name_key(hit.name) or hit.url or "")
         if key in index:
             prior = results[index[key]]
             if not prior.url and hit.url:
@@ -154,6 +171,8 @@ def find_attributions(
                     canonical,
                     page.canonical,
                     canonical,
+                    form="canonical",
+                    source_kind="outlet",
                 )
             )
     if origin:
@@ -185,20 +204,6 @@ def _own_keys(
     return {k for k in keys if k}
 
 
-def _is_own_name(name: str, own_keys: set[str]) -> bool:
-    key = name_key(name)
-    if key in own_keys:
-        return True
-    # "Example Media Group" on example.com, "VICE US" on vice.com; a short label only takes a
-    # short suffix, so "Newsweek" is not taken for news.com.au.
-    for k in own_keys:
-        if len(k) >= 4 and key.startswith(k) and (len(k) >= 5 or len(key) - len(k) <= 3):
-            return True
-        if len(key) >= 5 and k.startswith(key):
-            return True
-    return False
-
-
 def _is_own_host(url: str, page_url: str) -> bool:
     return registered_domain(url) == registered_domain(page_url)
 
@@ -209,45 +214,6 @@ def _link_for(found: Found, page: _html.HtmlText, own: str | None) -> str | None
         if registered_domain(anchor.href) not in (None, own):
             return anchor.href
     return None
-
-
-def _resolve(
-    found: Found,
-    url: str | None,
-    own: str | None,
-    own_keys: set[str],
-    directory: OutletDirectory,
-    local: OutletDirectory,
-) -> Attribution | None:
-    name, author = found.name, found.author
-    if found.kind == "copyright" and found.holders:
-        # The page's own outlet among the holders makes the line its own notice.
-        if any(_is_own_name(h, own_keys) or directory.resolve(h) == own for h in found.holders):
-            return None
-        outlets = [h for h in found.holders if directory.resolve(h) or local.resolve(h)]
-        if outlets and outlets[0] != name:
-            author, name = name, outlets[0]
-    if not url and (
-        looks_like_domain(name) and re.match(r"(?:https?://|www\.)", name, re.IGNORECASE)
-    ):
-        url = name if "://" in name else "http://" + name
-    url_outlet = registered_domain(url) if url else None
-    outlet = url_outlet if url_outlet and url_outlet != own else None
-    outlet = (
-        outlet
-        or directory.resolve(name)
-        or local.resolve(name)
-        or (url_outlet if url_outlet != own else None)
-    )
-    if found.kind == "wire-dateline":
-        outlet = outlet or WIRE_SERVICES.get(name_key(name))
-    if own and (outlet == own or (not outlet and _is_own_name(name, own_keys))):
-        return None
-    if found.kind == "copyright" and (
-        name_key(name) in _NOT_OUTLETS or _is_own_name(name, own_keys)
-    ):
-        return None
-    return Attribution(found.kind, clean_text(found.sentence), name, url, outlet, found.day, author)
 
 
 def _with_origin_date(

@@ -12,6 +12,9 @@ from urllib.parse import urljoin
 from lxml import etree
 from lxml import html as lxml_html
 
+from .metadata import MetaCredit
+from .metadata import read as read_metadata
+
 _BLOCKS = {
     "p",
     "div",
@@ -78,6 +81,7 @@ class HtmlText:
     canonical: str | None = None
     site_name: str | None = None
     title_at: int = 0  # offset of the first <h1>: the article header starts there
+    metadata: list[MetaCredit] = field(default_factory=list)
 
     @property
     def from_title(self) -> str:
@@ -110,6 +114,10 @@ def parse(html: str | lxml_html.HtmlElement, base_url: str | None) -> HtmlText |
         if value.strip():
             out.site_name = value.strip()
             break
+    try:
+        out.metadata = read_metadata(tree, base_url)
+    except (ValueError, etree.XPathError):  # odd markup must not lose the page's other credits
+        out.metadata = []
     parts: list[str] = []
     length = 0
 

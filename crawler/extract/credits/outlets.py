@@ -8,57 +8,33 @@ edge in the republication graph is worse than a missing one.
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from collections.abc import Iterable, Mapping
 from functools import lru_cache
+from typing import Any
 
-from crawler.urls import domain_label, registered_domain
+from crawler.urls import domain_label, outlet_id
 
-_DOMAINISH = re.compile(
-    r"^(?:[a-z][a-z0-9+.-]*://)?(?:[\w-]+\.)+[a-z][\w-]*(?::\d+)?(?:[/?#]\S*)?$", re.IGNORECASE
-)
-
-# Wire services are named in datelines by short codes that no site name uses.
-WIRE_SERVICES: dict[str, str] = {
-    "ap": "apnews.com",
-    "associatedpress": "apnews.com",
-    "reuters": "reuters.com",
-    "thomsonreuters": "reuters.com",
-    "afp": "afp.com",
-    "agencefrancepresse": "afp.com",
-    "upi": "upi.com",
-    "unitedpressinternational": "upi.com",
-    "bloomberg": "bloomberg.com",
-    "dpa": "dpa.com",
-    "xinhua": "xinhuanet.com",
-    "tass": "tass.com",
-    "pti": "ptinews.com",
-    "ians": "ians.in",
-    "ani": "aninews.in",
-    "cnn": "cnn.com",
-    "efe": "efe.com",
-    "ansa": "ansa.it",
-    "kyodo": "kyodonews.net",
-    "yonhap": "yna.co.kr",
-}
+from .names import looks_like_domain, name_key
+from .registry import Registry, Source, default_registry, shared_registry, source_from
 
 
-def looks_like_domain(text: str) -> bool:
-    """True for ``southfront.org``, ``www.SHTFplan.com`` or a URL; false for ``St. Louis``."""
-    text = text.strip()
-    if not _DOMAINISH.match(text):
-        return False
-    return registered_domain(text) is not None
+def registered_domain(url_or_domain: str) -> str | None:
+    """The outlet a URL or domain belongs to (its registered domain, or a multi-brand host's
+    own outlet: ``abcnews.go.com``), or None when it has no public suffix."""
+    return outlet_id(url_or_domain)
 
 
-@lru_cache(maxsize=1 << 16)
-def name_key(name: str) -> str:
-    """The comparison key of an outlet name: ``The South-Front®`` -> ``southfront``."""
-    text = unicodedata.normalize("NFKD", name).casefold()
-    text = text.replace("&", "and")
-    text = re.sub(r"^\W*the\b", "", text)
-    return "".join(ch for ch in text if ch.isalnum())
+def _wire_services() -> dict[str, str]:
+    # Name keys of the registry's wire services -> outlet (kept for callers of the old table).
+    table: dict[str, str] = {}
+    for source in shared_registry().sources:
+        if source.kind == "wire" and source.outlet:
+            for name in (*source.names, *source.abbreviations):
+                table.setdefault(name_key(name), source.outlet)
+    return table
+
+
+WIRE_SERVICES: dict[str, str] = _wire_services()
 
 
 @lru_cache(maxsize=1 << 16)
@@ -77,9 +53,12 @@ class OutletDirectory:
     and from link targets; the last only teaches the domain's own label ("southfront").
     """
 
-    def __init__(self, names: Mapping[str, str] | None = None) -> None:
+    def __init__(
+        self, names: Mapping[str, str] | None = None, registry: Registry | None = None
+    ) -> None:
         self._by_key: dict[str, set[str]] = {}
         self._names: dict[str, set[str]] = {}
+        self._registry = registry
         for name, domain in (names or {}).items():
             self.add(name, domain)
 
@@ -105,7 +84,40 @@ class OutletDirectory:
             for name in names:
                 if name:
                     directory.add(str(name), domain)
+            directory.add_source(record)
         return directory
+
+    @property
+    def registry(self) -> Registry:
+        """Wire services, syndicators, aggregators and owners known to this directory."""
+        return self._registry or shared_registry()
+
+    def add_source(self, entry: Mapping[str, Any]) -> Source | None:
+        """Add an outlets-file entry with a ``kind`` (wire, syndicator, aggregator, owner)
+        to this directory's registry; entries without one are plain outlets."""
+        source = source_from(entry)
+        if source is None:
+            return None
+        if self._registry is None:
+            self._registry = default_registry()
+        self._registry.add(source)
+        return source
+
+    def add_entry(self, entry: Mapping[str, Any]) -> None:
+        """Add an outlets-file entry ``{"name", "domains", "aliases", "kind", ...}``."""
+        domains = list(entry.get("domains") or [])
+        for domain in domains:
+            self.add_domain(str(domain))
+            for name in [entry.get("name"), *(entry.get("aliases") or [])]:
+                if name:
+                    self.add(str(name), str(domain))
+        self.add_source(entry)
+
+    def source_for(self, name_or_outlet: str | None) -> Source | None:
+        """The registry entry a name ("Associated Press", "AP") or outlet id stands for."""
+        if not name_or_outlet:
+            return None
+        return self.registry.of_outlet(name_or_outlet) or self.registry.find(name_or_outlet)
 
     def add(self, name: str, url_or_domain: str) -> None:
         """Register a display name or alias (registry entry, or ``og:site_name`` of a page)."""
@@ -150,7 +162,8 @@ class OutletDirectory:
             return next(iter(domains))
         if domains:
             return None
-        return WIRE_SERVICES.get(key)
+        source = self.registry.find(name)
+        return source.outlet if source else None
 
     def __contains__(self, domain: object) -> bool:
         return isinstance(domain, str) and (registered_domain(domain) or domain) in self._names

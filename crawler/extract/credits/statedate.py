@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from .outlets import name_key
+from .names import name_key
 
 _MONTHS = {
     m: i

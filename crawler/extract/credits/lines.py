@@ -1,0 +1,301 @@
+"""Credits that own a line: "Source: X" in any language, datelines ("VENICE, Italy (AP) —",
+"MADRID, 3 mar (EFE).-", "МОСКВА, 3 декабря. /ТАСС/.", "新华社北京12月3日电"), bylines ("By The
+Associated Press", "PTI", "AFP/dpa"), sign-offs ("— Reuters", "The New York Times") and
+aggregator provider labels ("Fox Nation • 2h", "Provided by Reuters").
+
+Where the line stands decides what it can be: datelines and bylines open an article,
+sign-offs close it; a bare name in the middle of a story is a heading, not a credit. Names in
+bylines, sign-offs and labels count only when they resolve to a known outlet or agency or read
+as a publication's name, so a reporter's byline is never taken for a source.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+
+from .clauses import trim_name, valid_name
+from .names import URL, Found, clean_text, is_platform, name_key
+
+_I = re.IGNORECASE
+# Dashes as written and as mis-decoded (UTF-8 read as cp1252 once or twice).
+DASH = r"(?:—|–|‒|―|−|‐|-{1,3}|â€[”“\"•\x94\x93]|Ã¢Â?€Â?[\x93\x94”“]|Ã¢â‚¬â€[œ\x9d])"
+_OPEN, _CLOSE = r"(?P<open>[(\[（【/])", r"[)\]）】/]"
+_SOURCE_WORDS = (
+    r"source|sources|source\s+link|source\s+url|fuente|fuentes|fonte|fontes|quelle|quellen|источник|"
+    r"источники|джерело|المصدر|مصدر|来源|來源|出处|出處|स्रोत|ماخذ|ذریعہ|kaynak|bron|źródło|zrodlo|forrás|"
+    r"zdroj|kilde|källa|lähde|sumber|nguồn|出典|출처|πηγή|מקור|منبع|izvor|vir|allikas|šaltinis|avots|извор"
+)
+_SOURCE_LINE = re.compile(
+    r"^[(\[（]?\s*(?:original\s+|article\s+|story\s+|news\s+)?(?:" + _SOURCE_WORDS + r")\s*[:：]\s*"
+    r"(?P<name>.*?)[)\]）]?$",
+    _I,
+)
+_VIA_LINE = re.compile(r"^(?:h/t\s+)?via\s*:?\s+(?P<name>.+)$", _I)
+# PLACE[, region or date] (AGENCY) —   ·   (AGENCY) —   ·   MOSCOW, Dec 3 /TASS/.
+_DATELINE = re.compile(
+    r"^(?P<place>[^\W\d_][\w.'’ ,\-]{0,60}?)?\s*"
+    + _OPEN
+    + r"\s*(?P<name>[^\W_][\w&.'’ -]{0,40}?)\s*"
+    + _CLOSE
+    + r"\s*[.,:：۔]?\s*(?:"
+    + DASH
+    + r"|\.|:|：|۔|$|(?=\S))"
+)
+# MOSCOW, Dec 3 — RIA Novosti.   ·   Москва. 3 декабря. INTERFAX.RU -
+_DATELINE_AFTER = re.compile(
+    r"^(?P<place>[^\W\d_][\w.'’ -]{1,40}?)[,.]\s*[^—–]{0,30}?\s*(?:"
+    + DASH
+    + r"\s*)?(?P<name>[^\W\d_][\w.\" -]{1,30}?)"
+    r"\s*(?:[.,]\s|" + DASH + r")"
+)
+_BYLINE = re.compile(
+    r"^(?:by|por|par|von|di|da|de|door|av|af|przez|oleh|от|автор|بقلم|كتب|yazan|लेखक|تحریر|作者|记者|記者)"
+    r"\s*[:：]?\s+(?P<name>.{2,160})$",
+    _I,
+)
+_PROVIDER = re.compile(
+    r"^(?:provided\s+by|distributed\s+by|content\s+(?:provided\s+)?by|powered\s+by|from|publicado\s+por|"
+    r"proporcionado\s+por|fourni\s+par|bereitgestellt\s+von|fornito\s+da|fornecido\s+por)\s*[:：]?\s*(?P<name>.{2,80})$",
+    _I,
+)
+_BULLET_LABEL = re.compile(
+    r"^(?P<name>[^•·|]{2,60}?)\s*[•·|]\s*(?:\d+\s*(?:h|hr|hrs|hours?|m|min|mins|minutes?|d|days?)\b|"
+    r"\d+\s*(?:min|minute)s?\s+read|\d{1,2}[/.]\d{1,2}|[A-Z][a-z]{2,8}\.?\s+\d{1,2}|yesterday|today|now)",
+    _I,
+)
+_SPLIT = re.compile(
+    r"\s*(?:[,/;|&•·+]|\band\b|\by\b|\bet\b|\bund\b|\be\b|\bи\b|و|،|、|\s" + DASH + r"\s)\s*", _I
+)
+_ROLE = re.compile(
+    r"\s+(?:staff(?:\s+(?:writer|reporter|report))?|wire(?:\s+service)?|news\s+service|reporters?|"
+    r"correspondents?|redacci[óo]n|r[ée]daction|redaktion|redazione|reda[çc][ãa]o|desk|bureau|"
+    r"news\s+desk|agency|agencies|report)$",
+    _I,
+)
+_INPUTS = re.compile(r"^\(?\s*(?:with\s+inputs?\s+from|inputs?\s+from|—|–|-)\s*", _I)
+# A publication's name: "The New York Times", "Seattle Magazine", "Daily Mail".
+PUBLICATION = re.compile(
+    r"^(?:the\s+|The\s+)?(?:(?!The\s)[A-Z][\w.'’&-]*\s+){1,5}(?:Times|Post|News|Journal|Herald|Tribune|Gazette|Telegraph|"
+    r"Guardian|Chronicle|Magazine|Press|Review|Daily|Observer|Star|Sun|Mail|Express|Independent|Inquirer|"
+    r"Register|Globe|Record|Bulletin|Courier|Examiner|Dispatch|Monitor|Standard|Weekly|Today|Reporter|Wire|"
+    r"Newsweek|Sentinel|Ledger|Enquirer|Leader|Mirror|Argus|Beacon|Statesman|Advertiser|Citizen|Free\s+Press)$"
+)
+_CALLSIGN = re.compile(r"[KWCX][A-Z]{2,3}(?:-(?:TV|FM|AM))?")
+_NOT_AGENCY = {
+    "photo",
+    "photos",
+    "video",
+    "image",
+    "update",
+    "updated",
+    "watch",
+    "opinion",
+    "editorial",
+    "exclusive",
+    "analysis",
+    "listen",
+    "audio",
+    "graphic",
+    "map",
+    "file",
+    "ap photo",
+    "reuters photo",
+}
+_PRESSISH = re.compile(r"\b(?:press|news|newswire|wire|agency|service|media|times|post)\b", _I)
+_CJK_DATELINE = re.compile(
+    r"^(?:【[^】]{0,15}?(?P<bracket>\S{2,6}?)】|(?P<name>[\u3040-\u30ff\u4e00-\u9fff]{2,6}?)"
+    r"(?:[^\s，。]{0,20}?)[电電](?:[（(]|\s|$))"
+)
+
+_PLACE_PART = re.compile(r"(?:^|,)\s*([A-Z][A-Z .'-]{2,30})\s*(?=,|$)")
+
+Known = Callable[[str], bool]
+
+
+def source_line(stripped: str, pos: int, next_line: str | None) -> Found | None:
+    m = _SOURCE_LINE.match(stripped)
+    if not m:
+        return None
+    raw = m.group("name")
+    at = pos + m.start("name")
+    if not raw.strip() and next_line and URL.fullmatch(next_line.strip(" <>")):
+        raw = next_line.strip(" <>")
+    name, _, day = trim_name(raw)
+    if not valid_name(name):
+        return None
+    return Found(
+        "source-url", clean_text(stripped), name, at, at + len(raw), day=day, form="source-url"
+    )
+
+
+def via_line(stripped: str, pos: int) -> Found | None:
+    m = _VIA_LINE.match(stripped)
+    if not m or len(stripped.split()) > 8:
+        return None
+    name, _, _ = trim_name(m.group("name"))
+    if not valid_name(name) or is_platform(name):
+        return None
+    at = pos + m.start("name")
+    return Found("via", clean_text(stripped), name, at, at + len(m.group("name")), form="via")
+
+
+def dateline(stripped: str, pos: int, known: Known, agency: Known) -> Found | None:
+    """A dateline opening the article: "LONDON (Reuters) -", "Berlin (dpa) -", "ISLAMABAD, Dec 3
+    (APP):", "(اے پی پی)", "МОСКВА, 3 декабря. /ТАСС/.", "新华社北京12月3日电"."""
+    m = _DATELINE.match(stripped)
+    if m and m.group("name").strip():
+        name = m.group("name").strip(" .")
+        key = name_key(name)
+        callsign = (
+            _CALLSIGN.fullmatch(name) is not None
+        )  # "HOUSTON, Texas (KTRK) --": a station's own newsroom
+        place = (m.group("place") or "").strip()
+        slash = m.group("open") == "/"  # "МОСКВА, 3 декабря. /ТАСС/." names agencies only
+        if (
+            not callsign
+            and key not in _NOT_AGENCY
+            and len(place.split()) <= 8
+            and not (slash and not agency(name))
+            and (agency(name) or (place and (known(name) or _PRESSISH.search(name))))
+        ):
+            at = pos + m.start("name")
+            return Found(
+                "wire-dateline",
+                clean_text(stripped[: m.end()]).rstrip(" ."),
+                name,
+                at,
+                at + len(name),
+                form="dateline",
+                strict=not agency(name),
+            )
+    m = _DATELINE_AFTER.match(stripped)
+    if m and agency(m.group("name").strip(' ."')) and m.group("place").strip().isupper():
+        name = m.group("name").strip(' ."')
+        at = pos + m.start("name")
+        return Found(
+            "wire-dateline",
+            clean_text(stripped[: m.end()]).rstrip(" .-—–"),
+            name,
+            at,
+            at + len(name),
+            form="dateline",
+        )
+    m = _CJK_DATELINE.match(stripped)
+    if m:
+        group = "name" if m.group("name") else "bracket"
+        name = m.group(group)
+        for size in range(len(name), 1, -1):  # "新华社北京" → "新华社"
+            if agency(name[:size]):
+                at = pos + m.start(group)
+                return Found(
+                    "wire-dateline",
+                    clean_text(stripped[: m.end()]),
+                    name[:size],
+                    at,
+                    at + size,
+                    form="dateline",
+                )
+            if group == "bracket" and agency(name[-size:]):
+                at = pos + m.end(group) - size
+                return Found(
+                    "wire-dateline",
+                    clean_text(stripped[: m.end()]),
+                    name[-size:],
+                    at,
+                    at + size,
+                    form="dateline",
+                )
+    return None
+
+
+def wire_tail(stripped: str, pos: int, agency: Known) -> Found | None:
+    """A paragraph that ends "— AP" or "-- Reuters."."""
+    m = re.search(r"(?:^|\s)" + DASH + r"\s*(?P<name>[^\W\d_][\w .]{1,30}?)\s*\.?$", stripped)
+    if not m or not agency(m.group("name").strip()):
+        return None
+    name = m.group("name").strip()
+    at = pos + m.start("name")
+    sentence = stripped if len(stripped) < 40 else stripped[m.start() :].strip()
+    return Found("wire-dateline", clean_text(sentence), name, at, at + len(name), form="sign-off")
+
+
+def credited_names(
+    text: str, known: Known, suffix: Callable[[str], list[tuple[str, int]]] | None = None
+) -> tuple[list[tuple[str, int]], int]:
+    """(name, offset) of each part of a byline or sign-off that names a source, and how many
+    parts the line has."""
+    found = []
+    total = 0
+    start = 0
+    for m in [*_SPLIT.finditer(text), None]:
+        end = m.start() if m else len(text)
+        part = text[start:end]
+        name = _ROLE.sub("", part.strip(" ().[]（）\"'“”")).strip(" .")
+        if name:
+            total += 1
+            if known(name):
+                found.append((name, start + max(part.find(name), 0)))
+            elif suffix:
+                # "Vasilisa Stepanenko The Associated Press": the agency closes the part
+                found.extend((n, start + at) for n, at in suffix(part))
+        start = m.end() if m else len(text)
+    return found, total
+
+
+def byline(
+    stripped: str,
+    pos: int,
+    known: Known,
+    bare_known: Known,
+    agency_names: Callable[[str], list[tuple[str, int]]],
+    at_top: bool,
+    at_bottom: bool,
+) -> Iterator[Found]:
+    """Bylines naming an agency or outlet ("By Reuters staff", "By JOSH BOAK Associated
+    Press", "Por EFE"); lines that are only such names ("PTI", "AFP/dpa", "— Reuters")."""
+    if not stripped or len(stripped.split()) > 16 or not (at_top or at_bottom):
+        return
+    stripped = re.sub(r"\s", " ", stripped)  # tabs and newlines inside a byline keep their offsets
+    m = _BYLINE.match(stripped)
+    if m:
+        if not at_top:
+            return
+        body, offset, form = m.group("name"), m.start("name"), "byline"
+        parts, _ = credited_names(body, known, agency_names)  # "By JOSH BOAK Associated Press"
+    else:
+        body, offset = stripped, 0
+        inputs = _INPUTS.match(body)
+        if inputs:
+            body, offset = body[inputs.end() :], inputs.end()
+        parts, total = credited_names(body, bare_known)
+        # "AFP, MANILA": the agency and the place it filed from
+        places = len(_PLACE_PART.findall(body)) if len(parts) == 1 else 0
+        if not parts or len(parts) + places < total:
+            return  # a line that is not only source names is a heading or a sentence
+        form = "sign-off" if at_bottom and (inputs or not at_top) else "byline"
+    for name, at in parts:
+        start = pos + offset + at
+        yield Found(
+            form, clean_text(stripped), name, start, start + len(name), form=form, strict=True
+        )
+
+
+def provider_label(stripped: str, pos: int, known: Known) -> Found | None:
+    """An aggregator's label for its provider: "Provided by Reuters", "Fox Nation • 2h"."""
+    m = _PROVIDER.match(stripped) or _BULLET_LABEL.match(stripped)
+    if not m:
+        return None
+    name, _, _ = trim_name(m.group("name"))
+    if not valid_name(name) or not known(name):
+        return None
+    at = pos + m.start("name")
+    return Found(
+        "provider-label",
+        clean_text(stripped),
+        name,
+        at,
+        at + len(name),
+        form="provider-label",
+        strict=True,
+    )

@@ -1,0 +1,278 @@
+"""Scanning an article's text line by line for credits, by where each line stands.
+
+The first lines of an article hold its byline and dateline, the last its sign-off and
+footer; a statement in between must speak of the piece itself. A line may hold several
+credits ("Source: X. Originally published on Y").
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import replace
+
+from . import lines as line_forms
+from .lines import PUBLICATION
+from .names import URL, Found, clean_text, looks_like_domain, name_key
+from .registry import Registry, shared_registry
+from .statements import sentence_hits
+
+_SENTENCE_END = re.compile(
+    r"(?:(?<=[.!?])[\"”’)]?\s+(?=[\"“‘(\[]?[A-Z0-9\u0400-\u04ff\u0600-\u06ff\u0900-\u097f])|(?<=[。！？۔])\s*)"
+)
+_ABBREV = re.compile(
+    r"(?:\b[A-Z]|\b(?:Mr|Mrs|Ms|Dr|St|Jr|Sr|Prof|Gen|Col|Lt|Sgt|Rep|Sen|Gov|Inc|Co|Ltd|No|vs|U\.S|U\.K))\.$"
+)
+# One of these is in every line a statement pattern can match; testing them with `in` first
+# spares most story lines the regular expressions.
+_CUE_FRAGMENTS = (
+    "original",
+    "first",
+    "publish",
+    "reprint",
+    "posted",
+    "contributed",
+    "courtesy",
+    "read",
+    "via",
+    "source",
+    "copyright",
+    "©",
+    "(c)",
+    "—",
+    "–",
+    "-",
+    "issue",
+    "edition",
+    "input",
+    "reproduc",
+    "publicad",
+    "paru",
+    "publié",
+    "erschien",
+    "veröffentlicht",
+    "pubblicat",
+    "appars",
+    "опубликов",
+    "вышл",
+    "перепечат",
+    "материал",
+    "نشر",
+    "نُشر",
+    "首发",
+    "首發",
+    "转载",
+    "轉載",
+    "来源",
+    "來源",
+    "原载",
+    "原載",
+    "yayımlan",
+    "yayimlan",
+    "प्रकाशित",
+    "شائع",
+    "fuente",
+    "fonte",
+    "quelle",
+    "источник",
+    "джерело",
+    "مصدر",
+    "kaynak",
+    "स्रोत",
+    "ماخذ",
+    "información",
+    "informaç",
+    "material",
+    "avec",
+    "ripres",
+    "republic",
+    "republi",
+    "reproduz",
+    "bron",
+    "źródło",
+    "sumber",
+    "nguồn",
+    "출처",
+    "出典",
+    "provided",
+    "distributed",
+    "from",
+    "•",
+    "·",
+    "(",
+    "（",
+    "【",
+    "/",
+    "电",
+    "電",
+)
+_TOP_LINES = 6  # bylines and agency lines stand in the first lines …
+_BOTTOM_LINES = 4  # … sign-offs in the last
+_EDGE_LINES = 8  # statements about the piece stand within this many lines of either end
+_DATELINE_LINES = 40
+
+Known = Callable[[str], bool]
+
+
+def _has_cue(line: str) -> bool:
+    low = line.lower()
+    return any(f in low for f in _CUE_FRAGMENTS)
+
+
+def _sentences(line: str, offset: int) -> Iterator[tuple[str, int]]:
+    start = 0
+    for m in _SENTENCE_END.finditer(line):
+        if m.start() <= start:
+            continue
+        if _ABBREV.search(line[start : m.start()].rstrip('"”’)')) or looks_like_domain(
+            line[max(m.start() - 1, 0) : m.start()]
+        ):
+            continue
+        yield line[start : m.start()], offset + start
+        start = m.end()
+    yield line[start:], offset + start
+
+
+def _agency_names(registry: Registry) -> Callable[[str], list[tuple[str, int]]]:
+    """The agency closing a byline after the reporter's name: "JOSH BOAK Associated Press",
+    "Jane Doe of Reuters", "Jean Dupont pour l'AFP"."""
+
+    def find(body: str) -> list[tuple[str, int]]:
+        text = body.rstrip(" .")
+        for name, _ in registry.names():
+            if len(name) < 2 or not text.endswith(name):
+                continue
+            before = text[: -len(name)]
+            if before and before[-1:].isalnum():
+                continue  # "…Bloomberg" inside a word
+            person = re.sub(
+                r"(?:,|\b(?:of|for|at|de|pour|für|per|para)\b|\||l['’])\s*$",
+                "",
+                before.strip(),
+                flags=re.IGNORECASE,
+            )
+            separated = person != before.strip()
+            caps = person.isupper() and len(person) > 3
+            # A single word closing a byline may be a surname ("By Michael Bloomberg").
+            if person and (separated or caps or len(name.split()) >= 2):
+                return [(name, len(text) - len(name))]
+        return []
+
+    return find
+
+
+def scan(
+    text: str,
+    known: Known | None = None,
+    registry: Registry | None = None,
+    *,
+    title_at: int = 0,
+    whole_page: bool = False,
+) -> list[Found]:
+    """Every credit in a text, in order.
+
+    ``known`` tells whether a name is a known outlet or agency (default: the registry or a
+    publication's name); ``whole_page`` when ``text`` is a whole page rebuilt from HTML, whose
+    last lines are the site's footer, not the article's: there only the lines from the title
+    (``title_at``) on open the article, and no line closes it.
+    """
+    registry = registry or shared_registry()
+
+    def agency(name: str) -> bool:
+        return registry.find(name) is not None
+
+    if known is None:
+
+        def known(name: str) -> bool:
+            return agency(name) or PUBLICATION.fullmatch(name) is not None
+
+    agency_names = _agency_names(registry)
+
+    def bare_known(name: str) -> bool:
+        # A line that is only a name: on a whole page, share buttons ("Flipboard"), text-size
+        # controls ("AA") and section labels stand there too, so only a wire or syndicator
+        # spelled out counts; in an article's text, any outlet or agency.
+        source = registry.find(name)
+        if whole_page:
+            return bool(source and source.kind in ("wire", "syndicator") and len(name) >= 3)
+        if source:
+            return source.kind != "aggregator"
+        # A publication's name alone on a line needs its article: "The New York Times".
+        return known(name) and (not PUBLICATION.fullmatch(name) or name.startswith("The "))
+
+    hits: list[Found] = []
+    rows = [(m.group(0), m.start()) for m in re.finditer(r"[^\n]+", text) if m.group(0).strip()]
+    first = next((i for i, (_, s) in enumerate(rows) if s >= title_at), 0) if title_at else 0
+    last = len(rows) - 1
+    for index, (line, start) in enumerate(rows):
+        from_top = index - first
+        at_top = 0 <= from_top < _TOP_LINES
+        at_bottom = not whole_page and last - index < _BOTTOM_LINES
+        edge = (0 <= from_top < _EDGE_LINES) or (not whole_page and last - index < _EDGE_LINES)
+        if not (at_top or at_bottom) and not _has_cue(line):
+            continue
+        stripped = line.strip()
+        pos = start + len(line) - len(line.lstrip())
+        next_line = rows[index + 1][0] if index < last else None
+        line_hit = line_forms.source_line(stripped, pos, next_line) or line_forms.via_line(
+            stripped, pos
+        )
+        if line_hit is None and 0 <= from_top < _DATELINE_LINES:
+            line_hit = line_forms.dateline(stripped, pos, known, agency)
+        if line_hit is None and at_bottom:
+            line_hit = line_forms.wire_tail(stripped, pos, agency)
+        if line_hit is None and (at_top or at_bottom):
+            line_hit = line_forms.provider_label(stripped, pos, known) if at_top else None
+            if line_hit is None:
+                found = list(
+                    line_forms.byline(
+                        stripped, pos, known, bare_known, agency_names, at_top, at_bottom
+                    )
+                )
+                if found:
+                    hits.extend(found)
+                    continue
+        if line_hit is None:
+            line_hit = line_forms.wire_tail(stripped, pos, agency) if edge else None
+        if line_hit is not None and line_hit.form == "source-url" and not agency(line_hit.name):
+            # "Quelle: APA/sda/dpa": one credit per agency
+            parts, total = line_forms.credited_names(line_hit.name, agency)
+            if parts and len(parts) == total:
+                base = line_hit.start
+                hits.extend(
+                    replace(line_hit, name=n, start=base + at, end=base + at + len(n)) for n, at in parts
+                )
+                continue
+        if line_hit is not None:
+            hits.append(line_hit)
+            if line_hit.form != "dateline":
+                continue
+        for sentence, s_start in _sentences(line, start):
+            for hit in sentence_hits(sentence, s_start, edge):
+                # "This column first ran on ATTN:" with the link on the following line.
+                if (
+                    not hit.url
+                    and next_line
+                    and line.rstrip().endswith(":")
+                    and URL.fullmatch(next_line.strip(" <>"))
+                ):
+                    hit = replace(hit, url=next_line.strip(" <>"))
+                hits.append(hit)
+    return hits
+
+
+def candidate_lines(text: str) -> list[str]:
+    """Lines that carry a credit, whitespace-normalised, in order."""
+    seen: list[str] = []
+    for hit in scan(text):
+        line = text[
+            text.rfind("\n", 0, hit.start) + 1 : (text.find("\n", hit.start) + 1 or len(text) + 1)
+            - 1
+        ]
+        line = clean_text(line)
+        if line not in seen:
+            seen.append(line)
+    return seen
+
+
+__all__ = ["candidate_lines", "name_key", "scan"]

@@ -1,0 +1,382 @@
+"""Credits stated in a sentence: "The original source of this article is X", "publicado
+originalmente en X", "zuerst erschienen bei X", "首发于X", "contributed by A of X".
+
+Each pattern ends where the source name begins (or, in languages that put the verb last,
+captures the name before it). A sentence inside the story ("the species first appeared in
+West Michigan") is told apart by where it stands and what it speaks of: away from the first
+and last lines of an article, a statement must speak of the piece itself ("this article",
+"the post …", "este artículo") or stand alone.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from .clauses import A_OF_B, BY_AT, LEAD_TRIM, trim_name, valid_name
+from .names import (
+    URL,
+    Found,
+    clean_text,
+    is_platform,
+    looks_like_domain,
+    name_key,
+    starts_like_name,
+)
+
+_I = re.IGNORECASE
+_END = r"(?P<name>.+)"
+
+
+def _ar(word: str) -> str:
+    """An Arabic word with optional vowel marks after each letter."""
+    return "".join(
+        ch + "[\u064b-\u0652]*" if "\u0600" <= ch <= "\u06ff" else re.escape(ch) for ch in word
+    )
+
+
+_AR_PUBLISHED = _ar("نشر") + r"(?:" + _ar("ت") + r")?"
+_AR_FIRST = (
+    "(?:"
+    + "|".join(_ar(w) for w in ("أولاً", "أولا", "اولا", "لأول مرة", "أصلاً", "أصلا", "في الأصل"))
+    + ")"
+)
+
+# (kind, form, pattern). A pattern with a ``lead`` group sees the text before the cue.
+SENTENCE: list[tuple[str, str, re.Pattern[str]]] = [
+    (
+        "original-source",
+        "footer",
+        re.compile(
+            r"\boriginal\s+source\s+(?:of\s+(?:this|the)\s+(?:article|post|story|piece|report|item|text|video)\s+)?"
+            r"(?:is|was|:)\s*:?\s*" + _END,
+            _I,
+        ),
+    ),
+    (
+        "originally-published",
+        "footer",
+        re.compile(
+            r"\boriginally\s+(?:been\s+)?(?:published|posted|appeared|ran|printed|featured|produced|"
+            r"released|aired)(?:\s+(?:for|and|posted|published)){0,3}\s+(?:on|at|in|by|for|with|to)\s*:?\s+"
+            + _END,
+            _I,
+        ),
+    ),
+    # Spanish, Portuguese, French, German, Italian, Russian, Arabic, Chinese.
+    (
+        "originally-published",
+        "footer",
+        re.compile(
+            r"(?:\bpublicad[oa]s?\s+(?:originalmente|originariamente|inicialmente|por\s+primera\s+vez|pela\s+primeira\s+vez)"
+            r"|\b(?:originalmente|originariamente)\s+publicad[oa]s?|\bapareci[óo]\s+(?:originalmente|por\s+primera\s+vez|primero))"
+            r"\s+(?:en|em|no|na|por|pel[oa])\s*:?\s+" + _END,
+            _I,
+        ),
+    ),
+    (
+        "originally-published",
+        "footer",
+        re.compile(
+            r"\b(?:paru|parue|publié|publiée|publiés)\s+(?:initialement|originellement|originalement|d['’]abord|"
+            r"à\s+l['’]origine|pour\s+la\s+première\s+fois)\s+(?:dans|sur|par|chez|sous)\s*:?\s+"
+            + _END,
+            _I,
+        ),
+    ),
+    (
+        "originally-published",
+        "footer",
+        re.compile(
+            r"\b(?:(?:zuerst|erstmals|ursprünglich|urspruenglich)\s+(?:erschienen|veröffentlicht|publiziert)"
+            r"|erschien\s+(?:zuerst|erstmals|ursprünglich))\s+(?:bei|in|auf|im|von|unter)\s*:?\s+"
+            + _END,
+            _I,
+        ),
+    ),
+    (
+        "originally-published",
+        "footer",
+        re.compile(
+            r"\b(?:(?:pubblicat[oa]|apparso|apparsa|uscit[oa])\s+(?:originariamente|originalmente|inizialmente|"
+            r"per\s+la\s+prima\s+volta)|originariamente\s+pubblicat[oa])\s+(?:su|in|da|sul|sulla|nel|nella)\s*:?\s+"
+            + _END,
+            _I,
+        ),
+    ),
+    (
+        "originally-published",
+        "footer",
+        re.compile(
+            r"(?:впервые|первоначально|изначально|оригинал)\s+(?:был[аои]?\s+)?(?:опубликован[аоы]?|вышл[аои]|вышел|"
+            r"появил[аио]?с[ья])\s+(?:в|на|во)\s+" + _END,
+            _I,
+        ),
+    ),
+    (
+        "originally-published",
+        "footer",
+        re.compile(
+            _AR_PUBLISHED
+            + r"\s+"
+            + _AR_FIRST
+            + r"\s+(?:"
+            + _ar("في")
+            + "|"
+            + _ar("على")
+            + "|"
+            + _ar("لدى")
+            + r")\s+"
+            + _END
+        ),
+    ),
+    (
+        "originally-published",
+        "footer",
+        re.compile(
+            r"(?:本文|原文|该文|此文)?(?:首发于|首發於|首发在|原载于|原載於|最初发表于|最初發表於|原刊于|原刊於)\s*[:：]?\s*"
+            + _END
+        ),
+    ),
+    (
+        "republished",
+        "footer",
+        re.compile(r"(?:转载自|轉載自|转自|轉自|来源于|來源於)\s*[:：]?\s*" + _END),
+    ),
+    # Verb-last languages name the source before the verb.
+    (
+        "originally-published",
+        "footer",
+        re.compile(
+            r"\bilk\s+(?:olarak|kez)\s+(?P<name>[^'’]{2,60})['’](?:da|de|ta|te|nda|nde)\s+yay[ıi]mlan",
+            _I,
+        ),
+    ),
+    (
+        "originally-published",
+        "footer",
+        re.compile(
+            r"(?:मूल\s+रूप\s+से|पहली\s+बार|मूलतः)\s+(?P<name>.{2,60}?)\s+(?:पर|में)\s+(?:प्रकाशित|छप)"
+        ),
+    ),
+    (
+        "originally-published",
+        "footer",
+        re.compile(r"(?:پہلی\s+بار|اصل\s+میں)\s+(?P<name>.{2,60}?)\s+(?:پر|میں)\s+(?:شائع|چھپ)"),
+    ),
+    # Greedy lead-in: a post's title may itself contain "first".
+    (
+        "first-appeared",
+        "footer",
+        re.compile(
+            r"^(?P<lead>.*)\b(?:first\s+(?:appeared|ran|published|posted)|appeared\s+(?:first|originally)|"
+            r"was\s+first\s+published|were\s+first\s+published)\s+(?:on|at|in|by)\s*:?\s*" + _END,
+            _I,
+        ),
+    ),
+    (
+        "print-issue",
+        "print-issue",
+        re.compile(
+            r"\b(?:appear(?:s|ed)?|ran|runs|was\s+(?:first\s+|originally\s+)?(?:published|printed)|published|printed)"
+            r"\s+(?:originally\s+|first\s+)?in\s+(?:the\s+|an?\s+)?(?:[\w’'.,/-]+\s+){0,4}?(?:print\s+)?"
+            r"(?:issue|edition|number)\s+of\s+" + _END,
+            _I,
+        ),
+    ),
+    (
+        "republished",
+        "footer",
+        re.compile(
+            r"\b(?:re-?published|re-?posted|cross-?posted|reproduced)\s+(?:here\s+)?(?:with\s+(?:the\s+)?(?:kind\s+|express\s+)?"
+            r"permission\s+)?(?:from|of|courtesy\s+of|by|on)\s+" + _END,
+            _I,
+        ),
+    ),
+    (
+        "republished",
+        "footer",
+        re.compile(
+            r"\b(?:reproducido|republicado|reproduzido|republicad[oa]|reproduit|reproduite|republié|republiée|"
+            r"ripreso|ripresa|ripubblicato|ripubblicata|перепечатано|перепечатка)\s+(?:con\s+permiso\s+|com\s+autoriza[çc][ãa]o\s+|"
+            r"avec\s+l['’]autorisation\s+|с\s+разрешения\s+)?(?:de|da|do|du|des|da|dal|dalla|из|с|со)\s+"
+            + _END,
+            _I,
+        ),
+    ),
+    (
+        "reprinted",
+        "footer",
+        re.compile(
+            r"\breprinted\s+(?:here\s+)?(?:with\s+(?:the\s+)?(?:kind\s+|express\s+)?permission\s+)?"
+            r"(?:from|of|courtesy\s+of|by)\s+" + _END,
+            _I,
+        ),
+    ),
+    ("contributed", "contributed", re.compile(r"\bcontributed\s+by\s+" + _END, _I)),
+    # Agency input: "(With inputs from PTI)", "Con información de EFE", "avec AFP", "mit Material von dpa".
+    (
+        "contributed",
+        "contributed",
+        re.compile(
+            r"(?:\bwith\s+(?:additional\s+)?(?:inputs?|reporting|files|material)\s+from|\bcon\s+informaci[óo]n\s+de|"
+            r"\bcom\s+informa[çc][õo]es\s+(?:d[aoe]s?)|\bcon\s+(?:fonte|informazioni\s+d[ai])|^\(?\s*avec\s+(?:l['’])?"
+            r"|\bmit\s+(?:Material|Informationen)\s+(?:von|der|des)|\bпо\s+материалам|\bс\s+использованием\s+материалов)"
+            r"\s*" + _END,
+            _I,
+        ),
+    ),
+    (
+        "courtesy",
+        "footer",
+        re.compile(
+            r"^(?:(?:this\s+)?(?:article|post|story|piece|report|column|content)\s+(?:\w+\s+){0,2})?"
+            r"courtesy\s+of\s*:?\s*" + _END,
+            _I,
+        ),
+    ),
+    (
+        "read-more",
+        "footer",
+        re.compile(
+            r"^read\s+(?:more|the\s+(?:full|rest\s+of\s+the)\s+(?:article|story|post))"
+            r"(?:\s+great\s+articles|\s+posts\s+like\s+this)?\s*(?:@|at|here|on|from)\s*:?\s*"
+            + _END,
+            _I,
+        ),
+    ),
+    (
+        "via",
+        "via",
+        re.compile(
+            r"^(?:(?:authored|written|posted|submitted|compiled)\s+)?by\s+(?P<author>[^.]{2,60}?)\s+via\s+"
+            + _END,
+            _I,
+        ),
+    ),
+    # At the start of a line only: "© dpa" after a caption credits a photo, not the text.
+    # The name must start with a capital or digit: "the copyright owner" names nobody.
+    (
+        "copyright",
+        "copyright",
+        re.compile(
+            r"^(?:[\w*]+\s+){0,4}?(?:(?i:copyright)\b(?!ed)\s*(?:©|\((?i:c)\))?|©\s*(?i:copyright)?|\((?i:c)\)(?=\s*\d{4}))"
+            r"\s*(?:\d{4}(?:\s*[-–]\s*\d{2,4})?\s*,?\s*)?(?:(?i:by):?\s*)?(?P<name>[A-Z0-9\[<\u0400-\u04ff\u0600-\u06ff\u4e00-\u9fff].*)"
+        ),
+    ),
+]
+# Statement kinds whose name must resolve to a known outlet or agency to count.
+_STRICT = {"contributed-input", "print-issue"}
+# What a statement speaks of when it credits: the piece, not the world.
+_PIECE = re.compile(
+    r"\b(?:article|post|story|piece|column|report|essay|op-?ed|blog|interview|commentary|analysis|version|"
+    r"content|item|text|feature|editorial|letter|review|podcast|episode|video|artículo|nota|texto|columna|"
+    r"artigo|matéria|texte|tribune|chronique|Artikel|Beitrag|Text|articolo|pezzo|статья|материал|публикация|"
+    r"makale|yazı|haber|this|these)\b|مقال|本文|原文|文章|लेख|مضمون",
+    _I,
+)
+_PHOTO = re.compile(
+    r"\b(?:photos?|photographs?|pictures?|images?|foto|fotos|fotografía|bild|bilder|immagine|imagem|"
+    r"фото|illustration|graphic|caption|video|footage|cover\s+image|top\s+image|featured\s+image|"
+    r"screenshot|credit)\b|صورة|图片|圖片|写真|사진|फोटो|تصویر",
+    _I,
+)
+# Photo agencies and stock libraries: a copyright naming them credits a picture.
+_PHOTO_CREDIT = re.compile(
+    r"/|\b(?:getty|imago|istock\w*|shutterstock|epa|zuma|sipa|alamy|picture[\s-]alliance|handout|"
+    r"photo\w*|foto\w*|images?|riproduzione|rechte|reserved|riservata|licencja)\b",
+    _I,
+)
+
+
+def sentence_hits(sentence: str, start: int, edge: bool) -> Iterator[Found]:
+    """Credits stated in one sentence at offset ``start``; ``edge`` when the sentence is in
+    the first or last lines of the article, where credits stand."""
+    stripped = sentence.strip()
+    lead_len = len(sentence) - len(sentence.lstrip())
+    for kind, form, pattern in SENTENCE:
+        m = pattern.search(stripped)
+        if not m:
+            continue
+        lead = m.group("lead") if "lead" in pattern.groupindex else stripped[: m.start()]
+        if _PHOTO.search(lead[-40:]) and kind != "contributed":
+            continue  # "Photo courtesy of X", "Image first published by Y"
+        if (
+            kind == "first-appeared"
+            and len(lead.split()) > 30
+            and not re.match(r"\s*(?:the|this)\s+post\b", lead, _I)
+        ):
+            continue
+        if not edge and lead.strip() and not _PIECE.search(lead) and len(stripped.split()) > 25:
+            continue  # a story sentence: "…first appeared in West Michigan in 1990"
+        if (
+            not edge
+            and kind in ("first-appeared", "originally-published")
+            and lead.strip()
+            and not _PIECE.search(lead)
+        ):
+            continue
+        raw = m.group("name")
+        name, author, day = trim_name(raw)
+        strict = kind in _STRICT or (
+            kind == "contributed" and not m.group(0).lower().startswith("contributed")
+        )
+        if kind == "via":
+            author = m.group("author")
+            if is_platform(name):
+                continue
+        holders: tuple[str, ...] = ()
+        if kind == "copyright" and "," in raw and not URL.match(name):
+            # "Copyright © Pavel Rudenko, Strategic Culture Foundation, 2020": the holder list
+            # may name the author and the outlet; the caller picks the outlet among them.
+            parts = [p.strip(" .") for p in re.split(r",|\s+and\s+", raw) if p.strip(" .")]
+            parts = [
+                p
+                for p in parts
+                if not re.fullmatch(r"\d{4}|all rights reserved|(?:inc|llc|ltd|ps|plc)", p, _I)
+            ]
+            name = parts[0] if parts else name
+            holders = tuple(parts)
+        if not author and re.search(r"\bby\s*:?\s*$", stripped[: m.start("name")], _I):
+            # "originally published by Michael Snyder at his Economic Collapse Blog"
+            split = BY_AT.match("by " + name)
+            if split:
+                author, name = split.group("author"), LEAD_TRIM.sub("", split.group("name")).strip()
+        if kind in ("contributed", "via") and not author:
+            # "contributed by Jane Doe of The New York Times and John Roe of Reuters"
+            name = re.split(r"\s+and\s+(?=[A-Z])|;", name)[0].strip()
+            split = A_OF_B.match(name)
+            if split and (
+                looks_like_domain(split.group("name")) or split.group("name")[:1].isupper()
+            ):
+                author, name = split.group("author"), split.group("name")
+        if kind == "copyright" and (
+            _PHOTO_CREDIT.search(name)
+            or name_key(name) == "copyright"
+            or _PHOTO.search(stripped[: m.start()])
+        ):
+            continue
+        if not valid_name(name):
+            continue
+        # In running prose a source is a proper name or a site: "first published in 1998" is not.
+        if not (starts_like_name(name) or looks_like_domain(name) or URL.match(name)) or re.match(
+            r"\d{4}\b", name
+        ):
+            continue
+        s = start + lead_len + m.start("name")
+        # "Copyright 2013 Mercedes Kirkel, http://www.mercedeskirkel.com": the site follows the name.
+        link = URL.search(raw)
+        url = link.group(0).rstrip(".,;:!?)>") if link else None
+        yield Found(
+            kind,
+            clean_text(stripped),
+            name,
+            s,
+            s + len(raw),
+            author,
+            day,
+            url,
+            holders,
+            form=form,
+            strict=strict,
+        )
