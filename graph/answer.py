@@ -34,7 +34,7 @@ from __future__ import annotations
 
 import textwrap
 
-from .decisions import CopyLink, ExternalOrigin, Family, Provenance
+from .decisions import EXTERNAL_PREFIX, CopyLink, ExternalOrigin, Family, Provenance
 from .timing import lag_hours, time_iso
 
 #: How the terminal names each kind of origin outside the store.
@@ -140,6 +140,7 @@ def _copy_dict(prov: Provenance, family: Family, link: CopyLink) -> dict:
             # Only words a reader sees; a rel=canonical credit shows as attribution_kind.
             "attribution": attribution.sentence if attribution and link.attributed else None,
             "attribution_kind": attribution.kind if attribution else None,
+            "attribution_form": attribution.form if attribution else None,
             "attributed": link.attributed,
             "lag_hours": link.lag_hours,
             "lag_hours_from_origin": lag_hours(prov.time(family.origin), prov.time(link.url))
@@ -167,8 +168,8 @@ def not_found(query: str) -> dict:
 def lookup(prov: Provenance, url: str, query: str | None = None) -> dict:
     """The Lookup JSON for ``url``; ``query`` is the URL as the user typed it (default ``url``)."""
     query = url if query is None else query
-    if url not in prov.articles:
-        return not_found(query)
+    if url not in prov.articles or url.startswith(EXTERNAL_PREFIX):
+        return not_found(query)  # an origin outside the store is no article to look up
     article = _article_dict(prov, url)
     family = prov.family(url)
     if family is None:
