@@ -40,8 +40,9 @@ def redis_url(tmp_path_factory):
         yield url
 
 
-def spawn(args: list[str], proxy: str | None = None) -> subprocess.Popen:
+def spawn(args: list[str], proxy: str | None = None, **extra_env: str) -> subprocess.Popen:
     env = {k: v for k, v in os.environ.items() if k.lower() not in ("http_proxy", "no_proxy")}
+    env.update(extra_env)
     if proxy:
         env["http_proxy"] = proxy
     # Scrapy deprecations are errors in the workers too, as in run_cli.
@@ -110,8 +111,10 @@ def test_two_workers_share_one_frontier_and_one_writer_stores_each_article_once(
 ):
     prefix, db = "two", tmp_path / "redis.db"
     push(redis_url, prefix)
-    workers = [spawn(worker(redis_url, prefix), sample_web.proxy_url) for _ in range(2)]
-    store = spawn(writer(redis_url, prefix, db, "--index-in-redis"))
+    # Entries signed with a shared key: the writer refuses any it cannot verify.
+    signed = {"CROSSPOST_REDIS_HMAC_KEY": "s3cret-shared-key"}
+    workers = [spawn(worker(redis_url, prefix), sample_web.proxy_url, **signed) for _ in range(2)]
+    store = spawn(writer(redis_url, prefix, db, "--index-in-redis"), **signed)
     outputs = [finish(p) for p in workers]
     stored = finish(store)
     fetched = [figure(o, "pages fetched") for o in outputs]
@@ -119,6 +122,7 @@ def test_two_workers_share_one_frontier_and_one_writer_stores_each_article_once(
     sent = sum(figure(o, "pages sent to writer") for o in outputs)
     assert sent == rows(db, "select count(*) as n from captures")[0]["n"]
     assert f"ingest finished (finished): {sent} pages" in stored
+    assert "refused" not in stored  # every real entry passes the schema and the HMAC
 
     # The same articles and matches as a single-machine crawl, each article fetched once.
     single_db = full_crawl[0]

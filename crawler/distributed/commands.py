@@ -81,7 +81,8 @@ def ingest_from_redis(db_path: str, url: str, prefix: str, *, match: bool, idle_
         f"ingest finished ({summary['reason']}): {summary['items']} pages from "
         f"{safe_url(url)}, {summary['articles']} articles stored, "
         f"{summary['matches']} matches found"
-        + (f", {summary['malformed']} malformed entries skipped" if summary["malformed"] else "")
+        + (f", {summary['malformed']} refused entries moved to {prefix}:dead"
+           if summary["malformed"] else "")
     )
     if summary["requeued"]:
         click.echo(f"  requeued {summary['requeued']} requests of workers that stopped")

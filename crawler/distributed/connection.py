@@ -17,6 +17,10 @@ Every key of one distributed crawl starts with one prefix (``crosspost`` by defa
 ``{p}:outlets``             set: the job's outlets (links are followed within them)
 ``{p}:items``               stream: extracted pages for the writer (group ``writers``)
 ``{p}:writer``              string: the writer's lock (one writer at a time)
+``{p}:dead``                stream: entries the writer refused, with the reason
+``{p}:issued``              sorted set: request id -> when a worker leased it (ms), until stored
+``{p}:polite:<outlet>``     hash + ``:active`` sorted set: the outlet's shared politeness slot
+``{p}:outlet-delays``       hash: outlet -> its own delay (s) from the outlets file
 ``{p}:lsh…``                the shared LSH index (datasketch's keys)
 ==========================  ==============================================================
 """
@@ -138,6 +142,21 @@ class Keys:
     @property
     def writer(self) -> str:
         return f"{self.prefix}:writer"
+
+    @property
+    def dead(self) -> str:
+        return f"{self.prefix}:dead"
+
+    @property
+    def issued(self) -> str:
+        return f"{self.prefix}:issued"
+
+    @property
+    def outlet_delays(self) -> str:
+        return f"{self.prefix}:outlet-delays"
+
+    def polite(self, outlet: str) -> str:
+        return f"{self.prefix}:polite:{outlet}"
 
     @property
     def lsh(self) -> bytes:

@@ -23,8 +23,10 @@ LEASE_META = "frontier_url"
 
 SERIALIZER = SimpleNamespace(dumps=dumps_request, loads=loads_request)
 
-# KEYS: queue, leases, lease-scores, requests, tries. ARGV: lease ms.
+# KEYS: queue, leases, lease-scores, requests, tries, issued. ARGV: lease ms.
 # Returns {id, request, tries} or nil. Redis's clock, not the workers': no clock skew.
+# ``issued`` is the writer's ledger: only a page fetched under a lease may change the text of
+# an article already stored (crawler.distributed.writer).
 _LEASE = """
 local item = redis.call('ZPOPMIN', KEYS[1])
 if #item == 0 then return false end
@@ -34,6 +36,7 @@ local deadline = now[1] * 1000 + math.floor(now[2] / 1000) + tonumber(ARGV[1])
 redis.call('ZADD', KEYS[2], deadline, id)
 redis.call('HSET', KEYS[3], id, score)
 local tries = redis.call('HINCRBY', KEYS[5], id, 1)
+redis.call('ZADD', KEYS[6], now[1] * 1000 + math.floor(now[2] / 1000), id)
 return {id, redis.call('HGET', KEYS[4], id) or '', tries}
 """
 
@@ -110,7 +113,7 @@ class LeaseQueue(Base):
         """Lease the next request: (id, serialised request, times handed out) or None."""
         found = self._lease(
             keys=[self.keys.queue, self.keys.leases, self.keys.lease_scores,
-                  self.keys.requests, self.keys.tries],
+                  self.keys.requests, self.keys.tries, self.keys.issued],
             args=[self.lease_ms],
         )  # fmt: skip
         if not found:

@@ -2,12 +2,13 @@
 
 ``storage_config_for(url, basename)`` is the datasketch ``storage_config`` for a Redis server
 given by URL. datasketch keeps each band's buckets as Redis sets and each key's bucket list
-under ``basename``; the index keys crosspost inserts are article ids (plain ints).
+under ``basename``; the index keys crosspost inserts are article ids, stored as the bytes
+``i:<id>`` (``dedupe.index.pack_key``).
 
-Security: datasketch pickles the index keys it stores in Redis and unpickles what it reads
-back, so whoever can write to that Redis can run code in every process that queries the
-index. Use a private, authenticated Redis (``requirepass``/ACL, bound to a private network,
-TLS with ``rediss://`` across machines); never a shared or public one.
+No pickle: ``dedupe.index.LSHIndex`` runs datasketch with ``prepickle=False`` outside memory,
+so what is read back from Redis is parsed as ``i:<digits>`` or ignored, never unpickled or
+evaluated. Whoever can write to that Redis can still add or remove candidates (each is
+verified against the store's own text before it becomes a match), not run code.
 
 The store stays the source of truth: the writer clears the index and rebuilds it from the
 stored signatures at start-up, and again if the index vanished (Redis restarted without

@@ -8,7 +8,9 @@ once; storing is idempotent (articles are keyed by URL, an unchanged text is not
 
 Fields of an entry (all bytes): ``page`` (the :class:`~crawler.items.PageItem` as JSON, without
 its body and decoded HTML), ``body`` (the raw body, zlib-compressed; absent for failures),
-``article`` (the extracted article as JSON; absent when the page is not one), ``reason``.
+``article`` (the extracted article as JSON; absent when the page is not one), ``reason``, and
+``mac`` when the crawl has a shared key (``CROSSPOST_REDIS_HMAC_KEY``; see
+:mod:`crawler.distributed.entries`, which checks every entry before the writer stores it).
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from typing import Any
 from scrapy.crawler import Crawler
 
 from crawler.distributed.connection import Keys, connect
+from crawler.distributed.entries import BadEntry, check_entry, entry_mac, hmac_key_from
 from crawler.items import PageItem
 
 logger = logging.getLogger(__name__)
@@ -30,7 +33,8 @@ logger = logging.getLogger(__name__)
 GROUP = "writers"
 
 
-def encode_item(page: PageItem, article: dict[str, Any] | None, reason: str | None) -> dict:
+def encode_item(page: PageItem, article: dict[str, Any] | None, reason: str | None, *,
+                hmac_key: bytes | None = None, prefix: str = "crosspost") -> dict:  # fmt: skip
     data = dataclasses.asdict(page)
     body = data.pop("body", None)
     data.pop("html", None)
@@ -42,20 +46,20 @@ def encode_item(page: PageItem, article: dict[str, Any] | None, reason: str | No
         fields["article"] = json.dumps(article, default=str).encode("utf-8")
     if body is not None:
         fields["body"] = zlib.compress(body, 1)
+    if hmac_key is not None:
+        fields["mac"] = entry_mac(fields, hmac_key, prefix)
     return fields
 
 
-def decode_item(fields: dict[bytes, bytes]) -> tuple[PageItem, dict[str, Any] | None, str | None]:
-    """(page, article or None, reason or None) of a stream entry; ValueError when malformed."""
-    try:
-        page = PageItem(**json.loads(fields[b"page"]))
-        if b"body" in fields:
-            page.body = zlib.decompress(fields[b"body"])
-        article = json.loads(fields[b"article"]) if b"article" in fields else None
-    except (KeyError, TypeError, ValueError, zlib.error) as exc:
-        raise ValueError(f"malformed item entry: {exc}") from None
-    reason = fields.get(b"reason", b"").decode("utf-8") or None
-    return page, article, reason
+def decode_item(fields: dict[bytes, bytes], *, max_body: int = 8 * 1024 * 1024,
+                hmac_key: bytes | None = None,
+                prefix: str = "crosspost") -> tuple[PageItem, dict[str, Any] | None, str | None]:  # fmt: skip
+    """(page, article or None, reason or None) of a stream entry; ValueError (a
+    :class:`~crawler.distributed.entries.BadEntry`) saying what is wrong otherwise."""
+    return check_entry(fields, max_body=max_body, hmac_key=hmac_key, prefix=prefix)
+
+
+__all__ = ["GROUP", "BadEntry", "RedisItemPipeline", "decode_item", "encode_item"]
 
 
 class RedisItemPipeline:
@@ -66,8 +70,10 @@ class RedisItemPipeline:
     which makes Scrapy stop fetching: the stream does not grow without bound in Redis's memory.
     """
 
-    def __init__(self, crawler: Crawler, client: Any, keys: Keys, max_backlog: int) -> None:
+    def __init__(self, crawler: Crawler, client: Any, keys: Keys, max_backlog: int,
+                 hmac_key: bytes | None = None) -> None:  # fmt: skip
         self.crawler = crawler
+        self.hmac_key = hmac_key
         self.client = client
         self.keys = keys
         self.max_backlog = max_backlog
@@ -78,7 +84,8 @@ class RedisItemPipeline:
         settings = crawler.settings
         keys = Keys(settings.get("CROSSPOST_REDIS_PREFIX") or "crosspost")
         return cls(crawler, connect(settings["CROSSPOST_REDIS_URL"]), keys,
-                   settings.getint("CROSSPOST_REDIS_MAX_BACKLOG", 20000))  # fmt: skip
+                   settings.getint("CROSSPOST_REDIS_MAX_BACKLOG", 20000),
+                   hmac_key_from(settings.get("CROSSPOST_REDIS_HMAC_KEY")))  # fmt: skip
 
     async def process_item(self, item: Any) -> Any:
         if not (isinstance(item, dict) and isinstance(item.get("page"), PageItem)):
@@ -94,7 +101,9 @@ class RedisItemPipeline:
                     )
                 await asyncio.sleep(1)
                 waited += 1
-        self.client.xadd(self.keys.items, encode_item(page, item["article"], item["reason"]))
+        fields = encode_item(page, item["article"], item["reason"], hmac_key=self.hmac_key,
+                             prefix=self.keys.prefix)  # fmt: skip
+        self.client.xadd(self.keys.items, fields)
         self._sent += 1
         stats = self.crawler.stats
         stats.inc_value("crosspost/redis/items_sent")

@@ -9,6 +9,13 @@ writer that died are claimed at start-up (XAUTOCLAIM), so nothing is lost.
 One writer at a time: a lock key (``{prefix}:writer``, renewed every few seconds, expiring
 15 s after its holder stops) refuses a second one.
 
+Nothing read from Redis is trusted: each entry is checked (:mod:`crawler.distributed.entries`:
+schema, bounded inflation, the HMAC when the crawl has a shared key) and a refused one goes to
+the dead-letter stream ``{prefix}:dead`` with its reason, then is acknowledged: the writer
+keeps consuming, and a restart does not meet it again. An entry that would change the text of
+an article already stored must also be a newer fetch of that URL made under a lease the
+frontier issued (the ledger ``{prefix}:issued``); otherwise it is refused as a replacement.
+
 With ``index_in_redis`` the LSH part of the near-duplicate index lives in Redis
 (``crawler.distributed.lsh``), rebuilt from the store at start-up and whenever Redis lost it.
 """
@@ -18,13 +25,16 @@ from __future__ import annotations
 import logging
 import os
 import socket
+import threading
 import time
+from datetime import UTC, datetime, timedelta
 from typing import Any
 from uuid import uuid4
 
 from crawler.crawl.frontier import frontier_key
 from crawler.distributed.connection import Keys, RedisModeError, connect, frontier_size, safe_url
 from crawler.distributed.leases import requeue_expired
+from crawler.distributed.entries import BadEntry, hmac_key_from
 from crawler.distributed.stream import GROUP, decode_item
 from crawler.decisions import refresh as refresh_decisions
 from crawler.extract.captures import capture_of
@@ -35,6 +45,13 @@ logger = logging.getLogger(__name__)
 
 LOCK_MS = 15_000
 _UPKEEP_SECONDS = 2.0
+# The dead-letter stream keeps about this many refused entries, each field cut to this size.
+DEAD_MAXLEN = 10_000
+DEAD_FIELD_BYTES = 64 * 1024
+# A lease in the ledger that no stored page claimed (robots.txt, listings) is forgotten then.
+ISSUED_TTL_MS = 24 * 3600 * 1000
+# A replacing fetch dated further ahead of the writer's clock is refused.
+CLOCK_SKEW = timedelta(minutes=5)
 
 # Extend / delete the lock only while this writer holds it.
 _RENEW_LOCK = """
@@ -55,8 +72,15 @@ class RedisWriter:
     """Reads the items stream of the crawl ``prefix`` at ``url`` into ``store``."""
 
     def __init__(self, store: Store, url: str, prefix: str = "crosspost", *, match: bool = True,
-                 index_in_redis: bool = False, batch_size: int = 100) -> None:  # fmt: skip
+                 index_in_redis: bool = False, batch_size: int = 100,
+                 hmac_key: bytes | str | None = None, max_body: int | None = None) -> None:  # fmt: skip
+        from crawler import settings as defaults
+
         self.store = store
+        # The shared key: given, or from $CROSSPOST_REDIS_HMAC_KEY; None accepts unsigned entries.
+        self.hmac_key = hmac_key_from(hmac_key)
+        self.max_body = max_body or defaults.DOWNLOAD_MAXSIZE
+        self._stop = threading.Event()
         self.url = url
         self.keys = Keys(prefix)
         self.client = connect(url)
@@ -66,7 +90,8 @@ class RedisWriter:
         self.consumer = f"{socket.gethostname()}-{os.getpid()}"
         self.token = uuid4().hex
         self.matching: StoreMatcher | None = None
-        self.counts = {"items": 0, "articles": 0, "matches": 0, "malformed": 0, "requeued": 0}
+        self.counts = {"items": 0, "articles": 0, "matches": 0, "malformed": 0, "requeued": 0,
+                       "replaced": 0}  # fmt: skip
         # Matches found since the last re-verification under newly learnt boilerplate.
         self._unverified = False
         self._busy = 0.0  # seconds spent storing (the ingest rate leaves out idle waits)
@@ -119,36 +144,97 @@ class RedisWriter:
             self.matching.finish()
             self._open_matching()
 
+    def stop(self) -> None:
+        """Ask :meth:`run` to return after the batch it is storing (from another thread)."""
+        self._stop.set()
+
     # -- storing --------------------------------------------------------------------------
     def _store(self, entries: list[tuple[bytes, dict[bytes, bytes]]], crawl_id: int) -> None:
         started = time.monotonic()
-        done = []
+        done: list[bytes] = []
+        leases: list[str] = []
         for entry_id, fields in entries:
             try:
-                page, article, reason = decode_item(fields)
-            except ValueError as exc:
-                logger.error("Skipping stream entry %s: %s", entry_id.decode(), exc)
-                self.counts["malformed"] += 1
+                page, article, reason = decode_item(fields, max_body=self.max_body,
+                                                    hmac_key=self.hmac_key, prefix=self.keys.prefix)  # fmt: skip
+                replaces = article is not None and self._check_replacement(page, article)
+                capture, state = capture_of(page, article, reason, crawl_id,
+                                            frontier_key(page.url))  # fmt: skip
+                article_id = self.store.jobs.save_fetch(capture, article, state=state)
+            except (ValueError, TypeError, KeyError, UnicodeError, OverflowError) as exc:
+                # BadEntry is a ValueError; a store refusing the row (a value SQLite cannot
+                # take) rolled its transaction back, so nothing of the entry was written.
+                self._dead_letter(entry_id, fields, str(exc) or type(exc).__name__)
                 done.append(entry_id)
                 continue
-            capture, state = capture_of(page, article, reason, crawl_id, frontier_key(page.url))
-            article_id = self.store.jobs.save_fetch(capture, article, state=state)
             self.counts["items"] += 1
+            self.counts["replaced"] += int(bool(replaces))
+            if page.frontier_url:
+                leases.append(page.frontier_url)
             if article_id is not None:
                 self.counts["articles"] += 1
-                if self.matching is not None:
-                    found = self.matching.add(article_id, article["text"], article["outlet"],
-                                              article.get("text_hash"))  # fmt: skip
-                    self.counts["matches"] += len(found)
-                    self._unverified = self._unverified or bool(found)
+                self._match(article_id, article)
             done.append(entry_id)
         if done:
             # Committed: only now may the stream forget them.
             pipe = self.client.pipeline(transaction=True)
             pipe.xack(self.keys.items, GROUP, *done)
             pipe.xdel(self.keys.items, *done)
+            if leases:
+                pipe.zrem(self.keys.issued, *leases)
             pipe.execute()
         self._busy += time.monotonic() - started
+
+    def _match(self, article_id: int, article: dict[str, Any]) -> None:
+        if self.matching is None:
+            return
+        try:
+            found = self.matching.add(article_id, article["text"], article["outlet"],
+                                      article.get("text_hash"))  # fmt: skip
+        except ValueError as exc:  # stored, but its text cannot be signed: say so, go on
+            logger.error("Cannot match article %d: %s", article_id, exc)
+            return
+        self.counts["matches"] += len(found)
+        self._unverified = self._unverified or bool(found)
+
+    def _check_replacement(self, page: Any, article: dict[str, Any]) -> bool:
+        """True when ``article`` changes the text of a stored article, and it may: a newer
+        fetch of that URL under a lease the frontier issued. BadEntry when it may not."""
+        row = self.store.db.execute(
+            "select id, text_hash, last_seen from articles where url = ?", [article["url"]]
+        ).fetchone()
+        if row is None or row[1] == article["text_hash"]:
+            return False
+        why = f"would replace the text of stored article {row[0]} ({article['url'][:200]})"
+        lease = page.frontier_url
+        if not lease or lease.split(" ")[0] != frontier_key(page.url):
+            raise BadEntry(f"{why} without a lease for that URL")
+        if self.client.zscore(self.keys.issued, lease) is None:
+            raise BadEntry(f"{why} with a lease the frontier did not issue (or already stored)")
+        fetched = _aware(page.fetched_at)
+        if fetched is None or fetched > datetime.now(UTC) + CLOCK_SKEW:
+            raise BadEntry(f"{why} with a missing or future fetch time {page.fetched_at!r}")
+        seen = _aware(row[2])
+        if seen is not None and fetched <= seen:
+            raise BadEntry(f"{why} with an older fetch ({page.fetched_at} <= {row[2]})")
+        logger.info("New text for article %d from a fetch at %s", row[0], page.fetched_at)
+        return True
+
+    def _dead_letter(self, entry_id: bytes, fields: dict[bytes, bytes], reason: str) -> None:
+        logger.error("Refused stream entry %s: %s (moved to %s)", entry_id.decode(), reason,
+                     self.keys.dead)  # fmt: skip
+        self.counts["malformed"] += 1
+        kept = {b"x-" + name: value[:DEAD_FIELD_BYTES] for name, value in fields.items()}
+        cut = [n.decode("latin-1") for n, v in fields.items() if len(v) > DEAD_FIELD_BYTES]
+        self.client.xadd(self.keys.dead, {
+            b"entry": entry_id, b"reason": reason.encode("utf-8", "replace")[:4096],
+            b"writer": self.consumer.encode(), b"truncated": ",".join(cut).encode(), **kept,
+        }, maxlen=DEAD_MAXLEN, approximate=True)  # fmt: skip
+
+    def _forget_old_leases(self) -> None:
+        seconds, micros = self.client.time()
+        now_ms = int(seconds) * 1000 + int(micros) // 1000
+        self.client.zremrangebyscore(self.keys.issued, "-inf", now_ms - ISSUED_TTL_MS)
 
     def _claim_orphans(self, crawl_id: int) -> int:
         """Store the entries a dead writer read but never acknowledged."""
@@ -213,10 +299,13 @@ class RedisWriter:
             if now - upkeep >= _UPKEEP_SECONDS:
                 self._keep_lock()
                 self.counts["requeued"] += requeue_expired(self.client, self.keys)
+                self._forget_old_leases()
                 self._check_index()
                 upkeep = now
             if max_seconds is not None and now - started > max_seconds:
                 return "time limit"
+            if self._stop.is_set():
+                return "stopped"
             reply = self.client.xreadgroup(
                 GROUP, self.consumer, {self.keys.items: ">"}, count=self.batch_size, block=500
             )
@@ -234,3 +323,13 @@ class RedisWriter:
             idle_since = idle_since or time.monotonic()
             if idle_exit and time.monotonic() - idle_since >= idle_exit:
                 return "finished"
+
+
+def _aware(value: Any) -> datetime | None:
+    if not isinstance(value, str):
+        return None
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
