@@ -5,6 +5,7 @@ Commands import these from here, never from ``crawler.cli``, which only assemble
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import click
@@ -24,11 +25,23 @@ def db_option(default: str = "crosspost.db"):
     )
 
 
+def missing_store(db_path: str) -> str:
+    """The one message for a store that is not there, with how to make one."""
+    return (f"no store at {db_path}: create one with 'crosspost crawl URL...' or "
+            f"'crosspost ingest FILE...', or pass --db (or set $CROSSPOST_DB)")
+
+
 def open_store(db_path: str, readonly: bool = False) -> Store:
+    """The store at ``db_path``; read-only, it must exist (a reader never creates one)."""
+    if readonly and not Path(db_path).exists():
+        raise click.ClickException(missing_store(db_path))
     try:
-        return Store(db_path, readonly=readonly)
+        store = Store(db_path, readonly=readonly)
     except StoreError as exc:
         raise click.ClickException(str(exc)) from None
+    if store.note:
+        click.echo(f"note: {store.note}", err=True)
+    return store
 
 
 def parse_settings(pairs: tuple[str, ...]) -> dict[str, Any]:
@@ -39,3 +52,10 @@ def parse_settings(pairs: tuple[str, ...]) -> dict[str, Any]:
             raise click.BadParameter(f"expected NAME=VALUE, got {pair!r}", param_hint="-s")
         settings[name.strip()] = value
     return settings
+
+
+def existing_store(db_path: str, readonly: bool = True) -> Store:
+    """The store at ``db_path``, which must exist (even for a command that writes to it)."""
+    if not Path(db_path).exists():
+        raise click.ClickException(missing_store(db_path))
+    return open_store(db_path, readonly=readonly)
