@@ -198,6 +198,12 @@ set +e
 {_crosspost("lookup", "--json", "--db", str(db), "https://o1.example.com/s21")} > {out}/lookup.out 2> {out}/lookup.err; echo $? >> {out}/rc
 {_crosspost("stats", "--json", "--db", str(db))} > {out}/stats.out 2> {out}/stats.err; echo $? >> {out}/rc
 {_crosspost("ingest", "--silent", "--db", str(db), str(tmp_path / "none.jsonl"))} > {out}/ingest.out 2> {out}/ingest.err; echo $? >> {out}/rc
+{_crosspost("serve", "--db", str(db), "--port", "0")} > {out}/serve.out 2> {out}/serve.err &
+server=$!
+for i in $(seq 100); do grep -q "http://" {out}/serve.out && break; sleep 0.2; done
+url=$(grep -o "http://[^ ]*" {out}/serve.out | head -1 | sed "s,/$,,")
+timeout 30 {sys.executable} -c "import sys, urllib.request; print(urllib.request.urlopen(sys.argv[1], timeout=20).read().decode())" "$url/api/provenance?url=https://o1.example.com/s21" > {out}/serve.json 2>> {out}/serve.err
+kill $server; wait $server || true
 """
     (tmp_path / "none.jsonl").write_text(json.dumps({"url": "https://n.example.com/", "text": story(5)}) + "\n")
     result = _namespace_script(script)
@@ -209,6 +215,8 @@ set +e
     for name in ("lookup", "stats"):
         err = (out / f"{name}.err").read_text()
         assert "note: " in err and "cannot be written" in err and "Traceback" not in err
+    assert json.loads((out / "serve.json").read_text())["found"] is True
+    assert "cannot be written" in (out / "serve.err").read_text()
     # A writer is refused with a message, not a traceback.
     assert codes[2] == "1" and "Error:" in (out / "ingest.err").read_text()
     assert "Traceback" not in (out / "ingest.err").read_text()
