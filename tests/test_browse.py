@@ -1,7 +1,8 @@
-"""``crosspost browse`` (Datasette) and the SQL views of migration m004_views."""
+"""``crosspost browse`` (Datasette) and the SQL views over the stored decisions."""
 
 from __future__ import annotations
 
+import json
 import shutil
 
 import pytest
@@ -11,7 +12,8 @@ from serve_tools import free_port, get_json, process
 from crawler.sampleweb import truth
 from crawler.store import Store
 
-VIEWS = {"article_provenance", "republications_by_outlet_pair", "outlet_summary"}
+VIEWS = {"article_provenance", "republications_by_outlet_pair", "outlet_summary",
+         "outlet_copies", "story_families", "decisions_run"}
 
 
 @pytest.fixture(scope="module")
@@ -26,8 +28,9 @@ def test_views_exist_and_apply_once(store_copy):
     names = {r["name"] for r in rows(store_copy, "select name from sqlite_master where type='view'")}
     assert VIEWS <= names
     Store(store_copy).close()  # a second time is a no-op
-    applied = rows(store_copy, "select name from _sqlite_migrations where name = 'm004_views'")
-    assert len(applied) == 1
+    for name in ("m004_views", "m007_decisions", "m008_decision_views"):
+        applied = rows(store_copy, "select name from _sqlite_migrations where name = ?", (name,))
+        assert len(applied) == 1, name
 
 
 def test_article_provenance_view_gives_each_copy_its_origin_and_evidence(store_copy):
@@ -35,10 +38,21 @@ def test_article_provenance_view_gives_each_copy_its_origin_and_evidence(store_c
                  (truth.FLAGSHIP_COPY_URL,))
     assert len(found) == 1
     row = found[0]
-    assert row["origin_url"] == truth.FLAGSHIP_ORIGIN_URL
-    assert row["basis"] == "attribution" and row["attributed"] == 1
+    assert row["source_url"] == row["origin_url"] == truth.FLAGSHIP_ORIGIN_URL
+    assert row["origin_in_store"] == 1 and row["origin_kind"] == "article"
+    assert json.loads(row["basis"])[0] == "attribution" and row["attributed"] == 1
     assert "South Front" in row["attribution"]
     assert row["lag_hours"] > 0 and row["similarity"] > 0.3
+
+
+def test_story_families_view_lists_origins_and_sizes(store_copy):
+    families = rows(store_copy, "select * from story_families")
+    assert len(families) == len({truth.root_origin(r.copy_url) for r in truth.RELATIONS})
+    assert {f["origin_url"] for f in families} == {truth.root_origin(r.copy_url)
+                                                   for r in truth.RELATIONS}
+    assert sum(f["copies"] for f in families) == len(truth.RELATIONS)
+    run = rows(store_copy, "select * from decisions_run")[0]
+    assert run["trigger"] == "crawl" and run["articles"] == len(truth.ARTICLES)
 
 
 def test_outlet_pair_view_counts_republications(store_copy):

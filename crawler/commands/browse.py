@@ -36,17 +36,39 @@ def metadata(db_path: str) -> dict:
                     "captures": {"description": "Every page fetched; body is zlib-compressed HTML."},
                     "article_provenance": {
                         "title": "Article provenance",
-                        "description": "Each copy with the article it was copied from and the "
-                                       "evidence: basis, similarity, containment, the credit "
-                                       "sentence, lag. `crosspost lookup` applies the full rules.",
+                        "description": "Each copy with the article it was copied from "
+                                       "(source_url), its story's origin (an article, or an "
+                                       "agency outside the store), the evidence (basis, "
+                                       "similarity, containment), the credit a reader sees, "
+                                       "and the lag. Read from the stored decisions: the same "
+                                       "answers as `crosspost lookup`, `stats` and `export`.",
                     },
                     "republications_by_outlet_pair": {
-                        "title": "Republications by outlet pair",
-                        "description": "Who copies whom: copies, credited share, mean lag.",
+                        "title": "Who copies whom",
+                        "description": "Per (source outlet, republisher): copies, credited "
+                                       "share, median and mean lag in hours.",
                     },
                     "outlet_summary": {
                         "title": "Outlet summary",
-                        "description": "Articles, copies of others, attribution rate, copied by others.",
+                        "description": "Per outlet: articles, originals (and how many others "
+                                       "copied), copies of others, credit rate, lag; the "
+                                       "figures of `crosspost stats`.",
+                    },
+                    "outlet_copies": {
+                        "title": "Copies across outlets",
+                        "description": "Every decision row of a copy taken from another outlet.",
+                    },
+                    "story_families": {
+                        "title": "Story families",
+                        "description": "Each family: its origin, size, credited copies, conflicts.",
+                    },
+                    "decisions": {
+                        "description": "The stored provenance decisions: one row per article "
+                                       "and story family (see docs/store.md).",
+                    },
+                    "decisions_run": {
+                        "title": "Decisions run",
+                        "description": "Which rules made the stored decisions, and when.",
                     },
                 },
             }
@@ -63,15 +85,24 @@ def metadata(db_path: str) -> dict:
 def browse(db_path, host, port, open_browser) -> None:
     """Explore the store in Datasette: tables, SQL views and full-text search.
 
-    The views article_provenance, republications_by_outlet_pair and outlet_summary answer
-    the common questions. The store is opened read-only; a crawl may write at the same time.
+    The views article_provenance, republications_by_outlet_pair, outlet_summary and
+    story_families answer the common questions from the stored decisions. The store is
+    opened read-only; a crawl may write at the same time.
     """
     try:
         from datasette.cli import cli as datasette
     except ImportError:
         raise click.ClickException(MISSING) from None
-    # Opening it writable once brings the schema (and its views) up to date.
-    open_store(db_path).close()
+    # Opening it writable once brings the schema (and its views) up to date, and stores the
+    # decisions the views read when they are missing or stale.
+    from crawler.decisions import refresh
+
+    store = open_store(db_path)
+    try:
+        if refresh(store, "browse"):
+            click.echo("stored the provenance decisions (they were missing or stale)", err=True)
+    finally:
+        store.close()
     with tempfile.TemporaryDirectory(prefix="crosspost-browse-") as tmp:
         meta = Path(tmp) / "metadata.json"
         meta.write_text(json.dumps(metadata(db_path)), encoding="utf-8")

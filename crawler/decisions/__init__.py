@@ -93,7 +93,25 @@ def whole_store(store: Store, *, write_path: str | Path | None = None) -> tuple[
     return prov, _now(f"decided now, not stored: {state.note()}")
 
 
+def _writable_now(path: str | Path) -> bool:
+    """Whether the file can be written at once: no other writer holds it (a crawl), and
+    the file and its directory allow writing."""
+    try:
+        conn = sqlite3.connect(str(path), timeout=1, isolation_level=None)
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+            conn.execute("ROLLBACK")
+        finally:
+            conn.close()
+    except sqlite3.Error:
+        return False
+    return True
+
+
 def _try_store(path: str | Path, prov: Provenance) -> dict | None:
+    if not _writable_now(path):
+        logger.info("decisions not stored: %s is busy or read-only", path)
+        return None
     try:
         with Store(path) as writable:
             writable.db.execute("PRAGMA busy_timeout = 1000")

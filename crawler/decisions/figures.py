@@ -22,10 +22,11 @@ def originals_copied_by_others(
     found: Counter = Counter()
     for family in prov.families:
         origin = family.origin
-        if origin in prov.uncrawled or origin not in prov.articles:
+        if origin not in prov.articles:
             continue
-        if prov.time(origin) not in window:
-            continue
+        if getattr(family, "external", None) is None:  # an agency's: counted undated
+            if origin in prov.uncrawled or prov.time(origin) not in window:
+                continue
         outlet = prov.articles[origin].outlet
         if any(prov.articles[link.url].outlet != outlet for link in family.copies
                if link.url in prov.articles):

@@ -38,11 +38,13 @@ def _origin_columns(prov: Provenance, family: Family | None, url: str) -> dict[s
     key = family.origin if family else url
     external = getattr(family, "external", None) if family else None
     external = external or _external(prov, key)
+    article = prov.articles.get(key)
     if external is not None:
-        return {"origin": key, "origin_url": external.url, "origin_outlet": external.outlet,
+        # the outlet its stand-in article carries: the one stats counts it under
+        outlet = article.outlet if article is not None else external.outlet
+        return {"origin": key, "origin_url": external.url, "origin_outlet": outlet,
                 "origin_name": external.name, "origin_kind": external.kind,
                 "origin_in_store": 0}  # fmt: skip
-    article = prov.articles.get(key)
     return {
         "origin": key,
         "origin_url": key,

@@ -29,7 +29,7 @@ logger = logging.getLogger(__name__)
 
 STATE_KEY = "decisions"
 #: Bumped when the stored layout (columns, records) changes.
-STORE_FORMAT = 1
+STORE_FORMAT = 2
 _ARTICLE_COLUMNS = (
     "url", "family_id", "article_id", "outlet", "outlet_name", "in_store", "role", "origin",
     "origin_url", "origin_outlet", "origin_name", "origin_kind", "origin_in_store",

@@ -1,6 +1,8 @@
-"""The tables and views of migration ``m007_decisions``: the stored provenance decisions.
+"""The tables and views of the stored provenance decisions: migrations ``m007_decisions``
+(:func:`create`) and ``m008_decision_views`` (:func:`views_v2`).
 
-Part of a shipped migration: never edit; a change is a new migration in :mod:`.schema`.
+Each function is part of a shipped migration: never edit one; a change is a new migration
+in :mod:`.schema` with a new function here.
 """
 
 from __future__ import annotations
@@ -196,5 +198,113 @@ def create(db: Database) -> None:
             json_extract(value, '$.families') as families,
             json_extract(value, '$.seconds') as seconds
         from state where key = 'decisions'
+        """
+    )
+
+
+def views_v2(db: Database) -> None:
+    """The views again, counting as ``crosspost stats`` does: a copy link once per (copy,
+    source) however many families hold it (a roundup carrying two stories), copies of
+    nobody (undetermined source) left out, and an origin outside the store (an agency the
+    copies credit) an outlet of its own, its families its originals."""
+    for view in ("republications_by_outlet_pair", "outlet_summary", "outlet_copies"):
+        db.execute(f"drop view if exists {view}")
+    db.execute(
+        """
+        create view outlet_copies as
+        select d.*, (d.copied_from = d.origin and d.origin_kind != 'article')
+            as source_outside_store
+        from decisions d
+        where d.rowid in (
+            select min(rowid) from decisions
+            where role = 'copy' and copied_from is not null and copied_from_outlet is not null
+                and copied_from_outlet != outlet
+            group by url, copied_from)
+        """
+    )
+    db.execute(
+        """
+        create view republications_by_outlet_pair as
+        with lags as (
+            select copied_from_outlet as source, outlet as copied_by, lag_hours,
+                row_number() over (partition by copied_from_outlet, outlet
+                                   order by lag_hours) as n,
+                count(*) over (partition by copied_from_outlet, outlet) as c
+            from outlet_copies where lag_hours is not null
+        ),
+        medians as (
+            select source, copied_by, round(avg(lag_hours), 2) as median_lag_hours
+            from lags where n in ((c + 1) / 2, (c + 2) / 2) group by source, copied_by
+        )
+        select p.copied_from_outlet as source, p.outlet as copied_by,
+            count(*) as republications, sum(p.attributed) as attributed,
+            round(avg(p.attributed), 4) as attribution_rate,
+            m.median_lag_hours, round(avg(p.lag_hours), 2) as mean_lag_hours,
+            min(p.date) as first_copy, max(p.date) as last_copy
+        from outlet_copies p
+        left join medians m on m.source = p.copied_from_outlet and m.copied_by = p.outlet
+        group by p.copied_from_outlet, p.outlet
+        order by republications desc, source, copied_by
+        """
+    )
+    db.execute(
+        """
+        create view outlet_summary as
+        with names as (
+            select domain as outlet, name, first_seen, last_seen from outlets
+            union all
+            select origin_outlet, max(origin_name), null, null from decision_families
+            where origin_kind != 'article' and origin_outlet is not null
+                and origin_outlet not in (select domain from outlets)
+            group by origin_outlet
+        ),
+        members as (
+            select outlet, count(distinct url) as articles from decisions
+            where in_store = 1 group by outlet
+        ),
+        originals as (
+            select f.origin_outlet as outlet, count(*) as originals,
+                sum(exists (select 1 from decisions c where c.family_id = f.family_id
+                            and c.role = 'copy' and c.outlet != f.origin_outlet))
+                    as originals_copied_by_others
+            from decision_families f
+            where f.origin_in_store = 1 or f.origin_kind != 'article'
+            group by f.origin_outlet
+        ),
+        copies as (
+            select outlet, count(*) as copies, sum(attributed) as attributed_copies,
+                round(avg(attributed), 4) as attribution_rate
+            from outlet_copies group by outlet
+        ),
+        copied as (
+            -- an agency is one key across its families: count the copies crediting it
+            select copied_from_outlet as outlet,
+                count(distinct case when source_outside_store then 'copy ' || url
+                               else copied_from end) as copied_by_others
+            from outlet_copies group by copied_from_outlet
+        ),
+        lags as (
+            select outlet, lag_hours,
+                row_number() over (partition by outlet order by lag_hours) as n,
+                count(*) over (partition by outlet) as c
+            from outlet_copies where lag_hours is not null
+        ),
+        medians as (
+            select outlet, round(avg(lag_hours), 2) as median_lag_hours
+            from lags where n in ((c + 1) / 2, (c + 2) / 2) group by outlet
+        )
+        select o.outlet, coalesce(o.name, o.outlet) as name,
+            coalesce(m.articles, 0) as articles, coalesce(g.originals, 0) as originals,
+            coalesce(g.originals_copied_by_others, 0) as originals_copied_by_others,
+            coalesce(c.copies, 0) as copies, coalesce(c.attributed_copies, 0) as attributed_copies,
+            c.attribution_rate, coalesce(k.copied_by_others, 0) as copied_by_others,
+            l.median_lag_hours, o.first_seen, o.last_seen
+        from names o
+        left join members m on m.outlet = o.outlet
+        left join originals g on g.outlet = o.outlet
+        left join copies c on c.outlet = o.outlet
+        left join copied k on k.outlet = o.outlet
+        left join medians l on l.outlet = o.outlet
+        order by copies desc, articles desc, o.outlet
         """
     )
