@@ -211,6 +211,36 @@ def via_api(url: str, db: Path) -> dict:
             proc.kill()
 
 
+def crawl(start: str, db: Path, *settings: str) -> dict:
+    args = ["crawl", "--db", str(db), start, "--no-follow-links", "-s", "DOWNLOAD_DELAY=0",
+            "-s", "AUTOTHROTTLE_ENABLED=false", "-s", "CROSSPOST_EXTRACT_PROCESSES=0"]
+    for setting in settings:
+        args += ["-s", setting]
+    done = subprocess.run([sys.executable, "-m", "crawler", *args], capture_output=True,
+                          text=True, timeout=120, env=_env(), check=False, cwd=db.parent)
+    return {"url": start, "rc": done.returncode, "stdout": done.stdout[-2000:],
+            "stderr": done.stderr[-3000:]}
+
+
+def _crediting(source: str) -> bytes:
+    body = ARTICLE.split(b"<p>", 1)[1].split(b"</p>", 1)[0]
+    return (b"<html><head><title>Harbour plan approved</title></head><body><article><h1>"
+            b"Harbour plan approved</h1><p>" + body + b"</p><p>Source: <a href=\"" + source.encode()
+            + b"\">" + source.encode() + b"</a></p></article></body></html>")
+
+
+def _credits(db: Path) -> list[str]:
+    import sqlite3
+
+    if not db.exists():
+        return []
+    conn = sqlite3.connect(db)
+    try:
+        return [row[0] for row in conn.execute("SELECT url FROM articles")]
+    finally:
+        conn.close()
+
+
 def main(out: str, cases: list[str]) -> None:
     subprocess.run(["ip", "link", "set", "lo", "up"], check=True)
     work = Path(tempfile.mkdtemp(prefix="rebind-"))
@@ -228,6 +258,25 @@ def main(out: str, cases: list[str]) -> None:
     proxy = ThreadingHTTPServer(("127.0.0.1", 0), _handler(proxy_log))
     start(proxy)
     proxy_url = f"http://127.0.0.1:{proxy.server_address[1]}"
+    # an outlet on loopback (listed, so not guarded) whose articles credit the target
+    outlet_pages: dict[str, bytes] = {}
+    outlet_log: list[str] = []
+
+    class Outlet(BaseHTTPRequestHandler):
+        def do_GET(self):  # noqa: N802
+            outlet_log.append(self.path)
+            body = outlet_pages.get(self.path)
+            self.send_response(200 if body else 404)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.send_header("Content-Length", str(len(body or b"")))
+            self.end_headers()
+            self.wfile.write(body or b"")
+
+        def log_message(self, *args):
+            pass
+
+    outlet = ThreadingHTTPServer(("127.0.0.1", 0), Outlet)
+    start(outlet)
     results = {}
     for case in cases:
         kind, _, how = case.partition(":")
@@ -235,7 +284,14 @@ def main(out: str, cases: list[str]) -> None:
         url = f"http://{name}:{port}/news/payroll-{len(results)}"
         before, before_proxy = len(target_log), len(proxy_log)
         db = work / f"{len(results)}.db"
-        if how == "api":
+        if how.startswith("crawl"):
+            path = f"/news/2024/05/03/harbour-plan-approved-{len(results)}"
+            outlet_pages[path] = _crediting(url)
+            allowed = [f"CROSSPOST_FETCH_ALLOW_HOSTS={name}:{port}"] if how == "crawl-allowed" else []
+            run = crawl(f"http://127.0.0.1:{outlet.server_address[1]}{path}", db, *allowed)
+            run["outlet_hits"] = [hit for hit in outlet_log if hit == path]
+            run["credits"] = _credits(db)
+        elif how == "api":
             run = via_api(url, db)
         else:
             run = lookup(url, db, proxy_url if how == "proxy" else None)

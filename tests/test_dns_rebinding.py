@@ -5,7 +5,8 @@ loopback and a bind-mounted /etc/resolv.conf): its DNS server on 127.0.0.1:53 an
 same name differently from one query to the next, and a target HTTP server on 127.0.0.1 and
 ::1 stands for the operator's internal network. ``crosspost lookup --fetch`` and
 ``crosspost serve --allow-fetch`` run for real against those names; the target's log must
-stay empty. Before the guarded resolver, ``pair`` and ``first3`` fetched and stored the
+stay empty. A crawl of an outlet on loopback whose article credits such a name must not
+follow the credit. Before the guarded resolver, ``pair`` and ``first3`` fetched and stored the
 internal page (Scrapy connected to the address of its own, unchecked, A query).
 """
 
@@ -30,7 +31,11 @@ CASES = [
     "first3:api",
     "loop:proxy",   # always 127.0.0.1, with a loopback proxy configured
     "pub:proxy",    # always public, with a loopback proxy: the proxy is asked
+    "loop:crawl",   # a crawled article credits a page on a name that resolves to 127.0.0.1
+    "first1:crawl",  # ... to a name that rebinds to 127.0.0.1 after the first answer
+    "loop:crawl-allowed",  # the same with CROSSPOST_FETCH_ALLOW_HOSTS naming that host
 ]
+ATTACKS = [c for c in CASES if not c.endswith("-allowed")]
 
 
 def _namespaces_work() -> str | None:
@@ -61,13 +66,13 @@ def lab(tmp_path_factory):
     return json.loads(out.read_text())
 
 
-@pytest.mark.parametrize("case", CASES)
+@pytest.mark.parametrize("case", ATTACKS)
 def test_the_internal_target_is_never_requested(lab, case):
     run = lab[case]
     assert run["target_hits"] == [], run
 
 
-@pytest.mark.parametrize("case", [c for c in CASES if ":" not in c])
+@pytest.mark.parametrize("case", [c for c in ATTACKS if ":" not in c])
 def test_the_cli_fetch_fails_with_a_clear_error(lab, case):
     run = lab[case]
     assert run["rc"] != 0, run
@@ -104,3 +109,21 @@ def test_a_public_name_goes_through_the_loopback_proxy(lab):
     run = lab["pub:proxy"]
     assert run["rc"] == 0, run["stderr"][-2000:]
     assert any("/news/payroll-" in hit for hit in run["proxy_hits"]), run
+
+
+@pytest.mark.parametrize("case", ["loop:crawl", "first1:crawl"])
+def test_a_credit_to_an_internal_name_is_not_followed(lab, case):
+    run = lab[case]
+    assert run["rc"] == 0, run["stderr"][-2000:]
+    assert run["outlet_hits"], run  # the crediting article was crawled
+    assert len(run["credits"]) == 1, run["credits"]  # and nothing else was stored
+    assert "forbidden URL" in run["stderr"]
+
+
+def test_an_allowed_host_is_followed(lab):
+    """The control: the operator's setting lets the same credit through (so the tests
+    above can fail)."""
+    run = lab["loop:crawl-allowed"]
+    assert run["rc"] == 0, run["stderr"][-2000:]
+    assert any("/news/payroll-" in hit for hit in run["target_hits"]), run
+    assert len(run["credits"]) == 2, run["credits"]
