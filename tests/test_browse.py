@@ -28,7 +28,7 @@ def test_views_exist_and_apply_once(store_copy):
     names = {r["name"] for r in rows(store_copy, "select name from sqlite_master where type='view'")}
     assert VIEWS <= names
     Store(store_copy).close()  # a second time is a no-op
-    for name in ("m004_views", "m007_decisions", "m008_decision_views"):
+    for name in ("m004_views", "m007_decisions", "m009_decision_views"):
         applied = rows(store_copy, "select name from _sqlite_migrations where name = ?", (name,))
         assert len(applied) == 1, name
 

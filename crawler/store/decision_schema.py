@@ -1,5 +1,5 @@
 """The tables and views of the stored provenance decisions: migrations ``m007_decisions``
-(:func:`create`) and ``m008_decision_views`` (:func:`views_v2`).
+(:func:`create`) and ``m009_decision_views`` (:func:`views_v2`).
 
 Each function is part of a shipped migration: never edit one; a change is a new migration
 in :mod:`.schema` with a new function here.

@@ -342,6 +342,6 @@ def m008_attribution_forms(db: Database) -> None:
 
 
 @migrations()
-def m008_decision_views(db: Database) -> None:
+def m009_decision_views(db: Database) -> None:
     # The views count as `crosspost stats` does (agencies outside the store, bridge articles).
     decision_schema.views_v2(db)
