@@ -131,3 +131,9 @@ CROSSPOST_REDIS_MAX_TRIES = 3
 CROSSPOST_REDIS_IDLE_EXIT = 10
 # Workers pause while this many extracted pages wait for the writer.
 CROSSPOST_REDIS_MAX_BACKLOG = 20000
+# One politeness limit per outlet across all workers (delay and concurrency kept in Redis);
+# False: each worker is polite on its own, so N workers may load an outlet N times as much.
+CROSSPOST_REDIS_SHARED_POLITENESS = True
+# A shared key: workers sign each page they send, the writer refuses entries it cannot verify.
+# Prefer the environment variable of the same name (settings show up in process lists).
+CROSSPOST_REDIS_HMAC_KEY = None

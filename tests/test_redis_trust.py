@@ -175,7 +175,9 @@ def test_a_forged_entry_does_not_replace_a_stored_text(redis_url, tmp_path):
     forged = story(0, "a forged statement the outlet never made")
     # No lease; a lease id for this URL that the frontier never issued; a real lease for
     # another URL.
-    client.xadd(keys.items, encode_item(*item(0, text=forged, fetched_at="2030-01-01T00:00:00"), None))
+    client.xadd(
+        keys.items, encode_item(*item(0, text=forged, fetched_at="2030-01-01T00:00:00"), None)
+    )
     client.xadd(keys.items, encode_item(*item(0, text=forged, lease=f"{url} abc123"), None))
     spider = RedisOutletSpider()
     queue = LeaseQueue(client, spider, keys, lease_seconds=60)
@@ -193,7 +195,9 @@ def test_a_forged_entry_does_not_replace_a_stored_text(redis_url, tmp_path):
     queue.push(Request(url))
     lease = queue.pop()[0]
     queue.ack(lease)
-    old = encode_item(*item(0, text=forged, lease=lease, fetched_at="2023-06-01T00:00:00+00:00"), None)
+    old = encode_item(
+        *item(0, text=forged, lease=lease, fetched_at="2023-06-01T00:00:00+00:00"), None
+    )
     client.xadd(keys.items, old)
     newer = story(0, "a correction the outlet published")
     client.xadd(keys.items, encode_item(*item(0, text=newer, lease=lease,
@@ -273,7 +277,9 @@ def test_a_pickle_planted_in_the_shared_index_never_runs(redis_url, tmp_path):
     assert planted >= 10
     # A republished copy of story 0: its query reads the planted buckets.
     copy = item(0)
-    copy[0].url = copy[0].final_url = copy[1]["url"] = copy[1]["fetched_url"] = "http://copier.test/0/"
+    copy[0].url = copy[0].final_url = copy[1]["url"] = copy[1]["fetched_url"] = (
+        "http://copier.test/0/"
+    )
     copy[1]["outlet"] = "copier.test"
     client.xadd(keys.items, encode_item(*copy, None))
     while holder[0].counts["items"] < 2:

@@ -131,7 +131,8 @@ def crawl(targets, db_path, outlets_file, depth, max_pages, follow_links, follow
             start += [u for u in load_outlets(outlets_file).start_urls if u not in start]
         return crawl_with_redis(redis_url, redis_prefix, start, push=push,
                                 follow_links=follow_links, restart=restart,
-                                idle_exit=idle_exit, settings=overrides)
+                                idle_exit=idle_exit, settings=overrides,
+                                outlets_file=outlets_file)
     result = run_crawl(start, db_path, follow_links=follow_links, settings=overrides,
                        outlets_file=outlets_file)
     summary = crawl_summary(db_path, result.crawl_id)

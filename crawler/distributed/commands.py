@@ -26,7 +26,7 @@ def _check(url: str, prefix: str) -> None:
 
 def crawl_with_redis(url: str, prefix: str, start: list[str], *, push: bool,
                      follow_links: bool, restart: bool, idle_exit: float,
-                     settings: dict[str, Any]) -> None:  # fmt: skip
+                     settings: dict[str, Any], outlets_file: str | None = None) -> None:  # fmt: skip
     """Push ``start`` to the shared frontier; unless ``push``, then crawl as a worker."""
     _check(url, prefix)
     try:
@@ -34,7 +34,7 @@ def crawl_with_redis(url: str, prefix: str, start: list[str], *, push: bool,
 
         if start or restart:
             urls, queued = push_start_urls(url, prefix, start, follow_links=follow_links,
-                                           restart=restart)  # fmt: skip
+                                           restart=restart, outlets_file=outlets_file)  # fmt: skip
             click.echo(f"pushed {urls} start URLs to {safe_url(url)} ({prefix}): "
                        f"{queued} requests queued")  # fmt: skip
         if push:
@@ -81,8 +81,11 @@ def ingest_from_redis(db_path: str, url: str, prefix: str, *, match: bool, idle_
         f"ingest finished ({summary['reason']}): {summary['items']} pages from "
         f"{safe_url(url)}, {summary['articles']} articles stored, "
         f"{summary['matches']} matches found"
-        + (f", {summary['malformed']} refused entries moved to {prefix}:dead"
-           if summary["malformed"] else "")
+        + (
+            f", {summary['malformed']} refused entries moved to {prefix}:dead"
+            if summary["malformed"]
+            else ""
+        )
     )
     if summary["requeued"]:
         click.echo(f"  requeued {summary['requeued']} requests of workers that stopped")

@@ -57,6 +57,9 @@ def redis_settings(url: str, prefix: str) -> dict[str, Any]:
     middlewares = dict(settings.getdict("SPIDER_MIDDLEWARES"))
     middlewares.pop("crawler.crawl.frontier.FrontierMiddleware", None)
     middlewares["crawler.distributed.frontier.LeaseMiddleware"] = 10
+    downloader = dict(settings.getdict("DOWNLOADER_MIDDLEWARES"))
+    # Next to the downloader: every request of the worker takes its outlet's shared slot.
+    downloader["crawler.distributed.politeness.SharedPoliteness"] = 990
     extensions = dict(settings.getdict("EXTENSIONS"))
     # Workers never open the SQLite store: the writer records its own run.
     extensions["crawler.extensions.CrawlRecorder"] = None
@@ -68,6 +71,7 @@ def redis_settings(url: str, prefix: str) -> dict[str, Any]:
         "SCHEDULER_PERSIST": True,
         "ITEM_PIPELINES": pipelines,
         "SPIDER_MIDDLEWARES": middlewares,
+        "DOWNLOADER_MIDDLEWARES": downloader,
         "EXTENSIONS": extensions,
     }
 
@@ -170,15 +174,21 @@ def queue_requests(client: Any, keys: Keys, spider: Any, requests: list[Request]
 
 
 def push_start_urls(url: str, prefix: str, start: list[str], *, follow_links: bool = True,
-                    restart: bool = False) -> tuple[int, int]:  # fmt: skip
+                    restart: bool = False, outlets_file: str | None = None) -> tuple[int, int]:  # fmt: skip
     """Queue the start requests of ``start`` in the shared frontier; returns (start URLs,
     requests queued). ``restart`` first forgets the frontier and the duplicate filter (the
-    items stream is kept: the writer has not stored it yet)."""
+    items stream is kept: the writer has not stored it yet). The ``delay`` of each outlet in
+    ``outlets_file`` becomes that outlet's shared delay for every worker."""
     keys = Keys(check_prefix(prefix))
     client = connect(url)
     if restart:
         client.delete(keys.queue, keys.requests, keys.leases, keys.lease_scores, keys.tries,
                       keys.seen, keys.start, keys.outlets)  # fmt: skip
+    if outlets_file:
+        from crawler.crawl.outlets_file import load_outlets
+        from crawler.distributed.politeness import publish_outlet_delays
+
+        publish_outlet_delays(client, keys, load_outlets(outlets_file).limits())
     spider = RedisOutletSpider(follow_links=follow_links)
     requests = asyncio.run(spider.start_requests_for(start))
     queued = queue_requests(client, keys, spider, requests, [outlet_of(u) for u in start])

@@ -32,11 +32,11 @@ from typing import Any
 from uuid import uuid4
 
 from crawler.crawl.frontier import frontier_key
-from crawler.distributed.connection import Keys, RedisModeError, connect, frontier_size, safe_url
-from crawler.distributed.leases import requeue_expired
-from crawler.distributed.entries import BadEntry, hmac_key_from
-from crawler.distributed.stream import GROUP, decode_item
 from crawler.decisions import refresh as refresh_decisions
+from crawler.distributed.connection import Keys, RedisModeError, connect, frontier_size, safe_url
+from crawler.distributed.entries import BadEntry, hmac_key_from
+from crawler.distributed.leases import requeue_expired
+from crawler.distributed.stream import GROUP, decode_item
 from crawler.extract.captures import capture_of
 from crawler.matching import StoreMatcher
 from crawler.store import Store
