@@ -15,7 +15,7 @@ import re
 from collections.abc import Callable, Iterator
 
 from .clauses import trim_name, valid_name
-from .names import URL, Found, clean_text, is_platform, name_key
+from .names import URL, Found, clean_text, is_platform, looks_like_domain, name_key
 
 _I = re.IGNORECASE
 # Dashes as written and as mis-decoded (UTF-8 read as cp1252 once or twice).
@@ -49,7 +49,7 @@ _DATELINE_AFTER = re.compile(
     + r"\s*)?(?P<name>[^\W\d_][\w.\" -]{1,30}?)"
     r"\s*(?:[.,]\s|" + DASH + r")"
 )
-_BYLINE = re.compile(
+BYLINE = re.compile(
     r"^(?:by|por|par|von|di|da|de|door|av|af|przez|oleh|от|автор|بقلم|كتب|yazan|लेखक|تحریر|作者|记者|記者)"
     r"\s*[:：]?\s+(?P<name>.{2,160})$",
     _I,
@@ -108,6 +108,14 @@ _CJK_DATELINE = re.compile(
     r"(?:[^\s，。]{0,20}?)[电電](?:[（(]|\s|$))"
 )
 
+_PAIRS = {"(": ")", "[": "]", "（": "）", "【": "】", "/": "/"}
+_PERSON = re.compile(r"^(?:[A-Z][\w.'’-]*\s*){1,4}$")
+# "Jill Colvin is an Associated Press writer."
+_WRITER = re.compile(
+    r"^[A-Z][\w.'’ -]{2,60}?\s+(?:is|are|was)\s+(?:an?|the)\s+(?P<name>.{2,60}?)\s+(?:staff\s+)?"
+    r"(?:writer|reporter|correspondent|journalist|columnist|editor|photographer|contributor)s?\b",
+    re.IGNORECASE,
+)
 _PLACE_PART = re.compile(r"(?:^|,)\s*([A-Z][A-Z .'-]{2,30})\s*(?=,|$)")
 
 Known = Callable[[str], bool]
@@ -144,21 +152,22 @@ def dateline(stripped: str, pos: int, known: Known, agency: Known) -> Found | No
     """A dateline opening the article: "LONDON (Reuters) -", "Berlin (dpa) -", "ISLAMABAD, Dec 3
     (APP):", "(اے پی پی)", "МОСКВА, 3 декабря. /ТАСС/.", "新华社北京12月3日电"."""
     m = _DATELINE.match(stripped)
+    if m and _PAIRS.get(m.group("open")) != stripped[m.end("name") :].lstrip()[:1]:
+        m = None  # "( REUTERS/Jonathan Ernst/Reuters )" is a photo credit, not "(REUTERS)"
     if m and m.group("name").strip():
         name = m.group("name").strip(" .")
-        key = name_key(name)
-        callsign = (
-            _CALLSIGN.fullmatch(name) is not None
-        )  # "HOUSTON, Texas (KTRK) --": a station's own newsroom
         place = (m.group("place") or "").strip()
-        slash = m.group("open") == "/"  # "МОСКВА, 3 декабря. /ТАСС/." names agencies only
-        if (
-            not callsign
-            and key not in _NOT_AGENCY
-            and len(place.split()) <= 8
-            and not (slash and not agency(name))
-            and (agency(name) or (place and (known(name) or _PRESSISH.search(name))))
-        ):
+        wire = agency(name)
+        # "HOUSTON, Texas (KTRK) --": a station's call sign names its own newsroom; slashes
+        # ("/ТАСС/") and a dateline without a place name agencies only.
+        other = (
+            place[:1].isupper()
+            and m.group("open") != "/"
+            and _CALLSIGN.fullmatch(name) is None
+            and not looks_like_domain(name)
+            and (known(name) or _PRESSISH.search(name))
+        )
+        if name_key(name) not in _NOT_AGENCY and len(place.split()) <= 8 and (wire or other):
             at = pos + m.start("name")
             return Found(
                 "wire-dateline",
@@ -167,7 +176,7 @@ def dateline(stripped: str, pos: int, known: Known, agency: Known) -> Found | No
                 at,
                 at + len(name),
                 form="dateline",
-                strict=not agency(name),
+                strict=not wire,
             )
     m = _DATELINE_AFTER.match(stripped)
     if m and agency(m.group("name").strip(' ."')) and m.group("place").strip().isupper():
@@ -254,21 +263,29 @@ def byline(
 ) -> Iterator[Found]:
     """Bylines naming an agency or outlet ("By Reuters staff", "By JOSH BOAK Associated
     Press", "Por EFE"); lines that are only such names ("PTI", "AFP/dpa", "— Reuters")."""
-    if not stripped or len(stripped.split()) > 16 or not (at_top or at_bottom):
+    if not stripped or len(stripped.split()) > 16:
         return
     stripped = re.sub(r"\s", " ", stripped)  # tabs and newlines inside a byline keep their offsets
-    m = _BYLINE.match(stripped)
+    m = BYLINE.match(stripped)
     if m:
-        if not at_top:
+        if at_bottom and not at_top:
             return
         body, offset, form = m.group("name"), m.start("name"), "byline"
         parts, _ = credited_names(body, known, agency_names)  # "By JOSH BOAK Associated Press"
     else:
+        if not (at_top or at_bottom):
+            return
         body, offset = stripped, 0
         inputs = _INPUTS.match(body)
         if inputs:
             body, offset = body[inputs.end() :], inputs.end()
         parts, total = credited_names(body, bare_known)
+        if parts and parts[-1][1] > 0 and len(parts) < total and "," in body:
+            # "Jonathan Lemire, Jill Colvin and Vladimir Isachenkov, Associated Press"
+            people = [p for p in _SPLIT.split(body) if p and p.strip()]
+            named = {n for n, _ in parts}
+            if all(_PERSON.match(p.strip()) or p.strip() in named for p in people):
+                total = len(parts)
         # "AFP, MANILA": the agency and the place it filed from
         places = len(_PLACE_PART.findall(body)) if len(parts) == 1 else 0
         if not parts or len(parts) + places < total:
@@ -299,3 +316,64 @@ def provider_label(stripped: str, pos: int, known: Known) -> Found | None:
         form="provider-label",
         strict=True,
     )
+
+
+def writer_line(stripped: str, pos: int, known: Known) -> Found | None:
+    """A closing line naming the reporter's employer: "Jill Colvin is an Associated Press writer."."""
+    m = _WRITER.match(stripped)
+    if not m or not known(m.group("name")):
+        return None
+    at = pos + m.start("name")
+    return Found(
+        "sign-off",
+        clean_text(stripped),
+        m.group("name"),
+        at,
+        at + len(m.group("name")),
+        form="sign-off",
+        strict=True,
+    )
+
+
+_CONTRIBUTED = re.compile(
+    r"(?:^|(?<=[.;]\s))(?P<subject>[^.;]{2,200}?)\s+(?:also\s+)?contributed\s+(?:to\s+)?(?:this|the)\s+"
+    r"(?:report|story|article|piece|coverage)",
+    re.IGNORECASE,
+)
+_STAFF_AFTER = re.compile(
+    r"(?:['’]s?\s|\s+(?:writers?|reporters?|staff|correspondents?|journalists?)\b)"
+)
+
+
+def contributors(stripped: str, pos: int, known: Known, names: list[str]) -> Iterator[Found]:
+    """Outlets among those credited for contributing: "Fox News' Gregg Re and The Associated
+    Press contributed to this report", "Associated Press writers A and B contributed …"."""
+    m = _CONTRIBUTED.search(stripped)
+    if not m:
+        return
+    subject, base = m.group("subject"), m.start("subject")
+    for part in re.finditer(r"[^,]+", subject):
+        for piece in re.split(r"\s+and\s+", part.group(0)):
+            text = piece.strip()
+            at = base + part.start() + part.group(0).find(text)
+            found = text if known(text) else None
+            if not found:
+                found = next(
+                    (
+                        n
+                        for n in names
+                        if text.startswith(n) and _STAFF_AFTER.match(text[len(n) :] + " ")
+                    ),
+                    None,
+                )
+            if found:
+                start = pos + at
+                yield Found(
+                    "contributed",
+                    clean_text(stripped),
+                    found,
+                    start,
+                    start + len(found),
+                    form="contributed",
+                    strict=True,
+                )

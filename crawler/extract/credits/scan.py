@@ -110,6 +110,7 @@ _TOP_LINES = 6  # bylines and agency lines stand in the first lines …
 _BOTTOM_LINES = 4  # … sign-offs in the last
 _EDGE_LINES = 8  # statements about the piece stand within this many lines of either end
 _DATELINE_LINES = 40
+_BYLINE_LINES = 25  # "By …" lines, after the furniture a text export keeps above the story
 
 Known = Callable[[str], bool]
 
@@ -187,6 +188,7 @@ def scan(
             return agency(name) or PUBLICATION.fullmatch(name) is not None
 
     agency_names = _agency_names(registry)
+    names = [n for n, _ in registry.names() if len(n) >= 2]
 
     def bare_known(name: str) -> bool:
         # A line that is only a name: on a whole page, share buttons ("Flipboard"), text-size
@@ -195,6 +197,8 @@ def scan(
         source = registry.find(name)
         if whole_page:
             return bool(source and source.kind in ("wire", "syndicator") and len(name) >= 3)
+        if not source and looks_like_domain(name):
+            return False  # "Liveanddare.com" alone on a line is a site's name, not a credit
         if source:
             return source.kind != "aggregator"
         # A publication's name alone on a line needs its article: "The New York Times".
@@ -210,7 +214,8 @@ def scan(
         at_bottom = not whole_page and last - index < _BOTTOM_LINES
         edge = (0 <= from_top < _EDGE_LINES) or (not whole_page and last - index < _EDGE_LINES)
         if not (at_top or at_bottom) and not _has_cue(line):
-            continue
+            if not (0 <= from_top < _BYLINE_LINES and line_forms.BYLINE.match(line.strip())):
+                continue
         stripped = line.strip()
         pos = start + len(line) - len(line.lstrip())
         next_line = rows[index + 1][0] if index < last else None
@@ -220,8 +225,10 @@ def scan(
         if line_hit is None and 0 <= from_top < _DATELINE_LINES:
             line_hit = line_forms.dateline(stripped, pos, known, agency)
         if line_hit is None and at_bottom:
-            line_hit = line_forms.wire_tail(stripped, pos, agency)
-        if line_hit is None and (at_top or at_bottom):
+            line_hit = line_forms.wire_tail(stripped, pos, agency) or line_forms.writer_line(
+                stripped, pos, known
+            )
+        if line_hit is None and (at_top or at_bottom or 0 <= from_top < _BYLINE_LINES):
             line_hit = line_forms.provider_label(stripped, pos, known) if at_top else None
             if line_hit is None:
                 found = list(
@@ -232,6 +239,11 @@ def scan(
                 if found:
                     hits.extend(found)
                     continue
+        if line_hit is None and edge and "contributed" in line.lower():
+            found = list(line_forms.contributors(stripped, pos, known, names))
+            if found:
+                hits.extend(found)
+                continue
         if line_hit is None:
             line_hit = line_forms.wire_tail(stripped, pos, agency) if edge else None
         if line_hit is not None and line_hit.form == "source-url" and not agency(line_hit.name):
@@ -240,7 +252,8 @@ def scan(
             if parts and len(parts) == total:
                 base = line_hit.start
                 hits.extend(
-                    replace(line_hit, name=n, start=base + at, end=base + at + len(n)) for n, at in parts
+                    replace(line_hit, name=n, start=base + at, end=base + at + len(n))
+                    for n, at in parts
                 )
                 continue
         if line_hit is not None:
