@@ -13,6 +13,7 @@ import sys
 import click
 
 from crawler import __version__
+from crawler.commands.articles import articles
 from crawler.commands.browse import browse
 from crawler.commands.crawl import crawl
 from crawler.commands.crawls import crawls
@@ -83,7 +84,7 @@ def demo(db_path, port, keep) -> None:
 
 
 # Commands defined in their own modules (crawler/commands/), which never import this one.
-for _command in (serve, browse, rematch, crawl, crawls, ingest, lookup, export, stats):
+for _command in (serve, browse, rematch, crawl, crawls, ingest, lookup, articles, export, stats):
     cli.add_command(_command)
 
 

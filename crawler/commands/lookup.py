@@ -8,18 +8,10 @@ from pathlib import Path
 
 import click
 
-from crawler.commands.options import db_option, open_store
+from crawler.commands.options import db_option, existing_store, open_store
 from crawler.crawl.fetchguard import ForbiddenURL
 from crawler.store import StoreError
 from crawler.urls import BadURL, check_url
-
-
-def _existing_store(db_path: str, readonly: bool):
-    if not Path(db_path).exists():
-        raise click.ClickException(
-            f"no database at {db_path}: crawl first (crosspost crawl) or pass --db"
-        )
-    return open_store(db_path, readonly=readonly)
 
 
 def _read_text(source: str) -> str:
@@ -95,7 +87,7 @@ def lookup(url, db_path, as_json, text_source, fetch, allow_private, allow_hosts
     try:
         if text_source is not None:
             text = _read_text(text_source)
-            with _existing_store(db_path, readonly=False) as store:
+            with existing_store(db_path, readonly=False) as store:
                 result = lookup_text(store, text)
         else:
             try:
@@ -105,7 +97,7 @@ def lookup(url, db_path, as_json, text_source, fetch, allow_private, allow_hosts
             if fetch:
                 result = _fetch(url, db_path, allow_private, tuple(allow_hosts))
             else:
-                with _existing_store(db_path, readonly=True) as store:
+                with existing_store(db_path, readonly=True) as store:
                     result = lookup_url(store, url)
     except (ProvenanceError, StoreError) as exc:
         raise click.ClickException(str(exc)) from None
