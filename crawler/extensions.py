@@ -71,13 +71,25 @@ class CrawlRecorder:
         stats = self.crawler.stats.get_stats() if self.crawler.stats else {}
         try:
             with Store(self.db_path) as store:
-                store.finish_crawl(self.crawl_id, reason, stats)
+                store.finish_crawl(self.crawl_id, run_outcome(store, self.crawl_id, reason), stats)
                 if reason != "shutdown":  # interrupted: the next writer decides, not Ctrl-C
                     from crawler.decisions import refresh
 
                     refresh(store, "crawl", force=True)
         except StoreError as exc:
             logger.error("Cannot record the end of the crawl: %s", exc)
+
+
+def run_outcome(store: Store, crawl_id: int, reason: str) -> str:
+    """The reason recorded for a run: Scrapy's, except that a run whose every page failed is
+    ``failed`` (as its exit status says) and a stop by signal is ``interrupted``."""
+    if reason == "shutdown":
+        return "interrupted"
+    if reason == "finished":
+        stored = store.jobs.stored_by(crawl_id)
+        if stored["errors"] and not stored["pages"]:
+            return "failed"
+    return reason
 
 
 class CrawlProgress:

@@ -25,13 +25,12 @@ logger = logging.getLogger(__name__)
 
 class _OneLineErrors(logging.Filter):
     """An unreachable robots.txt is an expected event on a months-long crawl: one log line
-    says so (the page's capture records the reason), not a traceback."""
+    says so (:meth:`RobotsTxtMiddleware._robots_error`), not a traceback naming whichever
+    page happened to ask first."""
 
     def filter(self, record: logging.LogRecord) -> bool:
         if record.exc_info:
-            record.exc_info = None
-            record.exc_text = None
-            record.levelno, record.levelname = logging.WARNING, "WARNING"
+            return False
         return True
 
 
@@ -47,9 +46,27 @@ class RobotsTxtMiddleware(_ScrapyRobotsTxt):
     def __init__(self, crawler: Crawler) -> None:
         super().__init__(crawler)
         self.strict = crawler.settings.getbool("ROBOTSTXT_STRICT")
+        # What fetching each site's robots.txt gave (a response or the error), so that the
+        # spider's own request for it (sitemap discovery) is answered without a second fetch.
+        self._fetched: dict[str, Response | Exception] = {}
         robots_logger = logging.getLogger(_ScrapyRobotsTxt.__module__)
         if not any(isinstance(f, _OneLineErrors) for f in robots_logger.filters):
             robots_logger.addFilter(_OneLineErrors())
+
+    async def process_request(self, request: Request) -> Response | None:
+        if not request.meta.get("dont_obey_robotstxt") and _is_robots_txt(request):
+            await self.robot_parser(request)
+            fetched = self._fetched.get(urlparse_cached(request).netloc)
+            if isinstance(fetched, Response):
+                return fetched.replace(url=request.url, request=request)
+            if isinstance(fetched, Exception):
+                request.meta["dont_retry"] = True  # it was retried when it was fetched
+                raise fetched
+        return await super().process_request(request)
+
+    async def _parse_robots(self, response: Response, netloc: str, request: Request) -> None:
+        self._fetched[netloc] = response
+        await super()._parse_robots(response, netloc, request)
 
     async def robot_parser(self, request: Request):
         parser = await super().robot_parser(request)
@@ -64,11 +81,21 @@ class RobotsTxtMiddleware(_ScrapyRobotsTxt):
         return parser
 
     def _robots_error(self, exc: Exception, netloc: str) -> None:
+        self._fetched[netloc] = exc
         super()._robots_error(exc, netloc)
+        if isinstance(exc, IgnoreRequest):
+            return
         if self.strict:
-            logger.warning("robots.txt of %s could not be fetched; strict mode: not crawling it",
-                           netloc)
+            logger.warning("robots.txt of %s could not be fetched (%s); strict mode: not "
+                           "crawling it", netloc, exc)
             self._parsers[netloc] = _DenyAll()
+        else:
+            logger.warning("robots.txt of %s could not be fetched (%s); crawling it as if it "
+                           "allowed everything", netloc, exc)
+
+
+def _is_robots_txt(request: Request) -> bool:
+    return urlparse_cached(request).path == "/robots.txt"
 
 
 class RedirectLoopMiddleware:
@@ -125,6 +152,10 @@ class RetryAfterMiddleware(_ScrapyRetry):
 
     def __init__(self, settings) -> None:
         super().__init__(settings)
+        if not settings.getpriority("RETRY_GIVE_UP_LOG_LEVEL"):
+            # A request that fails for good is reported once, by the spider (and recorded on
+            # its capture); Scrapy's "Gave up retrying" at ERROR said it a second time.
+            self.give_up_log_level = logging.DEBUG
         self.after_max = settings.getfloat("RETRY_AFTER_MAX", 120.0)
         self.backoff_base = settings.getfloat("RETRY_BACKOFF_BASE", 1.0)
         self.backoff_max = settings.getfloat("RETRY_BACKOFF_MAX", 60.0)

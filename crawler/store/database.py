@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import json
 import logging
+import os
+import socket
 import sqlite3
 import zlib
 from collections.abc import Iterator
@@ -181,6 +183,9 @@ class Store:
 
     # -- crawls ---------------------------------------------------------------------------
     def start_crawl(self, command: str, args: dict[str, Any], settings: dict[str, Any]) -> int:
+        # The process and host, so that `crosspost crawls` can tell a run still going from
+        # one that was killed before it could record its end.
+        args = {**args, "pid": os.getpid(), "host": socket.gethostname()}
         with self.transaction():
             table = self.db["crawls"]
             table.insert(

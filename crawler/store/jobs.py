@@ -224,7 +224,9 @@ class CrawlJobs:
         return cursor.fetchone()[0]
 
     def crawl_rows(self, limit: int | None = None) -> list[dict[str, Any]]:
-        """Past crawl runs, newest first, with their stats decoded."""
+        """Past crawl and ingest runs, newest first, with their stats decoded. A run that
+        never finished (killed, or still running) has no stats of its own: ``stored`` holds
+        what its captures say it stored (pages, errors, articles)."""
         sql = "select * from crawls order by id desc" + (f" limit {int(limit)}" if limit else "")
         out = []
         for row in self.store.db.query(sql):
@@ -234,8 +236,18 @@ class CrawlJobs:
                     row[key] = json.loads(row[key]) if row.get(key) else {}
                 except ValueError:
                     row[key] = {}
+            row["stored"] = self.stored_by(row["id"]) if not row.get("ended_at") else None
             out.append(row)
         return out
+
+    def stored_by(self, crawl_id: int) -> dict[str, int]:
+        """What the captures of one run hold: pages fetched, errors, distinct articles."""
+        pages, errors, articles = self.store.db.execute(
+            "select coalesce(sum(outcome != 'error'), 0), coalesce(sum(outcome = 'error'), 0), "
+            "count(distinct article_id) from captures where crawl_id = ?",
+            [crawl_id],
+        ).fetchone()
+        return {"pages": pages, "errors": errors, "articles": articles}
 
     def captured_urls(self, urls: list[str]) -> set[str]:
         """Those of ``urls`` that already have a capture."""
