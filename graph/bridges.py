@@ -46,11 +46,25 @@ def _is_copy_side(index: EvidenceIndex, bridge: str, side: set[str], before) -> 
     return bool(matched) and all(before(bridge, m) for m in matched)
 
 
+def _may_bridge(
+    index: EvidenceIndex, point: str, others, before: Callable[[str, str], bool]
+) -> bool:
+    """Cheap test before cutting: two matches holding different parts of ``point``'s text."""
+    shares = sorted(
+        match.containment_of(point)
+        for other in others
+        if (match := index.match(point, other)) is not None and not before(point, other)
+    )
+    return len(shares) >= 2 and shares[0] + shares[1] <= DISJOINT_COVERAGE
+
+
 def _split_once(
     index: EvidenceIndex, graph: nx.Graph, before: Callable[[str, str], bool]
 ) -> tuple[str, list[set[str]]] | None:
     """The first bridge of ``graph`` and the sides it joins, or None."""
     for point in sorted(nx.articulation_points(graph)):
+        if not _may_bridge(index, point, graph.neighbors(point), before):
+            continue
         rest = graph.subgraph(n for n in graph if n != point)
         sides = [set(c) for c in nx.connected_components(rest)]
         partial = []
@@ -73,18 +87,17 @@ def split_families(
     ``before(a, b)`` says whether ``a`` is dated certainly before ``b``. Returns the families
     (members sorted); a bridge article is in each family of the sides it joins.
     """
-    if len(members) < 3:
+    if len(members) < 3 or not any(
+        _may_bridge(index, m, index.neighbours.get(m, ()), before) for m in members
+    ):
         return [sorted(members)]
     member_set = set(members)
     whole = nx.Graph()
     whole.add_nodes_from(members)
     for a in members:
-        for b in index.neighbours.get(a, ()):
+        for b in (*index.neighbours.get(a, ()), *index.credit_neighbours.get(a, ())):
             if b in member_set:
                 whole.add_edge(a, b)
-    for a, b in index.credit_pairs:
-        if a in member_set and b in member_set:
-            whole.add_edge(a, b)
     done: list[list[str]] = []
     pending = [set(members)]
     while pending:

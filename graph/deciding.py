@@ -15,7 +15,8 @@ from .evidence import EvidenceIndex
 from .records import Attribution
 from .timing import TimeEvidence
 
-_TIME_CONFIDENCE_PENALTY = 0.25
+#: How much a conflict touching a decision lowers its confidence.
+_CONFLICT_PENALTY = 0.25
 
 
 @dataclass
@@ -46,7 +47,7 @@ class FamilyWork:
         self.member_set = set(self.members)
         self.credits = MemberCredits(self.index, self.members, self.key)
 
-    penalty = _TIME_CONFIDENCE_PENALTY
+    penalty = _CONFLICT_PENALTY
 
     def conflict(self, kind: str, message: str, *urls: str) -> None:
         self.conflicts.append(Conflict(kind, message, tuple(urls)))

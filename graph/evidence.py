@@ -43,8 +43,9 @@ class EvidenceIndex:
         self.attributions: dict[str, list[Attribution]] = {}
         #: Dates other pages state for an article ("South Front 27 October 2020").
         self.stated: dict[str, list[str]] = {}
-        #: Pairs joined by a credit or a rel=canonical (not by text).
+        #: Pairs joined by a credit or a rel=canonical (not by text), and by article.
         self.credit_pairs: set[tuple[str, str]] = set()
+        self.credit_neighbours: dict[str, list[str]] = {}
         #: The credit that made a stand-in article for an uncrawled page.
         self.stand_in_credit: dict[str, Attribution] = {}
         self.uf = UnionFind()
@@ -57,7 +58,11 @@ class EvidenceIndex:
 
     def _join(self, a: str, b: str) -> None:
         self.uf.union(a, b)
-        self.credit_pairs.add(match_key(a, b))
+        key = match_key(a, b)
+        if key not in self.credit_pairs:
+            self.credit_pairs.add(key)
+            self.credit_neighbours.setdefault(a, []).append(b)
+            self.credit_neighbours.setdefault(b, []).append(a)
 
     def _add_matches(self, matches: Iterable[Match]) -> None:
         skipped = 0

@@ -21,7 +21,8 @@ from .timing import FIRST_SEEN, LASTMOD, NO_DATE, NO_TIME, PAGE, STATED, time_is
 
 TIME_CONFIDENCE = {PAGE: 0.8, STATED: 0.7, LASTMOD: 0.6, FIRST_SEEN: 0.5, NO_DATE: 0.3}
 _CREDITED_ORIGIN_CONFIDENCE = 0.95
-_EXTERNAL_CONFIDENCE = {1: 0.85}  # by how many members credit it; more: 0.9
+# An origin outside the store credited by one copy, and by several (they agree).
+_EXTERNAL_CONFIDENCE_ONE, _EXTERNAL_CONFIDENCE_MANY = 0.85, 0.9
 
 
 def choose_credits(work: FamilyWork) -> None:
@@ -190,7 +191,9 @@ def _origin_outside(
     work.times[key] = NO_TIME
     forms = {("attribution" if at.visible else "metadata") for at in ats}
     work.origin_basis = sorted(forms)
-    work.origin_confidence = _EXTERNAL_CONFIDENCE.get(len(ats), 0.9)
+    work.origin_confidence = (
+        _EXTERNAL_CONFIDENCE_ONE if len(ats) == 1 else _EXTERNAL_CONFIDENCE_MANY
+    )
     for root in credited_roots:
         if root not in work.external.credited_by:
             work.conflict(
