@@ -58,7 +58,8 @@ class RobotsTxtMiddleware(_ScrapyRobotsTxt):
             await self.robot_parser(request)
             fetched = self._fetched.get(urlparse_cached(request).netloc)
             if isinstance(fetched, Response):
-                return fetched.replace(url=request.url, request=request)
+                return fetched.replace(url=request.url, request=request,
+                                       flags=[*fetched.flags, "cached"])
             if isinstance(fetched, Exception):
                 request.meta["dont_retry"] = True  # it was retried when it was fetched
                 raise fetched

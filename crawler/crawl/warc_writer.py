@@ -138,6 +138,8 @@ class WarcMiddleware:
                    crawler.settings.getint("CROSSPOST_WARC_MAX_SIZE", 1024**3))
 
     def process_response(self, request: Request, response: Response) -> Response:
+        if "cached" in response.flags:  # answered without a fetch: archived when it was fetched
+            return response
         try:
             self.writer.write(request, response)
             self.crawler.stats.inc_value("crosspost/warc_records", 2)
