@@ -25,8 +25,8 @@ from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 import graph
-from crawler.matching import StoreMatcher
 from crawler import decisions
+from crawler.matching import StoreMatcher
 from crawler.store import Store
 from crawler.urls import BadURL, canonical_url, check_url
 

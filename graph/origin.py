@@ -35,7 +35,7 @@ def choose_credits(work: FamilyWork) -> None:
             continue
 
         def rank(c: Credit) -> tuple:
-            return (*c.priority(), -score(work.index.match(url, c.source)), work.key(c.source))
+            return (*c.priority(), -score(work.index.match(c.copy, c.source)), work.key(c.source))
 
         chosen = min(found, key=rank)
         # Canonical and words agreeing on one source: keep the words (the credit readers see).

@@ -132,9 +132,12 @@ def _link(work: FamilyWork, url: str, source: str) -> CopyLink:
     outside_credit = _visible_outside(work, url)
     if credit is not None:
         basis = [credit.basis]
-        if credit.basis != "canonical" and credit.resolved_by != "external":
-            if work.credits.canonical_to(url, source):
-                basis.append("canonical")
+        if (
+            credit.basis != "canonical"
+            and credit.resolved_by != "external"
+            and work.credits.canonical_to(url, source)
+        ):
+            basis.append("canonical")
         if consistent:
             basis.append(LABELS[weakest])
         confidence = _CREDIT_CONFIDENCE[credit.resolved_by]

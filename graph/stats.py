@@ -15,7 +15,7 @@ from collections import defaultdict
 from datetime import datetime
 from statistics import median
 
-from .build import TimeWindow, unique_links, percentile
+from .build import TimeWindow, percentile, unique_links
 from .decisions import Provenance
 
 

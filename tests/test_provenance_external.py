@@ -270,7 +270,7 @@ def test_bridge_article_does_not_merge_two_stories():
 
 
 def test_origin_with_excerpts_of_different_paragraphs_stays_one_story():
-    (a1, a2, b1, b2, digest), articles, matches = roundup_records()
+    (a1, *_, digest), articles, matches = roundup_records()
     # The same shape, but the "digest" is dated first: it is the source both sides excerpt.
     articles[-1] = art(digest, "digest.test", "2021-01-31T08:00:00Z")
     prov = decide_provenance(articles, matches, [])
