@@ -97,6 +97,7 @@
     const text = raw.trim();
     const result = $("result");
     result.textContent = "";
+    $("home").hidden = true;
     if (!text) { status("Paste a URL or some text first.", "warn"); return; }
     if (looksLikeUrl(text)) {
       const url = /^https?:/i.test(text) ? text : "https://" + text;
@@ -169,10 +170,56 @@
       el("h2", {}, `Your text appears in ${matches.length} stored article${matches.length === 1 ? "" : "s"}`), list));
   }
 
-  function basisText(basis) {
-    const words = { attribution: "a copy credits it", published_at: "earliest publication date",
-      canonical: "rel=canonical points to it", first_seen: "crawled first", no_known_copies: "no known copies" };
-    return (basis || []).map((b) => words[b] || b.replace(/_/g, " ")).join(", ");
+  const KINDS = { wire: "wire agency", syndicator: "syndicator", print: "print publication",
+    outlet: "outlet not crawled", aggregator: "aggregator" };
+
+  /* Why this is the origin, in words, from the evidence the answer carries: a credit is
+     claimed only when a copy's credit to it is there for a reader to see. */
+  function originWhy(origin, copies) {
+    const direct = copies.filter((c) => c.copied_from_origin || (origin.url && c.copied_from === origin.url));
+    const credited = direct.filter((c) => c.attributed).length;
+    const parts = [];
+    for (const b of origin.basis || []) {
+      if (b === "attribution") {
+        if (credited) parts.push(`${credited} cop${credited === 1 ? "y credits" : "ies credit"} it`);
+      } else if (b === "canonical") {
+        parts.push("a copy's page names it as the original (rel=canonical), without saying so to readers");
+      } else if (b === "metadata") {
+        parts.push("a copy names it in the page's metadata only");
+      } else {
+        const words = { published_at: "earliest publication date", stated_date: "earliest date a copy states for it",
+          lastmod: "earliest sitemap date", first_seen: "crawled first", no_known_copies: "no known copies",
+          no_date: "undated" };
+        parts.push(words[b] || b.replace(/_/g, " "));
+      }
+    }
+    return parts.join(", ") || "no evidence stated";
+  }
+
+  /* The text a copy shares with its source, in words. */
+  function textWords(c) {
+    if (c.similarity === null || c.similarity === undefined) return "no shared text measured: linked by its credit";
+    const inSource = c.containment_copy_in_source, sourceIn = c.containment_source_in_copy;
+    if (c.kind === "expanded") {
+      return sourceIn !== null && sourceIn !== undefined && sourceIn >= 0.95
+        ? "carries the whole original plus more"
+        : `carries ${pct(sourceIn)} of the original plus more`;
+    }
+    if (c.kind === "excerpt") {
+      return inSource !== null && inSource !== undefined && inSource >= 0.95
+        ? "an excerpt: every part of it is in the original"
+        : `an excerpt: ${pct(inSource)} of it is in the original`;
+    }
+    return c.similarity >= 0.95 ? "the same text" : `${pct(c.similarity)} of the wording is the same`;
+  }
+
+  /* The key of an entry in the family graph and timeline (an agency may have no URL). */
+  const ORIGIN_KEY = "origin:";
+  function keyOf(entry) { return entry.url || ORIGIN_KEY + (entry.name || entry.outlet || ""); }
+
+  function sourceKey(copy, originKey) {
+    if (copy.copied_from_origin) return originKey;
+    return copy.copied_from || null;
   }
 
   function renderLookup(data) {
@@ -180,41 +227,59 @@
     const result = $("result");
     const origin = data.origin, article = data.article, copies = data.copies || [];
     const queried = article && article.url;
+    const originKey = keyOf(origin);
+    const originName = origin.name || origin.outlet_name || origin.outlet;
 
     // the origin, and what the queried page is
     const role = article.role === "origin" ? "This page is the origin."
       : article.role === "copy" ? "This page is a copy." : "No copies of this page are known.";
+    const where = origin.in_store === false
+      ? el("span", {}, originName, el("span", { class: "kind" }, ` · ${KINDS[origin.kind] || origin.kind || "source outside the store"}`))
+      : outletLink(origin.outlet, originName);
+    const originLink = origin.url ? outLink(origin.url, origin.in_store === false ? "the page the copies link to" : "open the original page") : null;
     const originCard = el("section", { class: "card origin-card", id: "origin" },
       el("p", { class: "kicker" }, role),
-      el("h2", {}, "First appeared on ", outletLink(origin.outlet, origin.outlet_name || origin.outlet)),
-      el("p", { class: "title" }, origin.title || ""),
-      el("p", { class: "meta" }, fmtDate(origin.date || origin.published_at), " · ", outLink(origin.url, "open the original page")),
-      el("p", { class: "basis" }, `Why: ${basisText(origin.basis)} · confidence ${Math.round((origin.confidence || 0) * 100)}%`,
-        origin.crawled === false ? " · known only from a link, not crawled" : ""));
+      el("h2", {}, "First appeared on ", where),
+      origin.in_store === false
+        ? el("p", { class: "note" }, "Not an article in this store: the copies credit it as their source.")
+        : el("p", { class: "title" }, origin.title || ""),
+      el("p", { class: "meta" }, origin.date || origin.published_at ? fmtDate(origin.date || origin.published_at) : "date unknown",
+        originLink ? " · " : "", originLink),
+      el("p", { class: "basis" }, `Why: ${originWhy(origin, copies)} · confidence ${Math.round((origin.confidence || 0) * 100)}%`,
+        origin.crawled === false && origin.in_store !== false ? " · known only from a link, not crawled" : ""));
     result.append(originCard);
 
     if (!copies.length) return;
     // the family graph
-    const entries = [origin, ...copies.slice().sort((a, b) => (Date.parse(a.date) || Infinity) - (Date.parse(b.date) || Infinity))];
+    const originEntry = Object.assign({}, origin, { key: originKey, name: originName });
+    const copyEntries = copies.map((c) => Object.assign({}, c, { key: keyOf(c), source: sourceKey(c, originKey) }))
+      .sort((a, b) => (Date.parse(a.date) || Infinity) - (Date.parse(b.date) || Infinity));
+    const entries = [originEntry, ...copyEntries];
     const graphBox = el("div", { class: "graph-box" });
     result.append(el("section", { class: "card" },
-      el("h2", {}, `Story family: ${copies.length} cop${copies.length === 1 ? "y" : "ies"} on ${new Set(entries.map((e) => e.outlet)).size} outlets`),
+      el("h2", {}, `Story family: ${copies.length} cop${copies.length === 1 ? "y" : "ies"} on ${new Set(copies.map((e) => e.outlet)).size} outlet${new Set(copies.map((e) => e.outlet)).size === 1 ? "" : "s"}`),
       graphBox,
       el("p", { class: "legend" }, el("span", { class: "key credited" }, "credits its source"), el("span", { class: "key uncredited" }, "no credit"))));
 
     // the timeline: origin first, then every copy by date
     const list = el("ol", { class: "timeline" });
-    list.append(el("li", { class: "event origin", id: rowId(origin.url) },
-      el("div", { class: "when" }, fmtDate(origin.date || origin.published_at)),
+    list.append(el("li", { class: "event origin", id: rowId(originKey) },
+      el("div", { class: "when" }, origin.date || origin.published_at ? fmtDate(origin.date || origin.published_at) : "date unknown"),
       el("div", { class: "what" },
-        el("div", { class: "who" }, outletLink(origin.outlet, origin.outlet_name), el("span", { class: "badge origin" }, "origin")),
+        el("div", { class: "who" }, origin.in_store === false ? el("span", { class: "outlet" }, originName) : outletLink(origin.outlet, originName),
+          el("span", { class: "badge origin" }, "origin"),
+          origin.in_store === false ? el("span", { class: "badge outside" }, KINDS[origin.kind] || "outside the store") : null),
         el("div", { class: "title" }, origin.title || ""),
-        el("div", { class: "links" }, outLink(origin.url, "original page")))));
-    for (const c of entries.slice(1)) {
-      const figures = [];
-      if (c.similarity !== null && c.similarity !== undefined) figures.push(`${pct(c.similarity)} similar`);
-      if (c.containment !== null && c.containment !== undefined) figures.push(`${pct(c.containment)} contained`);
-      const item = el("li", { class: "event" + (c.url === queried ? " queried" : ""), id: rowId(c.url) },
+        originLink ? el("div", { class: "links" }, outLink(origin.url, origin.in_store === false ? "linked page" : "original page")) : null)));
+    for (const c of copyEntries) {
+      const source = c.source === originKey ? originEntry : copyEntries.find((e) => e.key === c.source);
+      const sourceName = c.copied_from_name || (source && (source.name || source.outlet_name || source.outlet));
+      const from = c.source === null
+        ? el("span", { class: "undetermined" }, "source undetermined: no evidence names it")
+        : c.copied_from
+          ? el("span", {}, "copied from ", outLink(c.copied_from, sourceName || shortUrl(c.copied_from)))
+          : el("span", {}, "copied from ", sourceName || "the origin");
+      const item = el("li", { class: "event" + (c.url === queried ? " queried" : ""), id: rowId(c.key) },
         el("div", { class: "when" }, fmtDate(c.date || c.published_at),
           el("span", { class: "lag" }, fmtLag(c.lag_hours_from_origin ?? c.lag_hours), " after origin")),
         el("div", { class: "what" },
@@ -222,11 +287,9 @@
             el("span", { class: c.attributed ? "badge credited" : "badge uncredited" }, c.attributed ? "credits source" : "no credit"),
             c.url === queried ? el("span", { class: "badge you" }, "your page") : null),
           el("div", { class: "title" }, c.title || ""),
-          el("div", { class: "figures" }, figures.join(" · ") || "linked by attribution only",
-            c.kind ? ` · ${c.kind}` : "", ` · confidence ${Math.round((c.confidence || 0) * 100)}%`),
+          el("div", { class: "figures" }, textWords(c), ` · confidence ${Math.round((c.confidence || 0) * 100)}%`),
           c.attribution ? el("blockquote", { class: "attribution" }, c.attribution) : null,
-          el("div", { class: "links" }, outLink(c.url, "this copy"), " · copied from ",
-            outLink(c.copied_from, shortUrl(c.copied_from)), " · ", lookupLink(c.url, "look up"))));
+          el("div", { class: "links" }, outLink(c.url, "this copy"), " · ", from, " · ", lookupLink(c.url, "look up"))));
       list.append(item);
     }
     result.append(el("section", { class: "card" }, el("h2", {}, "Timeline"), list));
@@ -236,8 +299,8 @@
         el("ul", {}, data.conflicts.map((c) => el("li", {}, el("strong", {}, c.kind || "conflict"), ": ", c.message || "")))));
     }
 
-    const graph = window.crosspostGraph.draw(graphBox, entries, queried, (url) => {
-      const row = document.getElementById(rowId(url));
+    const graph = window.crosspostGraph.draw(graphBox, entries, queried, (key) => {
+      const row = document.getElementById(rowId(key));
       if (row) {
         for (const r of document.querySelectorAll(".event.picked")) r.classList.remove("picked");
         row.classList.add("picked");
@@ -268,15 +331,61 @@
     }
   }
 
+  // -- home -------------------------------------------------------------------------------
+  function plural(n, one, many) { return `${n.toLocaleString("en")} ${n === 1 ? one : many}`; }
+
+  async function showHome() {
+    const home = $("home");
+    home.textContent = "";
+    home.hidden = false;
+    const res = await api("/api/summary");
+    if (!res.ok) return;
+    const s = res.body;
+    if (!s.articles) {
+      home.append(el("section", { class: "card" }, el("h2", {}, "The store is empty"),
+        el("p", {}, "Crawl some outlets first (crosspost crawl URL…), then look their articles up here.")));
+      return;
+    }
+    const last = s.last_crawl;
+    const lastText = last ? `${last.command === "ingest" ? "Last ingest" : "Last crawl"}: ${fmtDate(last.ended_at || last.started_at)}` +
+      (last.finish_reason && last.finish_reason !== "finished" ? ` (${last.finish_reason})` : "") : null;
+    home.append(el("section", { class: "card store" },
+      el("h2", {}, "What this store holds"),
+      el("dl", { class: "stats" },
+        el("div", {}, el("dt", {}, "Articles"), el("dd", {}, s.articles.toLocaleString("en"))),
+        el("div", {}, el("dt", {}, "Outlets"), el("dd", {}, s.outlets.toLocaleString("en"))),
+        el("div", {}, el("dt", {}, "Story families"), el("dd", {}, s.families.toLocaleString("en"))),
+        el("div", {}, el("dt", {}, "Copies found"), el("dd", {}, s.copies.toLocaleString("en")))),
+      lastText ? el("p", { class: "meta" }, lastText) : null,
+      s.decided && s.decided.note ? el("p", { class: "note" }, `Answers decided now: ${s.decided.note}.`) : null));
+    if ((s.examples || []).length) {
+      home.append(el("section", { class: "card examples" },
+        el("h2", {}, "Try one"),
+        el("ul", {}, s.examples.map((e) => el("li", {},
+          lookupLink(e.url, e.title || e.url), el("span", { class: "meta" },
+            ` · ${e.outlet_name || e.outlet} · story run by ${plural(e.family_size, "article", "articles")}`))))));
+    }
+  }
+
   // -- outlets ----------------------------------------------------------------------------
+  /* A table; each cell also carries its column name, so on a phone the rows stack as cards
+     and no column is cut off. */
   function table(headers, rows) {
-    return el("div", { class: "scroll" }, el("table", {},
+    return el("div", { class: "scroll" }, el("table", { class: "stacking" },
       el("thead", {}, el("tr", {}, headers.map((h) => el("th", { scope: "col" }, h)))),
-      el("tbody", {}, rows.map((cells) => el("tr", {}, cells.map((c) => el("td", {}, c)))))));
+      el("tbody", {}, rows.map((cells) => el("tr", {}, cells.map((c, i) => el("td", { "data-label": headers[i] }, c)))))));
   }
 
   const num = (v) => (v === null || v === undefined ? "–" : String(v));
   const hours = (v) => (v === null || v === undefined ? "–" : fmtLag(v).replace(/^\+/, ""));
+
+  /* An outlet by its name, with its domain beside it when they differ. */
+  function namedOutlet(domain, name) {
+    const shown = name || domain;
+    const same = shown.replace(/^www\./, "").toLowerCase() === String(domain).toLowerCase();
+    return el("span", { class: "named" }, outletLink(domain, shown),
+      same ? null : el("span", { class: "domain" }, domain));
+  }
 
   async function showOutlets() {
     const view = $("outlet-view");
@@ -286,10 +395,10 @@
     if (!res.ok) { status(errorText(res), "warn"); return; }
     status("");
     view.append(el("h1", {}, `${res.body.count} outlets`),
-      el("p", { class: "note" }, "Copies: articles taken from another outlet. Credited: share of those copies that name their source."),
+      el("p", { class: "note" }, "Originals: stories that started there. Copied by others: how many of those other outlets republished. Copies: articles taken from another outlet. Credited: share of those copies that name their source."),
       table(["Outlet", "Articles", "Originals", "Copies", "Credited", "Copied by others", "Median lag"],
-        res.body.outlets.map((o) => [outletLink(o.outlet, o.name), num(o.articles), num(o.originals), num(o.copies),
-          pct(o.attribution_rate), num(o.copied_by_others), hours(o.median_lag_hours)])));
+        res.body.outlets.map((o) => [namedOutlet(o.outlet, o.name), num(o.articles), num(o.originals), num(o.copies),
+          pct(o.attribution_rate), num(o.originals_copied_by_others ?? o.copied_by_others), hours(o.median_lag_hours)])));
   }
 
   async function showOutlet(domain) {
@@ -304,19 +413,20 @@
       el("h1", {}, o.name || o.outlet), el("p", { class: "meta" }, o.outlet),
       el("dl", { class: "stats" },
         el("div", {}, el("dt", {}, "Articles"), el("dd", {}, num(o.articles))),
-        el("div", {}, el("dt", {}, "Originals copied by others"), el("dd", {}, num(o.copied_by_others))),
+        el("div", {}, el("dt", {}, "Originals"), el("dd", {}, num(o.originals))),
+        el("div", {}, el("dt", {}, "Originals copied by others"), el("dd", {}, num(o.originals_copied_by_others))),
         el("div", {}, el("dt", {}, "Copies of others"), el("dd", {}, num(o.copies))),
         el("div", {}, el("dt", {}, "Copies credited"), el("dd", {}, pct(o.attribution_rate))),
         el("div", {}, el("dt", {}, "Median lag"), el("dd", {}, hours(o.median_lag_hours)))),
       el("h2", {}, "Top sources: whom it republishes"),
       res.body.top_sources.length
         ? table(["Source", "Copies", "Credited", "Median lag"], res.body.top_sources.map((p) =>
-          [outletLink(p.source), num(p.republications), pct(p.attribution_rate), hours(p.median_lag_hours)]))
+          [namedOutlet(p.source, p.source_name), num(p.republications), pct(p.attribution_rate), hours(p.median_lag_hours)]))
         : el("p", { class: "note" }, "It republishes no other outlet's articles that we know of."),
       el("h2", {}, "Top republishers: who copies it"),
       res.body.top_republishers.length
         ? table(["Republisher", "Copies", "Credited", "Median lag"], res.body.top_republishers.map((p) =>
-          [outletLink(p.copied_by), num(p.republications), pct(p.attribution_rate), hours(p.median_lag_hours)]))
+          [namedOutlet(p.copied_by, p.copied_by_name), num(p.republications), pct(p.attribution_rate), hours(p.median_lag_hours)]))
         : el("p", { class: "note" }, "No other outlet is known to republish it."),
       el("h2", {}, "Latest articles"),
       el("ul", { class: "articles" }, res.body.recent_articles.map((a) =>
@@ -339,7 +449,8 @@
     lookupView.hidden = false;
     outletView.hidden = true;
     const q = params.get("url") || params.get("q");
-    if (q) { $("query").value = q; ask(q, false); }
+    if (q) { $("home").hidden = true; $("query").value = q; ask(q, false); }
+    else { $("result").textContent = ""; showHome(); }
   }
 
   document.addEventListener("DOMContentLoaded", () => {
