@@ -126,8 +126,9 @@ def run_demo(db_path: str, *, port: int = 0, keep: bool = False,
         result = run_crawl([] if outlets else starts, db_path, settings=DEMO_SETTINGS,
                            proxy=proxy, outlets_file=outlets)
     summary = crawl_summary(db_path, result.crawl_id)
-    outcomes = ", ".join(f"{n} {k}" for k, n in sorted(summary["outcomes"].items()))
-    echo(f"\nCrawl finished ({result.finish_reason}): {outcomes}")
+    from crawler.commands.options import outcome_counts
+
+    echo(f"\nCrawl finished ({result.finish_reason}): {outcome_counts(summary['outcomes'])}")
     with Store(db_path, readonly=True) as store:
         _print_outlets(store, echo)
         _print_flagship(store, echo)
@@ -157,8 +158,10 @@ def _print_graph(db_path: str, echo: Callable[..., None]) -> None:
     add_communities(graph)
     path = Path(db_path).with_suffix(".gexf")
     write_graph(graph, path)
-    echo(f"\nRepublication graph (open in Gephi): {path} "
-         f"({graph.number_of_nodes()} outlets, {graph.number_of_edges()} edges)")
+    from crawler.commands.options import plural
+
+    echo(f"\nRepublication graph (open in Gephi): {path} ({plural(graph.number_of_nodes(), "
+         f"'outlet')}, {plural(graph.number_of_edges(), 'edge')})")
     cmd = command_prefix()
     echo("\nTry next:")
     for line in (f"{cmd} stats --db {db_path}",

@@ -9,7 +9,14 @@ from typing import Any
 
 import click
 
-from crawler.commands.options import db_option, open_store, parse_settings
+from crawler.commands.options import (
+    db_option,
+    open_store,
+    outcome_counts,
+    parse_settings,
+    plural,
+    with_scheme,
+)
 from crawler.crawl.outlets_file import OutletsFileError, load_outlets
 from crawler.urls import BadURL, check_url
 
@@ -94,7 +101,7 @@ def crawl(targets, db_path, outlets_file, depth, max_pages, follow_links, follow
             if Path(target).is_file():
                 start.extend(read_start_urls(None, target))
             else:
-                start.append(check_url(target))
+                start.append(check_url(with_scheme(target)))
     except BadURL as exc:
         raise click.BadParameter(str(exc), param_hint="URL_OR_FILE") from None
     except (OSError, UnicodeDecodeError) as exc:
@@ -147,10 +154,7 @@ def print_crawl_summary(reason: str | None, summary: dict[str, Any],
     """The end-of-run table: outcomes of this run's pages, then the store's totals."""
     stats = stats or {}
     outcomes = summary["outcomes"]
-    click.echo(
-        f"crawl finished ({reason or 'unknown'}): "
-        + ", ".join(f"{n} {outcome}" for outcome, n in sorted(outcomes.items()))
-    )
+    click.echo(f"crawl finished ({reason or 'unknown'}): {outcome_counts(outcomes)}")
     elapsed = stats.get("elapsed_time_seconds") or 0
     fetched = stats.get("response_received_count", 0)
     rows = [
@@ -168,6 +172,7 @@ def print_crawl_summary(reason: str | None, summary: dict[str, Any],
     for label, value in rows:
         click.echo(f"  {label:<22} {value}")
     totals = summary["totals"]
-    click.echo(f"store: {totals['articles']} articles from {totals['outlets']} outlets")
+    click.echo(f"store: {plural(totals['articles'], 'article')} from "
+               f"{plural(totals['outlets'], 'outlet')}")
     for row in summary["errors"]:
         click.echo(f"  {row['url']}: {row['reason']}", err=True)

@@ -15,7 +15,7 @@ from typing import Any
 
 import click
 
-from crawler.commands.options import db_option, open_store
+from crawler.commands.options import db_option, missing_store, open_store
 
 # Scrapy's reason for a stop asked by a signal; ingest records "interrupted" itself.
 _INTERRUPTED = ("shutdown", "interrupted")
@@ -134,7 +134,7 @@ def crawls(db_path: str, as_json: bool, limit: int | None) -> None:
     shows the articles its captures stored; "running" means its process is still there.
     """
     if not Path(db_path).exists():
-        raise click.ClickException(f"no database at {db_path}: crawl first or pass --db")
+        raise click.ClickException(missing_store(db_path))
     with open_store(db_path, readonly=True) as store:
         runs = [crawl_row(row) for row in store.jobs.crawl_rows(limit)]
     if as_json:

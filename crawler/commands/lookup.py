@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from crawler.commands.options import db_option, existing_store, open_store
+from crawler.commands.options import db_option, existing_store, open_store, with_scheme
 from crawler.crawl.fetchguard import ForbiddenURL
 from crawler.store import StoreError
 from crawler.urls import BadURL, check_url
@@ -90,6 +90,7 @@ def lookup(url, db_path, as_json, text_source, fetch, allow_private, allow_hosts
             with existing_store(db_path, readonly=False) as store:
                 result = lookup_text(store, text)
         else:
+            url = with_scheme(url)
             try:
                 check_url(url)
             except BadURL as exc:
@@ -99,9 +100,45 @@ def lookup(url, db_path, as_json, text_source, fetch, allow_private, allow_hosts
             else:
                 with existing_store(db_path, readonly=True) as store:
                     result = lookup_url(store, url)
+                    similar = [] if result.get("found") else similar_urls(store, url)
     except (ProvenanceError, StoreError) as exc:
         raise click.ClickException(str(exc)) from None
     if as_json:
         click.echo(json.dumps(result, indent=2, ensure_ascii=False))
     else:
         click.echo(render_text(result), nl=False)
+        if text_source is None and not fetch and similar:
+            click.echo("Stored URLs like it:")
+            for candidate in similar:
+                click.echo(f"  {candidate}")
+
+
+def similar_urls(store, url: str, limit: int = 5) -> list[str]:
+    """Stored articles with the same path on another host (a mistyped or moved outlet), or
+    else on the same outlet, whose paths share the most words with the one asked for."""
+    import re
+    from urllib.parse import urlsplit
+
+    from crawler.urls import outlet_of
+
+    parts = urlsplit(url)
+    path = parts.path.rstrip("/")
+    found: list[str] = []
+    if len(path) > 1:
+        found = [row[0] for row in store.db.execute(
+            "select url from articles where url like ? or url like ? limit ?",
+            [f"%{path}", f"%{path}/", limit])]
+    if found:
+        return found
+    try:
+        outlet = outlet_of(url)
+    except BadURL:
+        return []
+    words = set(re.findall(r"[a-z0-9]{3,}", path.lower()))
+    candidates = [row[0] for row in store.db.execute(
+        "select url from articles where outlet = ? order by id desc limit 2000", [outlet])]
+    def shared(candidate: str) -> int:
+        return len(words & set(re.findall(r"[a-z0-9]{3,}", urlsplit(candidate).path.lower())))
+
+    alike = sorted((u for u in candidates if shared(u)), key=shared, reverse=True)
+    return alike[:limit] or candidates[:3]

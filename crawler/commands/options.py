@@ -59,3 +59,44 @@ def existing_store(db_path: str, readonly: bool = True) -> Store:
     if not Path(db_path).exists():
         raise click.ClickException(missing_store(db_path))
     return open_store(db_path, readonly=readonly)
+
+
+def with_scheme(value: str) -> str:
+    """``example.com/a`` as a browser reads it: https://example.com/a. Anything else (a
+    scheme given, a path, a bare word) is returned as given, for the URL check to judge."""
+    text = value.strip()
+    if "://" in text or text.startswith(("/", ".", "-")) or any(c.isspace() for c in text):
+        return text
+    host = text.split("/", 1)[0]
+    name, colon, port = host.rpartition(":")
+    if colon and not port.isdigit():
+        return text  # mailto:, javascript: and the like
+    if "." in (name if colon else host) and "@" not in host:
+        return f"https://{text}"
+    return text
+    host = text.split("/", 1)[0]
+    if "." in host and " " not in text:
+        return f"https://{text}"
+    return text
+
+
+def plural(n: int, word: str, many: str | None = None) -> str:
+    """``1 article``, ``42 articles``, ``1 community``, ``2 communities``."""
+    if n == 1:
+        return f"{n} {word}"
+    if many is None:
+        many = word[:-1] + "ies" if word.endswith("y") and word[-2:-1] not in "aeiou" else word + "s"
+    return f"{n} {many}"
+
+
+# Capture outcomes as counted things: "42 articles, 7 listings, 1 error, 3 skipped".
+_OUTCOME_NOUNS = {"article": "article", "listing": "listing", "error": "error",
+                  "not-modified": "unchanged", "not-fetched": "not fetched", "skipped": "skipped"}
+
+
+def outcome_counts(outcomes: dict[str, int]) -> str:
+    parts = []
+    for outcome, n in sorted(outcomes.items(), key=lambda kv: (-kv[1], kv[0])):
+        noun = _OUTCOME_NOUNS.get(outcome, outcome)
+        parts.append(plural(n, noun) if noun in ("article", "listing", "error") else f"{n} {noun}")
+    return ", ".join(parts) or "no pages"

@@ -8,7 +8,7 @@ from contextlib import nullcontext
 
 import click
 
-from crawler.commands.options import db_option, open_store
+from crawler.commands.options import db_option, open_store, plural
 from crawler.decisions import refresh as refresh_decisions
 from crawler.store import StoreError
 from dedupe.verify import Thresholds
@@ -99,8 +99,8 @@ def rematch(db_path, num_perm, shingle_size, threshold_pairs, silent) -> None:
     finally:
         store.close()
     click.echo(
-        f"rematched {counts['articles']} articles ({counts['indexed']} long enough to match) "
-        f"with num_perm={params.num_perm}, shingle_size={params.shingle_size}: "
-        f"{counts['matches']} matches"
+        f"rematched {plural(counts['articles'], 'article')} ({counts['indexed']} long enough "
+        f"to match) with num_perm={params.num_perm}, shingle_size={params.shingle_size}: "
+        f"{plural(counts['matches'], 'match', 'matches')}"
         + (f", {counts['dropped']} dropped as shared boilerplate" if counts["dropped"] else "")
     )

@@ -35,6 +35,13 @@ def hours(value: float | None) -> str:
     return f"{sign}{value / 24:.1f} d"
 
 
+def lag_column(values: list[float | None]) -> list[str]:
+    """Lags of one column in one unit: hours, or days when one of them is two days or more."""
+    known = [abs(v) for v in values if v is not None]
+    days = bool(known) and max(known) >= 48
+    return ["-" if v is None else f"{v / 24:.1f} d" if days else f"{v:.1f} h" for v in values]
+
+
 def percent(value: float | None) -> str:
     return "-" if value is None else f"{value:.0%}"
 
@@ -73,11 +80,12 @@ def render_text(report: dict, names: dict[str, str] | None = None) -> str:
     if "pairs" in report:
         out += ["", "Who copies whom (origin -> republisher)"]
         if report["pairs"]:
+            lags = lag_column([p["median_lag_hours"] for p in report["pairs"]])
             rows = [
                 [names.get(p["source"], p["source"]), "->",
                  names.get(p["copied_by"], p["copied_by"]), str(p["republications"]),
-                 percent(p["attribution_rate"]), hours(p["median_lag_hours"])]
-                for p in report["pairs"]
+                 percent(p["attribution_rate"]), lag]
+                for p, lag in zip(report["pairs"], lags)
             ]
             out += _table(["original", "", "republished by", "articles", "credited",
                            "median lag"], rows, {3, 4, 5})
@@ -86,17 +94,18 @@ def render_text(report: dict, names: dict[str, str] | None = None) -> str:
     if "outlets" in report:
         out += ["", "Outlets"]
         if report["outlets"]:
+            lags = lag_column([r["median_lag_hours"] for r in report["outlets"]])
             rows = [
                 [names.get(r["outlet"], r["outlet"]), r["outlet"], str(r["articles"]), str(r["originals"]),
-                 str(r["copies"]), str(r["copied_by_others"]), percent(r["attribution_rate"]),
-                 hours(r["median_lag_hours"])]
-                for r in report["outlets"]
+                 str(r["copies"]), str(r["copied_by_others"]), percent(r["attribution_rate"]), lag]
+                for r, lag in zip(report["outlets"], lags)
             ]
             out += _table(["outlet", "domain", "articles", "originals", "copies",
                            "copied by others", "credits source", "median lag"], rows,
                           set(range(2, 8)))
         else:
-            out.append("(no articles in the store)")
+            out.append("(no articles dated in this window)" if window["since"] or window["until"]
+                       else "(no articles in the store)")
     return "\n".join(out)
 
 
