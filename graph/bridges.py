@@ -12,7 +12,11 @@ an article whose removal disconnects the family into sides that
   matches (an origin with two excerpts of different paragraphs is one story, a digest
   published after its two sources is not).
 
-The bridge then appears as a member (a copy) of each side's family.
+The bridge then appears as a member (a copy) of each side's family. Several articles
+carrying the same two stories (two digests of one day) bridge together: every article that
+carries different parts of its text in two matches is set aside at once, and those that
+still join sides holding different parts of their text are bridges; the others (a copy
+that holds one story whole) merge the sides they touch back into one story.
 """
 
 from __future__ import annotations
@@ -79,6 +83,73 @@ def _split_once(
     return None
 
 
+def _touched_sides(
+    index: EvidenceIndex, graph: nx.Graph, carrier: str, side_of: dict[str, int]
+) -> dict[int, float | None]:
+    """The sides ``carrier`` reaches, with the share of its text in each (None: a credit)."""
+    touched: dict[int, float | None] = {}
+    for other in graph.neighbors(carrier):
+        if other not in side_of:
+            continue
+        side = side_of[other]
+        if index.linked(carrier, other):
+            touched[side] = None
+        elif touched.get(side, 0.0) is not None:
+            match = index.match(carrier, other)
+            share = match.containment_of(carrier) if match is not None else 0.0
+            touched[side] = max(touched.get(side, 0.0), share)
+    return touched
+
+
+def _split_by_carriers(
+    index: EvidenceIndex, graph: nx.Graph, before: Callable[[str, str], bool]
+) -> list[set[str]] | None:
+    """Groups of ``graph`` once the articles carrying two stories are set aside, or None."""
+    carriers = [n for n in graph if _may_bridge(index, n, graph.neighbors(n), before)]
+    if not carriers:
+        return None
+    rest = graph.subgraph(n for n in graph if n not in set(carriers))
+    sides = [set(c) for c in nx.connected_components(rest)]
+    if len(sides) < 2:
+        return None
+    side_of = {node: i for i, side in enumerate(sides) for node in side}
+    merged = list(range(len(sides)))
+
+    def root(i: int) -> int:
+        while merged[i] != i:
+            i = merged[i]
+        return i
+
+    bridges: dict[str, set[int]] = {}
+    loose: dict[str, set[int]] = {}
+    for carrier in sorted(carriers):
+        touched = _touched_sides(index, graph, carrier, side_of)
+        partial = sorted(
+            share
+            for side, share in touched.items()
+            if share is not None and not _is_copy_side(index, carrier, sides[side], before)
+        )
+        if len(partial) >= 2 and partial[0] + partial[1] <= DISJOINT_COVERAGE:
+            bridges[carrier] = set(touched)
+            continue
+        loose[carrier] = set(touched)
+        roots = sorted({root(side) for side in touched})
+        for other in roots[1:]:
+            merged[other] = roots[0]  # one story seen whole: its sides are one
+    groups: dict[int, set[str]] = {}
+    for i, side in enumerate(sides):
+        groups.setdefault(root(i), set()).update(side)
+    if len(groups) < 2:
+        return None
+    for carrier, touched in loose.items():
+        target = root(min(touched)) if touched else next(iter(groups))
+        groups[target].add(carrier)
+    for carrier, touched in bridges.items():
+        for side in {root(s) for s in touched}:
+            groups[side].add(carrier)
+    return list(groups.values())
+
+
 def split_families(
     index: EvidenceIndex, members: list[str], before: Callable[[str, str], bool]
 ) -> list[list[str]]:
@@ -102,11 +173,16 @@ def split_families(
     pending = [set(members)]
     while pending:
         group = pending.pop()
-        found = _split_once(index, whole.subgraph(group), before) if len(group) >= 3 else None
-        if found is None:
-            done.append(sorted(group))
+        graph = whole.subgraph(group)
+        found = _split_once(index, graph, before) if len(group) >= 3 else None
+        if found is not None:
+            bridge, sides = found
+            pending.extend(side | {bridge} for side in sides)
             continue
-        bridge, sides = found
-        pending.extend(side | {bridge} for side in sides)
+        parts = _split_by_carriers(index, graph, before) if len(group) >= 3 else None
+        if parts is None or any(len(part) >= len(group) for part in parts):
+            done.append(sorted(group))
+        else:
+            pending.extend(parts)
     done.sort(key=lambda family: family[0])
     return done

@@ -359,3 +359,22 @@ def test_an_outlet_credited_by_more_copies_than_a_member_is_the_origin(credits):
         assert family.chain(C) == [C, A, AP]
     else:  # A credits AP and C credits A: A leads on to AP
         assert family.origin == AP and family.links[A].copied_from == AP
+
+
+def test_two_digests_carrying_the_same_two_stories_do_not_merge_them():
+    (a1, a2, b1, b2, digest), articles, matches = roundup_records()
+    second = "https://weekly.test/digest"
+    articles.append(art(second, "weekly.test", "2021-02-01T20:00:00Z"))
+    matches += [
+        Match(second, a2, 0.44, 0.47, 0.96, "expanded"),
+        Match(second, b1, 0.42, 0.45, 0.94, "expanded"),
+        Match(second, digest, 0.9, 0.95, 0.95),
+    ]
+    prov = decide_provenance(articles, matches, [])
+    fam_a, fam_b = prov.family(a1), prov.family(b1)
+    assert fam_a is not fam_b
+    assert {a1, a2, digest, second} == set(fam_a.members)
+    assert {b1, b2, digest, second} == set(fam_b.members)
+    for family in (fam_a, fam_b):
+        for link in family.copies:
+            assert link.copied_from is None or link.match is not None
