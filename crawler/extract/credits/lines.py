@@ -33,21 +33,31 @@ _SOURCE_LINE = re.compile(
 )
 _VIA_LINE = re.compile(r"^(?:h/t\s+)?via\s*:?\s+(?P<name>.+)$", _I)
 # PLACE[, region or date] (AGENCY) —   ·   (AGENCY) —   ·   MOSCOW, Dec 3 /TASS/.
-_DATELINE = re.compile(
-    r"^(?P<place>[^\W\d_][\w.'’ ,\-]{0,60}?)?\s*"
-    + _OPEN
-    + r"\s*(?P<name>[^\W_][\w&.'’ -]{0,40}?)\s*"
+_DATELINE_TAIL = (
+    r"\s*(?P<name>[^\W_][\w&.'’ -]{0,40}?)\s*"
     + _CLOSE
     + r"\s*[.,:：۔]?\s*(?:"
     + DASH
     + r"|\.|:|：|۔|$|(?=\S))"
 )
+_DATELINE = re.compile(r"^(?P<place>[^\W\d_][\w.'’ ,/\-۔،]{0,60}?)?\s*" + _OPEN + _DATELINE_TAIL)
+# "TURNBERRY/GLASGOW, Scotland (Reuters) -": a slash inside the place
+_DATELINE_PAREN = re.compile(
+    r"^(?P<place>[^\W\d_][\w.'’ ,/\-۔،]{0,60}?)?\s*(?P<open>[(\[（【])" + _DATELINE_TAIL
+)
 # MOSCOW, Dec 3 — RIA Novosti.   ·   Москва. 3 декабря. INTERFAX.RU -
-_DATELINE_AFTER = re.compile(
-    r"^(?P<place>[^\W\d_][\w.'’ -]{1,40}?)[,.]\s*[^—–]{0,30}?\s*(?:"
-    + DASH
-    + r"\s*)?(?P<name>[^\W\d_][\w.\" -]{1,30}?)"
-    r"\s*(?:[.,]\s|" + DASH + r")"
+_DATELINE_AFTER = (
+    # MOSCOW, Dec 3 — RIA Novosti.
+    re.compile(
+        r"^(?P<place>[^\W\d_][\w.'’ -]{1,40}?)[,.]\s*[^—–]{0,30}?\s*"
+        + DASH
+        + r"\s*(?P<name>[^\W\d_][\w.\" -]{1,30}?)\s*[.,](?:\s|$)"
+    ),
+    # Москва. 3 декабря. INTERFAX.RU -
+    re.compile(
+        r"^(?P<place>[^\W\d_][\w.'’ -]{1,40}?)[,.]\s*[^—–]{0,30}?[,.]\s*"
+        r"(?P<name>[^\W\d_][\w.\"-]{1,30}?)\s*" + DASH
+    ),
 )
 BYLINE = re.compile(
     r"^(?:by|por|par|von|di|da|de|door|av|af|przez|oleh|от|автор|بقلم|كتب|yazan|लेखक|تحریر|作者|记者|記者)"
@@ -65,7 +75,10 @@ _BULLET_LABEL = re.compile(
     _I,
 )
 _SPLIT = re.compile(
-    r"\s*(?:[,/;|&•·+]|\band\b|\by\b|\bet\b|\bund\b|\be\b|\bи\b|و|،|、|\s" + DASH + r"\s)\s*", _I
+    r"\s*(?:[,/;|&•·+]|\b(?:and|y|et|und|e|mit|with|avec|con|com)\b|\bи\b|و|،|、|\s"
+    + DASH
+    + r"\s)\s*",
+    _I,
 )
 _ROLE = re.compile(
     r"\s+(?:staff(?:\s+(?:writer|reporter|report))?|wire(?:\s+service)?|news\s+service|reporters?|"
@@ -73,7 +86,21 @@ _ROLE = re.compile(
     r"news\s+desk|agency|agencies|report)$",
     _I,
 )
-_INPUTS = re.compile(r"^\(?\s*(?:with\s+inputs?\s+from|inputs?\s+from|—|–|-)\s*", _I)
+# What follows a byline's names: "in Valencia", a date, an e-mail address.
+_BYLINE_TAIL = re.compile(
+    r"(?:\s+in\s+[A-Z][\w.'’ -]{1,30}$|\s*[|·•,-]?\s*(?:(?:updated|published|posted)\b:?\s*)?"
+    r"(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day,?\s*)?(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)"
+    r"[a-z]*\.?\s+\d{1,2}\b.*$|\s+[-–—|]\s+\S*@.*$|\s+[-–—|]\s+\[email.*$)",
+    _I,
+)
+_INITIALS = re.compile(r"^[a-zäöüß]{2,4}$")  # "sak/Reuters": an editor's initials beside the agency
+_INPUTS = re.compile(
+    r"^\(?\s*(?:(?:with\s+inputs?\s+from|inputs?\s+from|mit|avec|con|com)\s+|[—–-]\s*)", _I
+)
+_COPYRIGHT_LINE = re.compile(r"^\W*(?:©|\(c\)|copyright\b)", _I)
+_PHOTO_LINE = re.compile(
+    r"^\W*(?:photo|foto|bild|image|credit|picture|video|grafik|graphic)s?\b", _I
+)
 # A publication's name: "The New York Times", "Seattle Magazine", "Daily Mail".
 PUBLICATION = re.compile(
     r"^(?:the\s+|The\s+)?(?:(?!The\s)[A-Z][\w.'’&-]*\s+){1,5}(?:Times|Post|News|Journal|Herald|Tribune|Gazette|Telegraph|"
@@ -104,7 +131,7 @@ _NOT_AGENCY = {
 }
 _PRESSISH = re.compile(r"\b(?:press|news|newswire|wire|agency|service|media|times|post)\b", _I)
 _CJK_DATELINE = re.compile(
-    r"^(?:【[^】]{0,15}?(?P<bracket>\S{2,6}?)】|(?P<name>[\u3040-\u30ff\u4e00-\u9fff]{2,6}?)"
+    r"^(?:【[^】]{0,15}?(?P<bracket>\S{2,6}?)】|(?P<name>[\u3040-\u30ff\u4e00-\u9fff]{2,6})"
     r"(?:[^\s，。]{0,20}?)[电電](?:[（(]|\s|$))"
 )
 
@@ -148,16 +175,24 @@ def via_line(stripped: str, pos: int) -> Found | None:
     return Found("via", clean_text(stripped), name, at, at + len(m.group("name")), form="via")
 
 
-def dateline(stripped: str, pos: int, known: Known, agency: Known) -> Found | None:
+def dateline(
+    stripped: str, pos: int, known: Known, agency: Known, wire_only: Known = lambda _: True
+) -> Found | None:
     """A dateline opening the article: "LONDON (Reuters) -", "Berlin (dpa) -", "ISLAMABAD, Dec 3
     (APP):", "(اے پی پی)", "МОСКВА, 3 декабря. /ТАСС/.", "新华社北京12月3日电"."""
-    m = _DATELINE.match(stripped)
-    if m and _PAIRS.get(m.group("open")) != stripped[m.end("name") :].lstrip()[:1]:
-        m = None  # "( REUTERS/Jonathan Ernst/Reuters )" is a photo credit, not "(REUTERS)"
+    m = None
+    for pattern in (_DATELINE, _DATELINE_PAREN):
+        m = pattern.match(stripped)
+        # "( REUTERS/Jonathan Ernst/Reuters )" is a photo credit, not "(REUTERS)"
+        if m and _PAIRS.get(m.group("open")) == stripped[m.end("name") :].lstrip()[:1]:
+            break
+        m = None
+    if m and not (m.group("place") or "").strip() and not stripped[m.end() :].strip():
+        m = None  # "(AFP)" alone on a line is a byline or a sign-off
     if m and m.group("name").strip():
         name = m.group("name").strip(" .")
         place = (m.group("place") or "").strip()
-        wire = agency(name)
+        wire = agency(name) and (m.group("open") != "/" or wire_only(name))
         # "HOUSTON, Texas (KTRK) --": a station's call sign names its own newsroom; slashes
         # ("/ТАСС/") and a dateline without a place name agencies only.
         other = (
@@ -178,18 +213,19 @@ def dateline(stripped: str, pos: int, known: Known, agency: Known) -> Found | No
                 form="dateline",
                 strict=not wire,
             )
-    m = _DATELINE_AFTER.match(stripped)
-    if m and agency(m.group("name").strip(' ."')) and m.group("place").strip().isupper():
-        name = m.group("name").strip(' ."')
-        at = pos + m.start("name")
-        return Found(
-            "wire-dateline",
-            clean_text(stripped[: m.end()]).rstrip(" .-—–"),
-            name,
-            at,
-            at + len(name),
-            form="dateline",
-        )
+    for pattern in _DATELINE_AFTER:
+        m = pattern.match(stripped)
+        if m and agency(m.group("name").strip(' ."')) and m.group("place").strip().isupper():
+            name = m.group("name").strip(' ."')
+            at = pos + m.start("name")
+            return Found(
+                "wire-dateline",
+                clean_text(stripped[: m.end()]).rstrip(" .-—–"),
+                name,
+                at,
+                at + len(name),
+                form="dateline",
+            )
     m = _CJK_DATELINE.match(stripped)
     if m:
         group = "name" if m.group("name") else "bracket"
@@ -241,13 +277,14 @@ def credited_names(
         end = m.start() if m else len(text)
         part = text[start:end]
         name = _ROLE.sub("", part.strip(" ().[]（）\"'“”")).strip(" .")
-        if name:
+        if name and not (_INITIALS.match(name) and not known(name)):
             total += 1
-            if known(name):
+            # "Vasilisa Stepanenko The Associated Press": the agency closes the part
+            closing = suffix(part) if suffix else []
+            if closing:
+                found.extend((n, start + at) for n, at in closing)
+            elif known(name):
                 found.append((name, start + max(part.find(name), 0)))
-            elif suffix:
-                # "Vasilisa Stepanenko The Associated Press": the agency closes the part
-                found.extend((n, start + at) for n, at in suffix(part))
         start = m.end() if m else len(text)
     return found, total
 
@@ -266,6 +303,11 @@ def byline(
     if not stripped or len(stripped.split()) > 16:
         return
     stripped = re.sub(r"\s", " ", stripped)  # tabs and newlines inside a byline keep their offsets
+    if _PHOTO_LINE.match(stripped) or _COPYRIGHT_LINE.match(stripped):
+        return  # "Photo: Pablo Martinez Monsivais, AP" credits a picture; "©" lines are notices
+    tail = _BYLINE_TAIL.search(stripped)
+    if tail and tail.start() > 0:
+        stripped = stripped[: tail.start()]
     m = BYLINE.match(stripped)
     if m:
         if at_bottom and not at_top:
@@ -280,7 +322,7 @@ def byline(
         if inputs:
             body, offset = body[inputs.end() :], inputs.end()
         parts, total = credited_names(body, bare_known)
-        if parts and parts[-1][1] > 0 and len(parts) < total and "," in body:
+        if parts and parts[-1][1] > 0 and len(parts) < total and re.search(r"[,|/]", body):
             # "Jonathan Lemire, Jill Colvin and Vladimir Isachenkov, Associated Press"
             people = [p for p in _SPLIT.split(body) if p and p.strip()]
             named = {n for n, _ in parts}
@@ -291,6 +333,8 @@ def byline(
         if not parts or len(parts) + places < total:
             return  # a line that is not only source names is a heading or a sentence
         form = "sign-off" if at_bottom and (inputs or not at_top) else "byline"
+        if inputs and inputs.group(0).strip(" (—–-"):
+            form = "contributed"  # "(With inputs from PTI)", "mit AP"
     for name, at in parts:
         start = pos + offset + at
         yield Found(
@@ -352,6 +396,8 @@ def contributors(stripped: str, pos: int, known: Known, names: list[str]) -> Ite
     if not m:
         return
     subject, base = m.group("subject"), m.start("subject")
+    lead = len(subject) - len(subject.lstrip("—–- ("))
+    subject, base = subject[lead:], base + lead
     for part in re.finditer(r"[^,]+", subject):
         for piece in re.split(r"\s+and\s+", part.group(0)):
             text = piece.strip()

@@ -9,6 +9,7 @@ kind; an owner's name on one of its member outlets is that outlet's own notice.
 from __future__ import annotations
 
 import logging
+import re
 import tomllib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -113,7 +114,12 @@ class Registry:
         if not name:
             return None
         name = name.strip(" ()[]（）/.,:;-–—")
-        for candidates in (self._by_abbr.get(name), self._by_key.get(name_key(name))):
+        bare = re.sub(r"^(?:the|The)\s+", "", name)  # "The AP"
+        for candidates in (
+            self._by_abbr.get(name),
+            self._by_abbr.get(bare),
+            self._by_key.get(name_key(name)),
+        ):
             found = [s for s in candidates or () if s.kind != "owner"]
             if found:
                 return found[0]

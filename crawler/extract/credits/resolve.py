@@ -111,6 +111,9 @@ class Context:
             self.directory.registry.find(name)
             or self.directory.resolve(name)
             or PUBLICATION.fullmatch(name)
+            # the page's own name in a shared byline ("AFP/The Local", "Le Figaro et AFP"):
+            # known, and left out when resolved
+            or (len(name_key(name)) >= 4 and self.is_own_name(name))
         )
 
 

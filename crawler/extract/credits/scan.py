@@ -109,7 +109,7 @@ _CUE_FRAGMENTS = (
 _TOP_LINES = 6  # bylines and agency lines stand in the first lines …
 _BOTTOM_LINES = 4  # … sign-offs in the last
 _EDGE_LINES = 8  # statements about the piece stand within this many lines of either end
-_DATELINE_LINES = 40
+_DATELINE_LINES = 60
 _BYLINE_LINES = 25  # "By …" lines, after the furniture a text export keeps above the story
 
 Known = Callable[[str], bool]
@@ -144,6 +144,8 @@ def _agency_names(registry: Registry) -> Callable[[str], list[tuple[str, int]]]:
             if len(name) < 2 or not text.endswith(name):
                 continue
             before = text[: -len(name)]
+            if not before.strip():
+                return []  # the whole part is the name: no reporter before it
             if before and before[-1:].isalnum():
                 continue  # "…Bloomberg" inside a word
             person = re.sub(
@@ -182,6 +184,10 @@ def scan(
     def agency(name: str) -> bool:
         return registry.find(name) is not None
 
+    def wire(name: str) -> bool:
+        source = registry.find(name)
+        return source is not None and source.kind == "wire"
+
     if known is None:
 
         def known(name: str) -> bool:
@@ -210,8 +216,11 @@ def scan(
     last = len(rows) - 1
     for index, (line, start) in enumerate(rows):
         from_top = index - first
-        at_top = 0 <= from_top < _TOP_LINES
+        # On a whole page, captions and share bars stand between the title and the byline.
+        at_top = 0 <= from_top < (_BYLINE_LINES if whole_page else _TOP_LINES)
         at_bottom = not whole_page and last - index < _BOTTOM_LINES
+        if at_bottom and index == last and from_top > 0:
+            at_top = False  # the last line of a short text closes it
         edge = (0 <= from_top < _EDGE_LINES) or (not whole_page and last - index < _EDGE_LINES)
         if not (at_top or at_bottom) and not _has_cue(line):
             if not (0 <= from_top < _BYLINE_LINES and line_forms.BYLINE.match(line.strip())):
@@ -223,7 +232,7 @@ def scan(
             stripped, pos
         )
         if line_hit is None and 0 <= from_top < _DATELINE_LINES:
-            line_hit = line_forms.dateline(stripped, pos, known, agency)
+            line_hit = line_forms.dateline(stripped, pos, known, agency, wire)
         if line_hit is None and at_bottom:
             line_hit = line_forms.wire_tail(stripped, pos, agency) or line_forms.writer_line(
                 stripped, pos, known

@@ -204,6 +204,17 @@ SENTENCE: list[tuple[str, str, re.Pattern[str]]] = [
             _I,
         ),
     ),
+    # "a joint publication of The Nation and Workday Magazine": each partner but the page
+    (
+        "joint",
+        "footer",
+        re.compile(
+            r"\b(?:joint\s+publication\s+(?:of|between|with)|co-?published\s+(?:with|by)|"
+            r"(?:published|produced|reported)\s+in\s+(?:partnership|collaboration)\s+with)\s+"
+            + _END,
+            _I,
+        ),
+    ),
     (
         "reprinted",
         "footer",
@@ -359,14 +370,30 @@ def sentence_hits(sentence: str, start: int, edge: bool) -> Iterator[Found]:
         if not valid_name(name):
             continue
         # In running prose a source is a proper name or a site: "first published in 1998" is not.
-        if not (starts_like_name(name) or looks_like_domain(name) or URL.match(name)) or re.match(
-            r"\d{4}\b", name
-        ):
+        if not (
+            starts_like_name(name) or strict or looks_like_domain(name) or URL.match(name)
+        ) or re.match(r"\d{4}\b", name):
             continue
         s = start + lead_len + m.start("name")
         # "Copyright 2013 Mercedes Kirkel, http://www.mercedeskirkel.com": the site follows the name.
         link = URL.search(raw)
         url = link.group(0).rstrip(".,;:!?)>") if link else None
+        if kind == "joint" or (strict and kind == "contributed"):
+            offset = 0
+            for part in re.split(r"\s+(?:and|y|e|et|und|и)\s+|,\s*|/", name):
+                if valid_name(part) and (starts_like_name(part) or strict):
+                    at = s + raw.find(part, offset)
+                    offset = at - s + len(part)
+                    yield Found(
+                        "republished" if kind == "joint" else kind,
+                        clean_text(stripped),
+                        part,
+                        at,
+                        at + len(part),
+                        form=form,
+                        strict=strict,
+                    )
+            continue
         yield Found(
             kind,
             clean_text(stripped),
