@@ -276,4 +276,5 @@ def test_serve_refuses_a_missing_database(tmp_path):
 
     result = run_cli(["serve", "--db", str(tmp_path / "none.db"), "--port", "0"], timeout=60)
     assert result.returncode == 1
-    assert result.stderr.startswith("Error: ") and "does not exist" in result.stderr
+    assert result.stderr.startswith("Error: ")
+    assert "does not exist" in result.stderr or "no store at" in result.stderr

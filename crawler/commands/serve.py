@@ -41,6 +41,16 @@ def bind(host: str, port: int) -> socket.socket:
     return sock
 
 
+def loopback_names(sock: socket.socket) -> list[str]:
+    """The Host header values a server on loopback answers to: the usual loopback names and
+    the address it really listens on (``127.0.0.2`` is loopback too), so its printed URL
+    works."""
+    from crawler.web.app import LOOPBACK_HOSTS
+
+    bound = sock.getsockname()[0]
+    return [*LOOPBACK_HOSTS, bound, f"[{bound}]" if ":" in bound else bound]
+
+
 def url_of(sock: socket.socket) -> str:
     host, port = sock.getsockname()[:2]
     host = f"[{host}]" if ":" in host else host
@@ -60,7 +70,20 @@ def url_of(sock: socket.socket) -> str:
               help="Let /api/provenance?fetch=true fetch unknown URLs (behind the fetch guard: "
                    "public http(s) addresses only) and store them.")
 @click.option("--access-log", is_flag=True, help="Log every request to stderr.")
-def serve(db_path, host, port, allowed_hosts, allow_fetch, access_log) -> None:
+@click.option("--http", "parser", type=click.Choice(["auto", "httptools", "h11"]),
+              default="auto", show_default=True,
+              help="HTTP/1.1 parser (auto: httptools when installed). Both get the same "
+                   "header timeout and size limit.")
+@click.option("--header-timeout", type=click.FloatRange(0.1, 600), default=10.0,
+              show_default=True, metavar="SECONDS",
+              help="Close connections that have not sent a complete request head by then.")
+@click.option("--max-requests", type=click.IntRange(1, 100000), default=128, show_default=True,
+              help="Requests in progress at once; more are answered 503 (JSON, Retry-After).")
+@click.option("--max-connections", type=click.IntRange(8, 1000000), default=None,
+              help="Open connections beyond which the oldest idle ones are closed "
+                   "(default: half the open-file limit, at most 4096).")
+def serve(db_path, host, port, allowed_hosts, allow_fetch, access_log, parser, header_timeout,
+          max_requests, max_connections) -> None:
     """Serve the provenance API and web page over the store (read-only).
 
     Prints the server's URL on stdout, then answers until interrupted. The API is described
@@ -73,18 +96,27 @@ def serve(db_path, host, port, allowed_hosts, allow_fetch, access_log) -> None:
         from crawler.web import create_app
     except ImportError as exc:
         raise click.ClickException(MISSING.format(name=exc.name)) from None
+    from crawler.web.protocol import MAX_HEADER_BYTES, hardened_protocol
+
     open_store(db_path, readonly=True).close()
-    hosts = list(allowed_hosts) or (None if is_loopback(host) else ["*"])
-    app = create_app(db_path, allowed_hosts=hosts, allow_fetch=allow_fetch)
     sock = bind(host, port)
+    loopback = is_loopback(sock.getsockname()[0])
+    hosts = list(allowed_hosts) or (loopback_names(sock) if loopback else ["*"])
+    app = create_app(db_path, allowed_hosts=hosts, allow_fetch=allow_fetch,
+                     max_requests=max_requests)
+    protocol = hardened_protocol(parser, header_timeout=header_timeout,
+                                 max_connections=max_connections)
     config = uvicorn.Config(
         app,
+        http=protocol,  # header timeout and size cap, idle eviction, JSON errors
         log_level="info" if access_log else "warning",
         access_log=access_log,
         server_header=False,
         timeout_keep_alive=5,
-        limit_concurrency=256,
-        h11_max_incomplete_event_size=16 * 1024,  # headers larger than this are refused
+        # Requests are limited by the app (JSON 503s); uvicorn's limit counts idle sockets.
+        limit_concurrency=None,
+        # Above the protocol's own cap, which answers 431 first with either parser.
+        h11_max_incomplete_event_size=MAX_HEADER_BYTES + 512 * 1024,
         lifespan="on",
     )
     click.echo(url_of(sock))

@@ -68,6 +68,8 @@ async def _text_of(request: Request) -> str:
             data = json.loads(decoded)
         except ValueError as exc:
             raise ApiError(400, f"the body is not valid JSON: {exc}") from None
+        except RecursionError:
+            raise ApiError(400, "the body is not usable JSON: nested too deeply") from None
         if not isinstance(data, dict) or not isinstance(data.get("text"), str):
             raise ApiError(422, 'expected a JSON object {"text": "..."}')
         text = data["text"]

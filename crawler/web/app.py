@@ -15,17 +15,18 @@ from pathlib import Path
 
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
-from starlette.middleware.trustedhost import TrustedHostMiddleware
 from starlette.responses import HTMLResponse
 
 from crawler import __version__
 from crawler.web import errors
 from crawler.web.api import router
-from crawler.web.middleware import BodyLimit, SecurityHeaders
+from crawler.web.middleware import BodyLimit, ConcurrencyLimit, HostCheck, SecurityHeaders
 from crawler.web.reader import StoreReader
 
 #: Request bodies above this are refused with 413 (a pasted article is far smaller).
 MAX_BODY_BYTES = 1024 * 1024
+#: Requests in progress at once; more are answered 503 with Retry-After.
+MAX_REQUESTS = 128
 STATIC = files("crawler.web") / "static"
 LOOPBACK_HOSTS = ["127.0.0.1", "localhost", "[::1]", "::1"]
 
@@ -49,6 +50,7 @@ def create_app(
     max_body_bytes: int = MAX_BODY_BYTES,
     cache_seconds: float = 5.0,
     allow_fetch: bool = False,
+    max_requests: int = MAX_REQUESTS,
 ) -> FastAPI:
     """The application over the store at ``db_path`` (opened read-only).
 
@@ -92,6 +94,7 @@ def create_app(
         return _page()
 
     app.add_middleware(BodyLimit, max_bytes=max_body_bytes)
-    app.add_middleware(TrustedHostMiddleware, allowed_hosts=allowed_hosts or LOOPBACK_HOSTS)
+    app.add_middleware(HostCheck, allowed_hosts=allowed_hosts or LOOPBACK_HOSTS)
+    app.add_middleware(ConcurrencyLimit, max_requests=max_requests)
     app.add_middleware(SecurityHeaders)
     return app

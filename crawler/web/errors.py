@@ -16,6 +16,8 @@ from pydantic import BaseModel
 from starlette.exceptions import HTTPException
 from starlette.responses import JSONResponse, Response
 
+from crawler.web.middleware import SECURITY_HEADERS
+
 logger = logging.getLogger(__name__)
 
 
@@ -45,7 +47,12 @@ class ErrorBody(BaseModel):
 def error_response(status: int, message: str, *, extra: dict[str, Any] | None = None,
                    headers: dict[str, str] | None = None) -> Response:
     body = {**(extra or {}), "error": {"status": status, "message": message}}
-    return JSONResponse(body, status_code=status, headers=headers)
+    response = JSONResponse(body, status_code=status, headers=headers)
+    # Starlette answers unexpected errors outside every middleware: add the headers here too.
+    for name, value in SECURITY_HEADERS:
+        if name.decode() not in response.headers:
+            response.raw_headers.append((name, value))
+    return response
 
 
 def _validation_message(exc: RequestValidationError) -> str:

@@ -1,4 +1,8 @@
-"""ASGI middleware: request body limits and security headers on every answer."""
+"""ASGI middleware: request limits, the Host check, and security headers on every answer.
+
+Every answer these give is JSON (``{"error": {"status", "message"}}``) with the security
+headers, like the application's own errors.
+"""
 
 from __future__ import annotations
 
@@ -24,16 +28,79 @@ SECURITY_HEADERS = [
 ]
 
 
-async def _send_json(send: Send, status: int, message: str) -> None:
+async def _send_json(send: Send, status: int, message: str,
+                     extra: list[tuple[bytes, bytes]] = ()) -> None:
     body = json.dumps({"error": {"status": status, "message": message}}).encode()
     await send({
         "type": "http.response.start",
         "status": status,
         "headers": [(b"content-type", b"application/json"),
                     (b"content-length", str(len(body)).encode()),
-                    (b"connection", b"close"), *SECURITY_HEADERS],
+                    (b"connection", b"close"), *extra, *SECURITY_HEADERS],
     })
     await send({"type": "http.response.body", "body": body})
+
+
+class ConcurrencyLimit:
+    """At most ``max_requests`` requests in progress; more are answered 503 at once.
+
+    Counted per request, not per connection (uvicorn's ``limit_concurrency`` counts idle
+    keep-alive connections too, so idle sockets could lock everyone out)."""
+
+    def __init__(self, app: ASGIApp, max_requests: int) -> None:
+        self.app = app
+        self.max_requests = max_requests
+        self.active = 0
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        if self.active >= self.max_requests:
+            await _send_json(send, 503, "the server is busy; try again in a moment",
+                             [(b"retry-after", b"1")])
+            return
+        self.active += 1
+        try:
+            await self.app(scope, receive, send)
+        finally:
+            self.active -= 1
+
+
+def _host_of(header: str) -> str:
+    """The host of a Host header, without its port (``[::1]:8000`` → ``::1``)."""
+    header = header.strip().lower()
+    if header.startswith("["):
+        return header[1:].split("]", 1)[0]
+    if header.count(":") == 1:
+        return header.split(":", 1)[0]
+    return header
+
+
+class HostCheck:
+    """Answer only requests whose Host header names one of ``allowed_hosts`` (``"*"``: any;
+    ``"*.example.org"``: its subdomains); others get a JSON 400. Stops DNS-rebinding pages in
+    a browser from reading a server on loopback."""
+
+    def __init__(self, app: ASGIApp, allowed_hosts: list[str]) -> None:
+        self.app = app
+        self.any = "*" in allowed_hosts
+        self.exact = {_host_of(h) for h in allowed_hosts if not h.startswith("*")}
+        self.suffixes = tuple(h[1:].lower() for h in allowed_hosts if h.startswith("*."))
+
+    def allowed(self, host: str) -> bool:
+        return host in self.exact or (bool(self.suffixes) and host.endswith(self.suffixes))
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] not in ("http", "websocket") or self.any:
+            await self.app(scope, receive, send)
+            return
+        header = next((v for n, v in scope.get("headers", ()) if n == b"host"), b"")
+        if not self.allowed(_host_of(header.decode("latin-1"))):
+            await _send_json(send, 400, "invalid Host header: this server answers to "
+                             + ", ".join(sorted(self.exact)))
+            return
+        await self.app(scope, receive, send)
 
 
 class BodyLimit:
