@@ -286,3 +286,12 @@ def test_a_corrupt_gzip_is_a_problem_not_a_traceback(tmp_path):
     result = _cli("--db", str(tmp_path / "g.db"), str(path))
     assert "Traceback" not in result.output
     assert "unreadable file" in result.output
+
+
+def test_problems_never_print_control_bytes(tmp_path):
+    """A URL or content type quoted from a file is shown escaped, never as raw bytes."""
+    path = tmp_path / "odd.jsonl"
+    path.write_text(json.dumps({"url": "javascript:\x1b[2J\x07", "text": "x"}) + "\n")
+    result = _cli("--db", str(tmp_path / "o.db"), str(path))
+    assert "\x1b" not in result.output and "\x07" not in result.output
+    assert "odd.jsonl line 1: bad URL" in result.output

@@ -52,4 +52,6 @@ class Problem:
     detail: str = ""
 
     def __str__(self) -> str:
-        return f"{self.source}: {self.reason}" + (f" ({self.detail})" if self.detail else "")
+        text = f"{self.source}: {self.reason}" + (f" ({self.detail})" if self.detail else "")
+        # Details quote what the file held (a URL, a content type): never raw control bytes.
+        return "".join(c if c.isprintable() else ascii(c)[1:-1] for c in text)
