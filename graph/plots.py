@@ -81,16 +81,20 @@ def plot_outlet_graph(graph: nx.DiGraph, path: str | Path, *, top: int = 40) -> 
     pos = nx.spring_layout(undirected, pos=pos, seed=7, iterations=30, k=1.8 / math.sqrt(len(sub)))
     articles = [max(1, int(sub.nodes[n].get("articles", 1) or 1)) for n in sub]
     top_articles = max(articles)
-    sizes = [200 + 2200 * math.sqrt(a / top_articles) for a in articles]
+    # Disc area tells articles stored only when outlets differ; alike, discs are drawn alike.
+    sized = top_articles >= 1.5 * min(articles)
+    sizes = [200 + 2200 * math.sqrt(a / top_articles) if sized else 900.0 for a in articles]
     index = {node: i for i, node in enumerate(sub)}  # sizes follow the subgraph's node order
-    colours = [_rgb(int(sub.nodes[n].get("community", 0) or 0)) for n in sub]
+    communities = [int(sub.nodes[n].get("community", 0) or 0) for n in sub]
+    coloured = len(set(communities)) > 1
+    colours = [_rgb(c) if coloured else _rgb(0) for c in communities]
     weights = [float(d.get("weight", 1)) for _, _, d in sub.edges(data=True)]
     top_weight = max(weights, default=1.0)
     widths = [0.8 + 6 * w / top_weight for w in weights]
     shares = [float(d.get("attributed_share", 1.0)) for _, _, d in sub.edges(data=True)]
     edge_colours = [(0.35, 0.35, 0.35, 0.7) if s >= 0.5 else (0.1, 0.1, 0.1, 0.9) for s in shares]
     styles = ["solid" if s >= 0.5 else (0, (3, 2)) for s in shares]
-    nx.draw_networkx_edges(
+    arrows = nx.draw_networkx_edges(
         sub,
         pos,
         ax=ax,
@@ -106,26 +110,86 @@ def plot_outlet_graph(graph: nx.DiGraph, path: str | Path, *, top: int = 40) -> 
     nx.draw_networkx_nodes(
         sub, pos, ax=ax, node_size=sizes, node_color=colours, edgecolors="white", linewidths=1.5
     )
-    for node, (x, y) in pos.items():
-        name = str(sub.nodes[node].get("name") or node)
-        ax.annotate(
-            name,
-            (x, y),
-            # node_size is an area in points²: start the label just below the disc
-            xytext=(0, -(math.sqrt(sizes[index[node]]) / 2 + 4)),
-            textcoords="offset points",
-            ha="center",
-            va="top",
-            fontsize=9,
-            bbox={"boxstyle": "round,pad=0.2", "fc": "white", "ec": "none", "alpha": 0.8},
-        )
-    ax.set_title(
-        "Who republishes whom (arrow: origin → republisher; width: articles;\n"
-        "solid: mostly credited, dashed: mostly uncredited; colour: community)",
-        fontsize=11,
-    )
-    ax.margins(0.12)
+    ax.margins(0.12)  # before labelling: the labels are placed in display coordinates
+    _label_clear(ax, sub, pos, [sizes[index[n]] for n in pos], arrows)
+    key = ["arrow: origin → republisher; line width: articles republished",
+           "solid: mostly credited; dashed: mostly uncredited",
+           "disc area: articles stored" if sized
+           else "discs drawn alike: the outlets hold about as many articles"]
+    ax.set_title("Who republishes whom\n" + "; ".join(key[:2]) + "\n" + key[2], fontsize=10.5)
+    if coloured:
+        from matplotlib.lines import Line2D
+
+        handles = [Line2D([], [], marker="o", linestyle="", markersize=10,
+                          markerfacecolor=_rgb(c), markeredgecolor="white",
+                          label=f"community {i + 1}")
+                   for i, c in enumerate(sorted(set(communities)))]
+        ax.legend(handles=handles, loc="upper left", frameon=False, fontsize=9,
+                  title="community: outlets that\nrepublish each other most",
+                  title_fontsize=9, alignment="left")
     return _finish(plt, fig, path)
+
+
+def _label_clear(ax, sub: nx.DiGraph, pos: dict, sizes: list[float], arrows: list) -> None:
+    """Each name beside its disc where it covers the fewest discs, names and arrowheads:
+    eight places around the disc are tried, facing away from the drawing's centre first
+    (edges run inwards), then eight a little further out."""
+    fig = ax.figure
+    fig.canvas.draw()  # the arrows' paths exist once drawn
+    renderer = fig.canvas.get_renderer()
+    nodes = list(pos)
+    centres = {n: ax.transData.transform(pos[n]) for n in nodes}
+    radii = {n: math.sqrt(size) / 2 * fig.dpi / 72 for n, size in zip(nodes, sizes)}
+    tips = []
+    for arrow in arrows if isinstance(arrows, list) else []:
+        vertices = arrow.get_path().vertices
+        if len(vertices) >= 3:
+            tips.append(vertices[-3])
+    cx = sum(x for x, _ in pos.values()) / len(pos)
+    cy = sum(y for _, y in pos.values()) / len(pos)
+    placed = []
+
+    def cost(box, node) -> float:
+        total = 0.0
+        for other in nodes:
+            (x, y), r = centres[other], radii[other]
+            nx_, ny_ = min(max(x, box.x0), box.x1), min(max(y, box.y0), box.y1)
+            if (nx_ - x) ** 2 + (ny_ - y) ** 2 < r * r:
+                total += 1000
+        total += 300 * sum(1 for b in placed if box.overlaps(b))
+        total += 50 * sum(1 for t in tips if box.contains(*t))
+        return total
+
+    order = sorted(nodes, key=lambda n: -radii[n])
+    for node in order:
+        x, y = pos[node]
+        away = math.atan2(y - cy, x - cx) if (x, y) != (cx, cy) else -math.pi / 2
+        best = None
+        places = [(ring, turn) for ring in (1.0, 1.8)
+                  for turn in (0, 45, -45, 90, -90, 135, -135, 180)]
+        for step, (ring, turn) in enumerate(places):
+            angle = away + math.radians(turn)
+            dx, dy = math.cos(angle), math.sin(angle)
+            gap = (radii[node] * 72 / fig.dpi + 5) * ring
+            text = ax.annotate(
+                str(sub.nodes[node].get("name") or node), (x, y),
+                xytext=(dx * gap, dy * gap), textcoords="offset points",
+                ha="left" if dx > 0.35 else "right" if dx < -0.35 else "center",
+                va="bottom" if dy > 0.35 else "top" if dy < -0.35 else "center",
+                fontsize=9, zorder=3,
+                bbox={"boxstyle": "round,pad=0.2", "fc": "white", "ec": "none", "alpha": 0.75},
+            )
+            box = text.get_window_extent(renderer)
+            score = cost(box, node) + step  # the outward place wins a tie
+            if best is None or score < best[0]:
+                if best is not None:
+                    best[1].remove()
+                best = (score, text, box)
+            else:
+                text.remove()
+            if score == 0:
+                break
+        placed.append(best[2])
 
 
 def _finish(plt, fig, path: str | Path) -> Path:
@@ -166,22 +230,31 @@ def plot_lag_histogram(
         ax.text(0.5, 0.5, "No dated republications", ha="center", va="center", fontsize=14)
         ax.set_axis_off()
         return _finish(plt, fig, path)
-    # Lags span minutes to months: log-spaced bins from 15 minutes up.
-    top = max(values + [1.0])
-    edges = [0.0] + [0.25 * 2**i for i in range(int(math.log2(max(top, 0.25) / 0.25)) + 2)]
-    ax.hist(
-        [[max(v, 0.0) for v in credited], [max(v, 0.0) for v in uncredited]],
-        bins=edges,
-        stacked=True,
-        color=[_rgb(0), _rgb(2)],
-        label=["credits its source", "uncredited"],
-        edgecolor="white",
-    )
-    ax.set_xscale("symlog", linthresh=0.25)
-    ticks = [t for t in (0, 1, 6, 24, 72, 168, 720, 2160, 8760) if t <= edges[-1]]
-    ax.set_xticks(ticks)
-    ax.set_xticklabels([_hours_label(t) for t in ticks])
-    ax.set_xlabel("time after the source was published")
+    # Lags span minutes to months: bins at human steps, drawn as equal-width bars whose
+    # edges are the ticks, from the first bin holding a copy to the last.
+    edges = [e for e in LAG_EDGES if e < max(values)] + [next(
+        (e for e in LAG_EDGES if e >= max(values)), max(values))]
+    if len(edges) < 2:
+        edges = [0.0, LAG_EDGES[1]]
+    def counts(vals: list[float]) -> list[int]:
+        out = [0] * (len(edges) - 1)
+        for v in vals:
+            i = next((k for k in range(len(edges) - 1) if v < edges[k + 1]), len(edges) - 2)
+            out[i] += 1
+        return out
+
+    both = [counts([max(v, 0.0) for v in credited]), counts([max(v, 0.0) for v in uncredited])]
+    used = [i for i in range(len(edges) - 1) if both[0][i] or both[1][i]]
+    lo, hi = used[0], used[-1] + 1
+    xs = list(range(hi - lo))
+    ax.bar(xs, both[0][lo:hi], width=1.0, align="edge", color=_rgb(0),
+           label="credits its source", edgecolor="white")
+    ax.bar(xs, both[1][lo:hi], width=1.0, align="edge", bottom=both[0][lo:hi], color=_rgb(2),
+           label="uncredited", edgecolor="white")
+    ax.set_xticks(range(hi - lo + 1))
+    ax.set_xticklabels([_hours_label(e) for e in edges[lo:hi + 1]])
+    ax.set_xlim(0, hi - lo)
+    ax.set_xlabel("time after the source was published (each bar: from one tick to the next)")
     ax.set_ylabel("republished articles")
     ax.yaxis.set_major_locator(_integer_locator())  # counts: no half articles
     ax.set_title(f"How fast copies follow their source (n = {len(values)})")
@@ -190,9 +263,15 @@ def plot_lag_histogram(
     return _finish(plt, fig, path)
 
 
+# Bin edges of the lag histogram, in hours: 15 min, 1 h, 3 h … 1 year.
+LAG_EDGES = (0.0, 0.25, 1, 3, 6, 12, 24, 48, 72, 168, 336, 720, 2160, 4320, 8760, 17520)
+
+
 def _hours_label(hours: float) -> str:
     if hours == 0:
         return "0"
+    if hours < 1:
+        return f"{hours * 60:g} min"
     if hours < 24:
         return f"{hours:g} h"
     if hours < 168:
@@ -236,8 +315,13 @@ def plot_republications_over_time(
     width = 6.0 if weekly else 0.85
     ax.bar(buckets, credited, width=width, color=_rgb(0), label="credits its source")
     ax.bar(buckets, uncredited, width=width, bottom=credited, color=_rgb(2), label="uncredited")
-    ax.xaxis.set_major_locator(mdates.AutoDateLocator())
-    ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(ax.xaxis.get_major_locator()))
+    locator = mdates.AutoDateLocator(minticks=3, maxticks=10)
+    ax.xaxis.set_major_locator(locator)
+    # Every tick carries its year: a chart read alone must say when.
+    formatter = mdates.ConciseDateFormatter(locator, show_offset=False)
+    formatter.formats = ["%Y", "%b %Y", "%d %b %Y", "%d %b %Y %H:%M", "%H:%M", "%S.%f"]
+    formatter.zero_formats = list(formatter.formats)
+    ax.xaxis.set_major_formatter(formatter)
     ax.set_ylabel(f"republished articles per {'week' if weekly else 'day'}")
     ax.yaxis.set_major_locator(_integer_locator())
     ax.set_title("Republications over time")
