@@ -103,9 +103,22 @@ def _write_json(cleaned: nx.Graph, path: Path) -> Path:
     return path
 
 
+# CSV column order, as documented (docs/exports.md): the identity columns, the attributes
+# in the order a reader wants them, any others alphabetically, then drawing columns.
+NODE_ORDER = ["Id", "Label", "name", "domain", "url", "outlet", "title", "kind", "in_store",
+              "articles", "originals", "copies", "copied", "copy_share", "copied_share",
+              "date", "date_basis", "role", "family"]
+EDGE_ORDER = ["Source", "Target", "Type", "Weight", "relation", "attributed",
+              "attributed_share", "median_lag_hours", "p90_lag_hours", "first", "last",
+              "similarity", "containment", "attribution", "basis", "confidence", "lag_hours"]
+DRAWING = ["community", "color", "r", "g", "b", "size", "x", "y"]
+
+
 def _columns(rows: list[dict], first: list[str]) -> list[str]:
     seen = {key for row in rows for key in row}
-    return first + sorted(seen - set(first))
+    head = [c for c in first if c in seen or c in first[:4]]
+    tail = [c for c in DRAWING if c in seen]
+    return head + sorted(seen - set(head) - set(tail)) + tail
 
 
 def _write_csv(cleaned: nx.Graph, path: Path) -> list[Path]:
@@ -129,8 +142,8 @@ def _write_csv(cleaned: nx.Graph, path: Path) -> list[Path]:
         row.update({k: v for k, v in data.items() if k != "weight"})
         edge_rows.append(row)
     for target, rows, first in (
-        (nodes_path, node_rows, ["Id", "Label"]),
-        (edges_path, edge_rows, ["Source", "Target", "Type", "Weight"]),
+        (nodes_path, node_rows, NODE_ORDER),
+        (edges_path, edge_rows, EDGE_ORDER),
     ):
         with target.open("w", encoding="utf-8", newline="") as handle:
             writer = csv.DictWriter(handle, fieldnames=_columns(rows, first))
