@@ -16,6 +16,7 @@ from collections.abc import Iterable
 from functools import cached_property
 
 from crawler.extract.credits import OutletDirectory
+from crawler.extract.credits.registry import shared_registry
 from crawler.store import Store
 from graph import Article, Attribution, Match, Provenance, decide_provenance
 
@@ -48,6 +49,7 @@ def outlet_directory(store: Store) -> OutletDirectory:
 #: Columns naming the credited party's kind, newest first (stores written by older versions
 #: have none).
 _KIND_COLUMNS = ("source_kind", "party_kind", "credited_kind")
+_PARTY_KINDS = {"wire", "syndicator", "aggregator"}
 # Attribution kinds of older stores that name a wire agency by their form alone.
 _WIRE_KINDS = {"wire-dateline", "wire", "dateline"}
 
@@ -57,8 +59,12 @@ def _columns(store: Store, table: str) -> set[str]:
 
 
 def outlet_kinds(store: Store) -> dict[str, str]:
-    """What each outlet is, where the outlets table or the outlets file says (wire, ...)."""
+    """What each outlet is (wire, syndicator, aggregator), from the registry of agencies,
+    the outlets file and the outlets table, later ones winning."""
     kinds: dict[str, str] = {}
+    for source in shared_registry().sources:
+        if source.outlet and source.kind in _PARTY_KINDS:
+            kinds.setdefault(source.outlet, source.kind)
     for entry in store.get_state("outlets.registry") or []:
         kind = entry.get("kind")
         for domain in entry.get("domains") or []:
@@ -92,8 +98,10 @@ class Evidence:
         columns = _columns(self.store, "attributions")
         form = "form" if "form" in columns else "null"
         kind = next((c for c in _KIND_COLUMNS if c in columns), "null")
+        # The registry's display name ("Associated Press") beats the name as written ("AP").
+        name = "coalesce(source_name, name)" if "source_name" in columns else "name"
         return (
-            "select article_id, kind, sentence, name, url, outlet, stated_date, "
+            f"select article_id, kind, sentence, {name}, url, outlet, stated_date, "
             f"{form}, {kind} from attributions"
         )
 

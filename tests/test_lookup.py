@@ -387,7 +387,7 @@ def test_cli_needs_url_or_text(db):
 def test_cli_missing_database_is_an_error(tmp_path):
     result = _run(COPY, "--db", str(tmp_path / "none.db"))
     assert result.exit_code == 1
-    assert result.output.startswith("Error: no database")
+    assert result.output.startswith("Error: no store at")
     assert not (tmp_path / "none.db").exists()
 
 
