@@ -14,7 +14,7 @@ from .answer import lookup, not_found, render_text
 from .build import RELATION, article_graph, ego_network, outlet_graph
 from .clean import clean_graph
 from .communities import add_communities, detect_communities
-from .decisions import Conflict, CopyLink, Family, Provenance
+from .decisions import RULES_VERSION, Conflict, CopyLink, ExternalOrigin, Family, Provenance
 from .direction import decide_provenance
 from .errors import ExportError, GraphError, PlotError
 from .export import FORMATS, format_for, write_graph
@@ -24,11 +24,13 @@ from .stats import outlet_rows, pair_rows, summary
 __all__ = [
     "FORMATS",
     "RELATION",
+    "RULES_VERSION",
     "Article",
     "Attribution",
     "Conflict",
     "CopyLink",
     "ExportError",
+    "ExternalOrigin",
     "Family",
     "GraphError",
     "Match",

@@ -198,8 +198,9 @@ def _origin_outside(
         if root not in work.external.credited_by:
             work.conflict(
                 "several-credited-sources",
-                f"{len(ats)} member(s) credit {work.external.name}, outside the store; "
-                f"{work.outlet(root)} is credited by fewer and credits nobody",
+                f"{len(ats)} member(s) credit {work.external.name}, outside the store, as "
+                f"their source; fewer credit {work.outlet(root)}, which does not credit "
+                f"{work.external.name}",
                 root,
                 *work.external.credited_by,
             )
