@@ -188,8 +188,12 @@ def test_a_store_from_before_the_decisions_table_still_answers(sample, tmp_path)
         conn.execute(f"drop view {view}")
     conn.execute("drop table decisions")
     conn.execute("drop table decision_families")
-    conn.execute("delete from state where key = 'decisions'")
-    conn.execute("delete from _sqlite_migrations where name = 'm007_decisions'")
+    for (trigger,) in conn.execute("select name from sqlite_master where type = 'trigger' "
+                                   "and name like 'evidence_%'").fetchall():
+        conn.execute(f"drop trigger {trigger}")
+    conn.execute("delete from state where key in ('decisions', 'evidence.changes')")
+    conn.execute("delete from _sqlite_migrations where name in "
+                 "('m007_decisions', 'm009_decision_views', 'm010_evidence_counter')")
     conn.commit()
     conn.close()
     with Store(db, readonly=True) as store:
@@ -210,6 +214,20 @@ def test_a_store_from_before_the_decisions_table_still_answers(sample, tmp_path)
     again = run_cli(["stats", "--db", str(db), "--json"], timeout=120)
     assert "decided again and stored" in again.stderr and again.stdout == done.stdout
     assert "note:" not in run_cli(["stats", "--db", str(db)], timeout=120).stderr
+
+
+def test_a_page_stored_after_the_decisions_makes_them_stale(sample, tmp_path):
+    from serve_tools import save_article
+
+    db = copy_store(sample, tmp_path / "later.db")
+    with Store(db) as store:
+        assert decisions.status(store).current
+        store.set_state("signature.params.note", {"unrelated": True})  # not evidence
+        assert decisions.status(store).current
+        save_article(store, "http://late.test/story/", "late.test", "Late", "Some words " * 30)
+        assert decisions.status(store).reason == "evidence"
+        answer = lookup_url(store, "http://late.test/story/")
+    assert answer["found"] and answer["decided"]["stored"] is False
 
 
 # -- a reader during a rematch ------------------------------------------------------------

@@ -18,7 +18,7 @@ from graph import Attribution, Family, Provenance
 from graph.records import Article
 from graph.timing import TimeEvidence, lag_hours, time_iso
 
-from .codec import decode, encode
+from .codec import decode, decoder_for, encode
 
 # Provenance fields kept per article row (the rest, small, go in the run's state).
 _PER_ARTICLE = ("articles", "families", "family_of", "times", "uncrawled", "attributions",
@@ -182,7 +182,8 @@ def rebuild(family_records: Iterable[str], article_records: Iterable[tuple],
     ``(url, family_id, in_store, primary_family, record, title, outlet name)``. The title
     and outlet name are read live from the articles and outlets tables: they are no
     decision, and may change."""
-    families = [decode(Family, json.loads(raw)) for raw in family_records]
+    family_of_record = decoder_for(Family)
+    families = [family_of_record(json.loads(raw)) for raw in family_records]
     articles: dict[str, Article] = {}
     times: dict[str, TimeEvidence] = {}
     family_of: dict[str, int] = {}
@@ -190,23 +191,26 @@ def rebuild(family_records: Iterable[str], article_records: Iterable[tuple],
     attributions: dict[str, list[Attribution]] = {}
     bridges: dict[str, Any] = {}
     hints = typing.get_type_hints(Provenance)
+    article_of, time_of = decoder_for(Article), decoder_for(TimeEvidence)
+    credits_of = decoder_for(list[Attribution])
+    bridges_of = decoder_for(typing.get_args(hints["bridges"])[1]) if "bridges" in hints else None
     for url, family_id, in_store, primary, raw, title, outlet_name in article_records:
         if family_id is not None and primary:
             family_of[url] = family_id
         if url in articles:
             continue
         record = json.loads(raw)
-        article = decode(Article, record["article"])
+        fields = record["article"]
         if in_store:
-            article = dataclasses.replace(article, title=title, outlet_name=outlet_name)
-        articles[url] = article
-        times[url] = decode(TimeEvidence, record["time"])
+            fields["title"], fields["outlet_name"] = title, outlet_name
+        articles[url] = article_of(fields)
+        times[url] = time_of(record["time"])
         if not in_store:
             uncrawled.add(url)
         if record.get("attributions"):
-            attributions[url] = decode(list[Attribution], record["attributions"])
-        if record.get("bridges") is not None and "bridges" in hints:
-            bridges[url] = decode(typing.get_args(hints["bridges"])[1], record["bridges"])
+            attributions[url] = credits_of(record["attributions"])
+        if record.get("bridges") is not None and bridges_of is not None:
+            bridges[url] = bridges_of(record["bridges"])
     families.sort(key=lambda f: f.id)
     if not dense:  # only some families: keep no pointer to the others
         loaded = {f.id for f in families}

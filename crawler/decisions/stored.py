@@ -29,7 +29,7 @@ logger = logging.getLogger(__name__)
 
 STATE_KEY = "decisions"
 #: Bumped when the stored layout (columns, records) changes.
-STORE_FORMAT = 2
+STORE_FORMAT = 3
 _ARTICLE_COLUMNS = (
     "url", "family_id", "article_id", "outlet", "outlet_name", "in_store", "role", "origin",
     "origin_url", "origin_outlet", "origin_name", "origin_kind", "origin_in_store",
@@ -76,8 +76,12 @@ def has_tables(store: Store) -> bool:
 
 
 def evidence_fingerprint(store: Store) -> list:
-    """Cheap figures that change when articles, credits or outlet names change."""
+    """What changes when articles, credits or the outlets registry change: the triggers'
+    counter (one row), or figures scanned from the tables in a store without it."""
     db = store.db
+    counter = db.execute("select value from state where key = 'evidence.changes'").fetchone()
+    if counter is not None:
+        return ["changes", int(counter[0])]
     parts = list(db.execute("select count(*), max(id), max(last_seen) from articles").fetchone())
     parts += list(db.execute("select count(*), max(id) from attributions").fetchone())
     parts += list(db.execute("select count(*), count(name) from outlets").fetchone())

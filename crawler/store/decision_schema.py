@@ -308,3 +308,32 @@ def views_v2(db: Database) -> None:
         order by copies desc, articles desc, o.outlet
         """
     )
+
+
+def evidence_counter(db: Database) -> None:
+    """A counter of changes to the evidence decisions are made from (articles, credits, the
+    outlets registry), kept by triggers, so a reader tells in one row whether the stored
+    decisions are current. Matches are left out: see crawler.decisions.stored."""
+    db.execute(
+        "insert into state (key, value) values ('evidence.changes', '0') "
+        "on conflict(key) do nothing"
+    )
+    bump = "update state set value = value + 1 where key = 'evidence.changes';"
+    changed = " or ".join(
+        f"old.{c} is not new.{c}"
+        for c in ("url", "outlet", "published_at", "date_source", "first_seen",
+                  "declared_canonical", "text_hash")
+    )  # fmt: skip
+    triggers = {
+        "evidence_article_added": f"after insert on articles begin {bump} end",
+        "evidence_article_removed": f"after delete on articles begin {bump} end",
+        "evidence_article_changed": f"after update on articles when {changed} begin {bump} end",
+        "evidence_credit_added": f"after insert on attributions begin {bump} end",
+        "evidence_credit_removed": f"after delete on attributions begin {bump} end",
+        "evidence_registry_added": "after insert on state when new.key = 'outlets.registry' "
+                                   f"begin {bump} end",
+        "evidence_registry_changed": "after update on state when new.key = 'outlets.registry' "
+                                     f"and old.value is not new.value begin {bump} end",
+    }
+    for name, body in triggers.items():
+        db.execute(f"create trigger {name} {body}")

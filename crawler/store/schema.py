@@ -345,3 +345,9 @@ def m008_attribution_forms(db: Database) -> None:
 def m009_decision_views(db: Database) -> None:
     # The views count as `crosspost stats` does (agencies outside the store, bridge articles).
     decision_schema.views_v2(db)
+
+
+@migrations()
+def m010_evidence_counter(db: Database) -> None:
+    # Triggers count changes to the evidence, so staleness of the decisions is one row read.
+    decision_schema.evidence_counter(db)
