@@ -98,6 +98,11 @@ _INPUTS = re.compile(
     r"^\(?\s*(?:(?:with\s+inputs?\s+from|inputs?\s+from|mit|avec|con|com)\s+|[—–-]\s*)", _I
 )
 _COPYRIGHT_LINE = re.compile(r"^\W*(?:©|\(c\)|copyright\b)", _I)
+_PHOTO_AGENCY = re.compile(
+    r"\b(?:getty|images|imago|shutterstock|alamy|zuma|epa|sipa|picture[\s-]alliance|istock\w*|handout|"
+    r"AP\s+Photo|pool\s+photo)\b",
+    _I,
+)
 _PHOTO_LINE = re.compile(
     r"^\W*(?:photo|foto|bild|image|credit|picture|video|grafik|graphic)s?\b", _I
 )
@@ -303,7 +308,11 @@ def byline(
     if not stripped or len(stripped.split()) > 16:
         return
     stripped = re.sub(r"\s", " ", stripped)  # tabs and newlines inside a byline keep their offsets
-    if _PHOTO_LINE.match(stripped) or _COPYRIGHT_LINE.match(stripped):
+    if (
+        _PHOTO_LINE.match(stripped)
+        or _COPYRIGHT_LINE.match(stripped)
+        or _PHOTO_AGENCY.search(stripped)
+    ):
         return  # "Photo: Pablo Martinez Monsivais, AP" credits a picture; "©" lines are notices
     tail = _BYLINE_TAIL.search(stripped)
     if tail and tail.start() > 0:

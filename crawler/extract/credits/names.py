@@ -21,8 +21,8 @@ _DOMAINISH = re.compile(
 )
 URL = re.compile(r"(?:https?://|www\.)[^\s<>()\"'\]]+", _I)
 DATE_WORDS = re.compile(
-    r"^(?:on\s+|in\s+|el\s+|le\s+|am\s+)?(?:\d|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|"
-    r"monday|tuesday|wednesday|thursday|friday|saturday|sunday|today|yesterday)[a-z]*\.?\s*(?:\d|$))",
+    r"^(?:on\s+|in\s+|el\s+|le\s+|am\s+)?(?:\d|(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day|today|yesterday)\b|"
+    r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s*(?:\d|$))",
     _I,
 )
 

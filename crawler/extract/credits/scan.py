@@ -222,9 +222,12 @@ def scan(
         if at_bottom and index == last and from_top > 0:
             at_top = False  # the last line of a short text closes it
         edge = (0 <= from_top < _EDGE_LINES) or (not whole_page and last - index < _EDGE_LINES)
-        if not (at_top or at_bottom) and not _has_cue(line):
-            if not (0 <= from_top < _BYLINE_LINES and line_forms.BYLINE.match(line.strip())):
-                continue
+        if (
+            not (at_top or at_bottom)
+            and not _has_cue(line)
+            and not (0 <= from_top < _BYLINE_LINES and line_forms.BYLINE.match(line.strip()))
+        ):
+            continue
         stripped = line.strip()
         pos = start + len(line) - len(line.lstrip())
         next_line = rows[index + 1][0] if index < last else None
@@ -270,7 +273,16 @@ def scan(
             if line_hit.form != "dateline":
                 continue
         for sentence, s_start in _sentences(line, start):
-            for hit in sentence_hits(sentence, s_start, edge):
+            where = (
+                "top"
+                if 0 <= from_top < 3
+                else "bottom"
+                if not whole_page and last - index < _EDGE_LINES
+                else "top"
+                if edge
+                else None
+            )
+            for hit in sentence_hits(sentence, s_start, where):
                 # "This column first ran on ATTN:" with the link on the following line.
                 if (
                     not hit.url

@@ -300,9 +300,9 @@ _PHOTO_CREDIT = re.compile(
 )
 
 
-def sentence_hits(sentence: str, start: int, edge: bool) -> Iterator[Found]:
-    """Credits stated in one sentence at offset ``start``; ``edge`` when the sentence is in
-    the first or last lines of the article, where credits stand."""
+def sentence_hits(sentence: str, start: int, edge: str | None) -> Iterator[Found]:
+    """Credits stated in one sentence at offset ``start``; ``edge`` is "top" or "bottom" when
+    the sentence is in    the first or last lines of the article, where credits stand."""
     stripped = sentence.strip()
     lead_len = len(sentence) - len(sentence.lstrip())
     for kind, form, pattern in SENTENCE:
@@ -318,15 +318,15 @@ def sentence_hits(sentence: str, start: int, edge: bool) -> Iterator[Found]:
             and not re.match(r"\s*(?:the|this)\s+post\b", lead, _I)
         ):
             continue
-        if not edge and lead.strip() and not _PIECE.search(lead) and len(stripped.split()) > 25:
+        if lead.strip() and not _PIECE.search(lead) and len(stripped.split()) > 25:
             continue  # a story sentence: "…first appeared in West Michigan in 1990"
         if (
-            not edge
+            edge != "bottom"
             and kind in ("first-appeared", "originally-published")
             and lead.strip()
             and not _PIECE.search(lead)
         ):
-            continue
+            continue  # only a closing line may lead with the title ("X first appeared on Y")
         raw = m.group("name")
         name, author, day = trim_name(raw)
         strict = kind in _STRICT or (

@@ -1,0 +1,80 @@
+"""Lines that look like credits and are not: dates after "first published", photo credits
+and captions, the page's own outlet or its corporate parent, and sentences inside the story.
+None of them may be stored."""
+
+from __future__ import annotations
+
+import pytest
+
+from crawler.extract.credits import find_attributions
+
+STORY = "The council voted on Tuesday to extend the program for another two years.\n" * 3
+
+
+@pytest.mark.parametrize(
+    "text,url",
+    [
+        # a date is not a source
+        ("First published on 8 April 2020\n" + STORY, "https://www.example.org/a"),
+        (STORY + "First published on 8 April 2020", "https://www.example.org/a"),
+        (STORY + "This article was first published in 2019.", "https://www.example.org/a"),
+        (STORY + "Originally published on Monday, March 3.", "https://www.example.org/a"),
+        # photo and video credits, captions
+        ("Protesters gather in the square. (AP Photo/Evan Vucci)\n" + STORY, "https://www.example.org/a"),
+        ("Photo courtesy of the Smith family\n" + STORY, "https://www.example.org/a"),
+        ("Foto: dpa\n" + STORY, "https://www.example.de/a"),
+        ("Image: Reuters\n" + STORY, "https://www.example.org/a"),
+        ("Photo: Pablo Martinez Monsivais, AP\n" + STORY, "https://www.example.org/a"),
+        ("( REUTERS/Jonathan Ernst/Reuters )\n" + STORY, "https://www.example.org/a"),
+        ("Credit: The Associated Press\n" + STORY, "https://www.example.org/a"),
+        ("Toni L. Sandys / The Washington Post / Getty Images\n" + STORY, "https://www.example.org/a"),
+        (STORY + "© BART DEWAELE", "https://www.example.be/a"),
+        # the page's own outlet, under any of its names and domains
+        (STORY + "Originally published on Live Science.", "https://www.livescience.com/planet-earth/x"),
+        ("LONDON (Reuters) - " + STORY, "https://www.reuters.com/world/x"),
+        ("WASHINGTON (AP) — " + STORY, "https://apnews.com/article/x"),
+        ("By BBC News\n" + STORY, "https://www.bbc.com/news/world-1"),
+        ("HELSINKI, Finland (CNN) - " + STORY, "https://edition.cnn.com/2018/07/16/x"),
+        ("Quelle: ntv.de\n" + STORY, "https://www.n-tv.de/politik/x"),
+        # its corporate parent
+        (STORY + "© 2024 CBS Interactive Inc. All Rights Reserved.", "https://www.cbsnews.com/news/x"),
+        (STORY + "© 2024 Future US, Inc. Full 7th Floor, 130 West 42nd Street.", "https://www.space.com/x"),
+        (STORY + "Copyright 2024 NBCUniversal Media, LLC. All rights reserved.", "https://www.nbcnews.com/x"),
+        (STORY + "© 2018 ABC News Internet Ventures.", "https://abcnews.go.com/Politics/x"),
+        # sentences inside the story
+        ("The species first appeared in West Michigan in the 1990s, officials said.\n" + STORY
+         + "The beetle, native to Asia, first appeared in West Michigan a decade later, according to the "
+         "state agriculture department, which has tracked it since then across several counties.\n" + STORY,
+         "https://www.example.org/a"),
+        (STORY + "The company said it would cut 500 jobs, according to Reuters.\n" + STORY, "https://www.example.org/a"),
+        (STORY + "Officials told AFP the talks would resume on Friday.\n" + STORY, "https://www.example.org/a"),
+        (STORY + "Reuters reported on Monday that the deal was close.\n" + STORY, "https://www.example.org/a"),
+        # furniture: share buttons, a lone person's byline, a site's own name
+        ("Flipboard\n" + STORY, "https://www.foxnews.com/politics/x"),
+        ("By Michael Bloomberg\n" + STORY, "https://www.example.org/a"),
+        ("By Jane Doe\n" + STORY, "https://www.example.org/a"),
+        ("Liveanddare.com\n" + STORY, "https://www.example.org/a"),
+    ],
+    ids=lambda v: v[:50] if isinstance(v, str) and not v.startswith("http") else "",
+)
+def test_not_a_credit(text: str, url: str) -> None:
+    assert find_attributions(text, None, url) == []
+
+
+def test_photo_credit_in_html_caption_is_not_stored() -> None:
+    html = (
+        "<html><body><h1>Summit</h1><figure><img src='x.jpg'><figcaption>Leaders meet. "
+        "(AP Photo/Pablo Martinez Monsivais)</figcaption></figure>"
+        f"<p>{STORY}</p><p>Foto: dpa</p></body></html>"
+    )
+    assert find_attributions(None, html, "https://www.example.org/a") == []
+
+
+def test_own_name_in_metadata_is_not_a_credit() -> None:
+    html = (
+        '<html><head><script type="application/ld+json">{"@type": "NewsArticle", '
+        '"author": {"@type": "Organization", "name": "Reuters"}, '
+        '"publisher": {"@type": "Organization", "name": "Thomson Reuters"}}</script></head>'
+        f"<body><h1>Markets</h1><p>{STORY}</p></body></html>"
+    )
+    assert find_attributions(None, html, "https://www.reuters.com/markets/x") == []
