@@ -87,9 +87,9 @@ def wire_store(tmp_path_factory):
         wire_copy("https://daily-one.test/summit", "daily-one.test", "2021-06-01T08:00:00Z",
                   "HELSINKI (AP) — The summit opened."),
         wire_copy("https://daily-two.test/summit", "daily-two.test", "2021-06-01T09:00:00Z",
-                  "HELSINKI (AP) — The summit began."),
+                  "By The Associated Press"),
         wire_copy("https://daily-three.test/summit", "daily-three.test", "2021-06-01T10:00:00Z",
-                  "HELSINKI (AP) - The summit opened today."),
+                  "HELSINKI (AP) - The summit opened today.", "Associated Press"),
     ]  # fmt: skip
     source = folder / "wire.jsonl"
     source.write_text("".join(json.dumps(r) + "\n" for r in records))
@@ -108,7 +108,10 @@ def test_ingested_wire_story_answers_with_the_agency(validator, wire_store):
     origin = answer["origin"]
     assert origin["in_store"] is False and origin["url"] is None
     assert origin["outlet"] == "apnews.com" and origin["kind"] == "wire"
-    assert origin["credited_by"] >= 2
+    assert origin["name"] == "Associated Press"  # the registry's name, whatever the copy wrote
+    assert origin["credited_by"] == 3
+    forms = {c["url"]: c["attribution_form"] for c in answer["copies"]}
+    assert forms[records[1]["url"]] == "byline" and forms[records[0]["url"]] == "dateline"
     under = [c for c in answer["copies"] if c["copied_from_origin"]]
     assert len(under) == origin["credited_by"]
     assert all(c["attributed"] and c["basis"][0] == "attribution" for c in under)
