@@ -184,5 +184,7 @@ def split_families(
             done.append(sorted(group))
         else:
             pending.extend(parts)
+    # A lone article is no family (it cannot be: every side reaches a bridge), kept as a guard.
+    done = [family for family in done if len(family) >= 2]
     done.sort(key=lambda family: family[0])
     return done
