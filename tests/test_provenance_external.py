@@ -378,3 +378,23 @@ def test_two_digests_carrying_the_same_two_stories_do_not_merge_them():
     for family in (fam_a, fam_b):
         for link in family.copies:
             assert link.copied_from is None or link.match is not None
+
+
+def test_synthetic_corpus_invariants():
+    from graph.synthetic import synthetic_records
+
+    articles, matches, credits = synthetic_records(3000, 1500, outlets=40, seed=3)
+    prov = decide_provenance(articles, matches, credits)
+    assert prov.families
+    for family in prov.families:
+        assert family.members[0] == family.origin
+        assert len(set(family.members)) == len(family.members)
+        for link in family.copies:
+            assert link.url != family.origin
+            if link.copied_from is None:
+                assert link.basis == ()
+                continue
+            assert link.copied_from in family.members
+            assert evidence_between(prov, family, link), link
+            chain = family.chain(link.url)
+            assert chain[-1] == family.origin or family.links.get(chain[-1]) is not None
