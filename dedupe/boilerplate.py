@@ -37,11 +37,11 @@ _SAME_ARTICLE = 0.5
 _PERSIST_RECENT = 2_000
 
 
-def _sketch(paragraph_keys: set[int]) -> list[int]:
-    return sorted(paragraph_keys)[:_SKETCH_SIZE]
+def _sketch(paragraph_keys: set[int]) -> tuple[int, ...]:
+    return tuple(sorted(paragraph_keys)[:_SKETCH_SIZE])
 
 
-def _similar(a: list[int], b: list[int]) -> bool:
+def _similar(a: tuple[int, ...], b: tuple[int, ...]) -> bool:
     """Bottom-k estimate of the Jaccard similarity of two paragraph sets, thresholded."""
     union = sorted(set(a) | set(b))[:_SKETCH_SIZE]
     both = set(a) & set(b)
@@ -49,7 +49,9 @@ def _similar(a: list[int], b: list[int]) -> bool:
     return shared >= _SAME_ARTICLE * len(union)
 
 
-def _persisted(pending: dict[int, list[list[int]]]) -> list[tuple[int, list[list[int]]]]:
+def _persisted(
+    pending: dict[int, tuple[tuple[int, ...], ...]],
+) -> list[tuple[int, tuple[tuple[int, ...], ...]]]:
     """The pending paragraphs worth saving: those seen in two articles already (on their
     way to boilerplate), and the most recent one-off ones (a footer seen once just before
     the save). Saving every one-off paragraph made the snapshot grow with the corpus:
@@ -64,8 +66,10 @@ class _Outlet:
 
     def __init__(self) -> None:
         self.boilerplate: set[int] = set()
-        # paragraph key -> sketches of the different articles it was seen in
-        self.pending: dict[int, list[list[int]]] = {}
+        # paragraph key -> sketches of the different articles it was seen in. An article's
+        # sketch is one tuple shared by all its paragraphs: most pending paragraphs are seen
+        # once, and a tuple of one shared sketch is the least a paragraph can cost.
+        self.pending: dict[int, tuple[tuple[int, ...], ...]] = {}
         self.version = 0
         self._array: np.ndarray | None = None
 
@@ -106,11 +110,9 @@ class BoilerplateModel:
         for paragraph in paragraphs:
             if paragraph in state.boilerplate:
                 continue
-            seen = pending.pop(paragraph, None)  # re-inserted last: recently seen stays
-            if seen is None:
-                seen = []
+            seen = pending.pop(paragraph, ())  # re-inserted last: recently seen stays
             if not any(_similar(article, other) for other in seen):
-                seen.append(article)
+                seen = (*seen, article)
             if len(seen) >= self.min_articles:
                 state.boilerplate.add(paragraph)
                 learnt = True
@@ -169,8 +171,13 @@ class BoilerplateModel:
             state = _Outlet()
             state.version = raw["version"]
             state.boilerplate = {int(k, 16) for k in raw["boilerplate"]}
+            # The paragraphs of one article share its sketch again, as when it was learnt.
+            shared: dict[tuple[int, ...], tuple[int, ...]] = {}
             state.pending = {
-                int(k, 16): [[int(p, 16) for p in sketch] for sketch in sketches]
+                int(k, 16): tuple(
+                    shared.setdefault(key, key)
+                    for key in (tuple(int(p, 16) for p in sketch) for sketch in sketches)
+                )
                 for k, sketches in raw["pending"].items()
             }
             model._outlets[name] = state

@@ -128,10 +128,16 @@ class SortedRuns:
         self._pending: list[tuple[np.ndarray, np.ndarray]] = []
         self._runs: list[tuple[np.ndarray, np.ndarray]] = []
 
+    # Pending parts are small arrays with ~100 bytes of overhead each: sort them into a
+    # run once this many wait, even if no query asked for them yet.
+    MAX_PENDING_PARTS = 4096
+
     def add(self, hashes: np.ndarray, docs: np.ndarray) -> None:
         if len(hashes):
             self._pending.append((hashes.astype(np.uint64, copy=False),
                                   docs.astype(np.uint32, copy=False)))  # fmt: skip
+            if len(self._pending) >= self.MAX_PENDING_PARTS:
+                self.flush()
 
     @staticmethod
     def _sorted(parts: list[tuple[np.ndarray, np.ndarray]]) -> tuple[np.ndarray, np.ndarray]:
