@@ -160,8 +160,8 @@ def _print_graph(db_path: str, echo: Callable[..., None]) -> None:
     write_graph(graph, path)
     from crawler.commands.options import plural
 
-    echo(f"\nRepublication graph (open in Gephi): {path} ({plural(graph.number_of_nodes(), "
-         f"'outlet')}, {plural(graph.number_of_edges(), 'edge')})")
+    outlets, edges = plural(graph.number_of_nodes(), "outlet"), plural(graph.number_of_edges(), "edge")
+    echo(f"\nRepublication graph (open in Gephi): {path} ({outlets}, {edges})")
     cmd = command_prefix()
     echo("\nTry next:")
     for line in (f"{cmd} stats --db {db_path}",

@@ -104,7 +104,7 @@ def test_ctrl_c_stops_a_crawl_cleanly_and_the_same_command_resumes(sample_web, t
     args = slow_crawl_args(db)
     proc = start(args, proxy=sample_web.proxy_url)
     wait_for(lambda: count(db, "select count(*) from articles") >= 3)
-    out, err, took = ctrl_c(proc)
+    _, err, _ = ctrl_c(proc)
     assert_clean(proc, err, "run the same command again")
     stored = count(db, "select count(*) from articles")
     assert 3 <= stored < len(truth.ARTICLES)
@@ -120,7 +120,7 @@ def test_a_second_ctrl_c_stops_a_crawl_at_once(sample_web, tmp_path):
     db = tmp_path / "crawl.db"
     proc = start(slow_crawl_args(db), proxy=sample_web.proxy_url)
     wait_for(lambda: count(db, "select count(*) from captures") >= 1)
-    out, err, took = ctrl_c(proc, times=2, timeout=15)
+    _, err, took = ctrl_c(proc, times=2, timeout=15)
     assert proc.returncode == INTERRUPTED, err[-3000:]
     assert "Traceback" not in err and "stopped at once" in err
     assert took < 10
@@ -131,7 +131,7 @@ def test_ctrl_c_stops_the_demo_without_a_hang(tmp_path):
     db = tmp_path / "demo.db"
     proc = start(["demo", "--db", str(db)])
     wait_for(lambda: count(db, "select count(*) from captures") >= 1)
-    out, err, took = ctrl_c(proc)
+    out, err, _ = ctrl_c(proc)
     assert_clean(proc, err, "crosspost demo")
     assert "Aborted" not in out
 
@@ -150,7 +150,7 @@ def test_ctrl_c_stops_an_ingest_and_the_same_ingest_completes(corpus, tmp_path):
     args = ["ingest", "--db", str(db), str(corpus), "--jobs", "2", "--batch-size", "200"]
     proc = start(args)
     wait_for(lambda: count(db, "select count(*) from articles") >= 400, timeout=120)
-    out, err, took = ctrl_c(proc)
+    _, err, _ = ctrl_c(proc)
     assert_clean(proc, err, "run the same ingest again")
     stored = count(db, "select count(*) from articles")
     assert 400 <= stored < 6000
@@ -168,11 +168,11 @@ def test_ctrl_c_stops_rematch_and_serve(corpus, tmp_path):
     proc = start(["rematch", "--db", str(db), "--silent"])
     time.sleep(3)  # the matcher loads and starts signing
     assert proc.poll() is None, "rematch ended before it could be interrupted"
-    out, err, took = ctrl_c(proc)
+    _, err, _ = ctrl_c(proc)
     assert_clean(proc, err, "crosspost rematch again")
 
     proc = start(["serve", "--db", str(db), "--port", "0"])
     url = proc.stdout.readline()
     assert url.startswith("http://127.0.0.1:"), proc.stderr.read()[-2000:]
-    out, err, took = ctrl_c(proc, timeout=20)
+    _, err, _ = ctrl_c(proc, timeout=20)
     assert_clean(proc, err, "server has stopped")

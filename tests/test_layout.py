@@ -136,7 +136,7 @@ def test_every_package_says_what_it_holds():
 
 
 def test_concepts_are_found_by_folder_name():
-    # Where a newcomer looks first (README's layout table).
+    # Where a newcomer looks first (the layout table in docs/layout.md).
     for folder in ("store", "distributed", "web", "ingest", "extract", "extract/credits", "crawl",
                    "commands", "spiders", "sampleweb"):
         assert (ROOT / "crawler" / folder / "__init__.py").is_file(), folder

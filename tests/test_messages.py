@@ -53,7 +53,7 @@ def test_stats_over_an_empty_window_says_so_and_lags_keep_one_unit(full_crawl):
     assert "no articles in the store" not in empty.stdout
     table = run_cli(["stats", "--db", str(db)]).stdout
     pairs = table.split("Who copies whom")[1].split("\n\n")[0]
-    units = {m.group(1) for m in re.finditer(r"\d\.\d (h|d)\s*$", pairs, re.M)}
+    units = {m.group(1) for m in re.finditer(r"\d\.\d (h|d)\s*$", pairs, re.MULTILINE)}
     assert len(units) == 1, pairs
 
 

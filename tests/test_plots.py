@@ -9,11 +9,11 @@ import pytest
 
 pytest.importorskip("matplotlib", reason="charts need matplotlib (pip install matplotlib)")
 
-import graph.plots as plots  # noqa: E402
-from graph.build import outlet_graph  # noqa: E402
-from graph.communities import add_communities  # noqa: E402
-from graph.direction import decide_provenance  # noqa: E402
-from graph.synthetic import synthetic_records  # noqa: E402
+from graph import plots
+from graph.build import outlet_graph
+from graph.communities import add_communities
+from graph.direction import decide_provenance
+from graph.synthetic import synthetic_records
 
 
 @pytest.fixture(scope="module")
