@@ -1,0 +1,131 @@
+"""Latency of one provenance lookup on a large store: in the process, cold and warm page
+cache, and the CLI's answer minus its start-up.
+
+    python benchmarks/bench_lookup.py --articles 100000 --keep /tmp/bench   # builds the store
+    python benchmarks/bench_lookup.py --db /tmp/bench/ingest-1000000.db     # an existing one
+    python benchmarks/bench_lookup.py --quick                               # 10k articles
+
+The store is built by `bench_ingest.py`'s generator and `crosspost ingest` (20% planted
+copies, so a lookup often answers a family). Queries: 300 stored article URLs drawn at
+random with a fixed seed. "cold" evicts the database file from the page cache first
+(posix_fadvise DONTNEED on the file and its WAL, which needs no privileges) and opens a
+new Store; "warm" repeats the same queries on an open Store. The CLI rows run
+`crosspost lookup URL --json` 20 times and subtract the median of `crosspost --version`
+measured in the same run (the interpreter and import start-up).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+from benchmarks.bench_ingest import generate, ingest  # noqa: E402
+from crawler.lookup import lookup_url  # noqa: E402
+from crawler.store import Store  # noqa: E402
+
+QUERIES = 300
+CLI_RUNS = 20
+
+
+def evict(db: Path) -> None:
+    for path in (db, db.with_name(db.name + "-wal")):
+        if path.exists():
+            fd = os.open(path, os.O_RDONLY)
+            try:
+                os.fsync(fd)
+                os.posix_fadvise(fd, 0, 0, os.POSIX_FADV_DONTNEED)
+            finally:
+                os.close(fd)
+
+
+def percentiles(seconds: list[float]) -> tuple[float, float, float]:
+    ms = np.array(seconds) * 1000
+    return float(np.percentile(ms, 50)), float(np.percentile(ms, 99)), float(ms.max())
+
+
+def in_process(db: Path, urls: list[str]) -> dict[str, tuple[float, float, float]]:
+    rows = {}
+    cold = []
+    for url in urls:
+        evict(db)
+        started = time.perf_counter()
+        with Store(db, readonly=True) as store:
+            lookup_url(store, url)
+        cold.append(time.perf_counter() - started)
+    rows["in process, cold cache (open + lookup)"] = percentiles(cold)
+    with Store(db, readonly=True) as store:
+        for url in urls:  # the first pass warms the page cache and SQLite's own
+            lookup_url(store, url)
+        warm = []
+        for url in urls:
+            started = time.perf_counter()
+            lookup_url(store, url)
+            warm.append(time.perf_counter() - started)
+    rows["in process, warm cache"] = percentiles(warm)
+    return rows
+
+
+def cli(db: Path, urls: list[str]) -> dict[str, tuple[float, float, float]]:
+    def run(args: list[str]) -> float:
+        started = time.perf_counter()
+        subprocess.run([sys.executable, "-m", "crawler", *args], cwd=REPO, check=True,
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
+        return time.perf_counter() - started
+
+    startup = float(np.median([run(["--version"]) for _ in range(CLI_RUNS)]))
+    answers = [run(["lookup", url, "--json", "--db", str(db)]) for url in urls[:CLI_RUNS]]
+    p50, p99, worst = percentiles(answers)
+    offset = startup * 1000
+    return {
+        f"CLI answer minus start-up ({offset:.0f} ms)": (p50 - offset, p99 - offset,
+                                                          worst - offset),  # fmt: skip
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--db", type=Path, help="an existing store to query")
+    parser.add_argument("--articles", type=int, default=100_000, help="size of a built store")
+    parser.add_argument("--quick", action="store_true", help="a 10k-article store")
+    parser.add_argument("--keep", type=Path, help="build the store in this directory, keep it")
+    args = parser.parse_args(argv)
+    db = args.db
+    if db is None:
+        n = 10_000 if args.quick else args.articles
+        workdir = args.keep or Path(tempfile.mkdtemp(prefix="bench-lookup-"))
+        workdir.mkdir(parents=True, exist_ok=True)
+        db = workdir / f"ingest-{n}.db"
+        if not db.exists():
+            corpus = workdir / f"corpus-{n}.jsonl"
+            generate(corpus, n)
+            seconds, _ = ingest(corpus, db, jobs=2)
+            print(f"built {db} ({n:,} articles) in {seconds:,.0f} s")
+    elif not db.exists():
+        sys.exit(f"Error: {db} does not exist")
+    conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+    urls = [u for (u,) in conn.execute("select url from articles")]
+    conn.close()
+    random.Random(1).shuffle(urls)
+    urls = urls[:QUERIES]
+    print(f"\ncrosspost lookup latency, {len(urls)} queries on {db.name} "
+          f"({db.stat().st_size / 2**20:,.0f} MiB)")  # fmt: skip
+    print("| case | p50 ms | p99 ms | max ms |\n|---|---|---|---|")
+    for name, (p50, p99, worst) in {**in_process(db, urls), **cli(db, urls)}.items():
+        print(f"| {name} | {p50:.1f} | {p99:.1f} | {worst:.1f} |", flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
