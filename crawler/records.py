@@ -39,10 +39,7 @@ def outlet_directory(store: Store) -> OutletDirectory:
         directory.add(name, domain)
     registry = store.get_state("outlets.registry") or []
     for entry in registry:
-        for name in [entry.get("name"), *(entry.get("aliases") or [])]:
-            for domain in entry.get("domains") or []:
-                if name:
-                    directory.add(name, domain)
+        directory.add_entry(entry)  # names, aliases and, with a kind, the credits registry
     return directory
 
 

@@ -14,7 +14,19 @@ sitemaps = ["https://southfront.org/sitemap_index.xml"]
 feeds = ["https://southfront.org/feed/"]
 max_pages = 1000
 delay = 2.0
+
+[[outlet]]                                 # a wire service credited by copies
+name = "Agenzia Nova"
+kind = "wire"                              # wire, syndicator, aggregator, outlet or owner
+domains = ["agenzianova.com"]
+abbreviations = ["Nova"]                   # short forms, matched as written: "(Nova) -"
+
+[[outlet]]                                 # an outlet on a shared domain
+name = "ABC News"
+hosts = ["abcnews.go.com"]                 # host (or host/path) that is its own outlet
 ```
+
+``kind``, ``abbreviations`` and ``hosts`` are optional; see docs/credits.md.
 
 An outlet with no start URL, sitemap or feed starts at ``https://<first domain>/``.
 YAML is read as well when PyYAML is installed (same keys, ``outlet`` a list).
@@ -27,7 +39,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from crawler.urls import BadURL, check_url, outlet_of
+from crawler.urls import BadURL, add_outlet_host, check_url, outlet_of
+
+SOURCE_KINDS = ("wire", "syndicator", "aggregator", "outlet", "owner")
 
 
 class OutletsFileError(ValueError):
@@ -44,6 +58,9 @@ class OutletEntry:
     feeds: tuple[str, ...] = ()
     max_pages: int | None = None
     delay: float | None = None
+    kind: str | None = None  # wire, syndicator, aggregator, outlet, owner (credits registry)
+    abbreviations: tuple[str, ...] = ()
+    hosts: tuple[str, ...] = ()
 
     @property
     def start_urls(self) -> list[str]:
@@ -51,7 +68,16 @@ class OutletEntry:
         return urls or [f"https://{self.domains[0]}/"]
 
     def registry_entry(self) -> dict[str, Any]:
-        return {"name": self.name, "domains": list(self.domains), "aliases": list(self.aliases)}
+        entry: dict[str, Any] = {
+            "name": self.name, "domains": list(self.domains), "aliases": list(self.aliases)
+        }
+        if self.kind:
+            entry["kind"] = self.kind
+        if self.abbreviations:
+            entry["abbreviations"] = list(self.abbreviations)
+        if self.hosts:
+            entry["hosts"] = list(self.hosts)
+        return entry
 
 
 @dataclass
@@ -102,11 +128,20 @@ def _entry(raw: Any, n: int, defaults: dict[str, Any]) -> OutletEntry:
     if not isinstance(raw, dict):
         raise OutletsFileError(f"{where}: expected a table of keys")
     known = {"name", "domains", "domain", "aliases", "start", "sitemaps", "feeds", "max_pages",
-             "delay"}
+             "delay", "kind", "abbreviations", "hosts"}
     unknown = sorted(set(raw) - known)
     if unknown:
         raise OutletsFileError(f"{where}: unknown key(s) {', '.join(unknown)}")
+    kind = raw.get("kind")
+    if kind is not None and (not isinstance(kind, str) or kind.strip().lower() not in SOURCE_KINDS):
+        raise OutletsFileError(f"{where} kind: expected one of {', '.join(SOURCE_KINDS)}")
+    hosts = tuple(h.lower().removeprefix("www.") for h in _strings(raw.get("hosts"), f"{where} hosts"))
+    for host in hosts:
+        # A host of a shared domain is its own outlet (abcnews.go.com), here and in URL identity.
+        add_outlet_host(host, hosts[0].split("/")[0])
     domains = _strings(raw.get("domains", raw.get("domain")), f"{where} domains")
+    if not domains and hosts:
+        domains = (hosts[0].split("/")[0],)
     urls = {key: _strings(raw.get(key), f"{where} {key}") for key in ("start", "sitemaps", "feeds")}
     try:
         for key, values in urls.items():
@@ -131,6 +166,9 @@ def _entry(raw: Any, n: int, defaults: dict[str, Any]) -> OutletEntry:
         feeds=urls["feeds"],
         max_pages=_number(raw.get("max_pages", defaults.get("max_pages")), f"{where} max_pages", int),
         delay=_number(raw.get("delay", defaults.get("delay")), f"{where} delay", float),
+        kind=kind.strip().lower() if kind else None,
+        abbreviations=_strings(raw.get("abbreviations"), f"{where} abbreviations"),
+        hosts=hosts,
     )
 
 

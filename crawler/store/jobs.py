@@ -32,6 +32,8 @@ class CrawlJobs:
                     "name": entry["name"],
                     "domains": list(entry.get("domains") or []),
                     "aliases": list(entry.get("aliases") or []),
+                    # credits registry fields (kind = "wire" …), kept when given
+                    **{k: entry[k] for k in ("kind", "abbreviations", "hosts") if entry.get(k)},
                 }
                 for domain in entry.get("domains") or []:
                     self.store.db.execute(

@@ -12,7 +12,7 @@ from collections.abc import Iterable, Mapping
 from functools import lru_cache
 from typing import Any
 
-from crawler.urls import domain_label, outlet_id
+from crawler.urls import add_outlet_host, domain_label, outlet_id
 
 from .names import looks_like_domain, name_key
 from .registry import Registry, Source, default_registry, shared_registry, source_from
@@ -75,6 +75,9 @@ class OutletDirectory:
                 directory.add_domain(str(domain))
             return directory
         for record in registry:
+            if record.get("domains") or record.get("hosts"):
+                directory.add_entry(record)  # an outlets-file entry
+                continue
             domain = str(record.get("domain") or record.get("url") or "")
             if not domain:
                 continue
@@ -105,7 +108,10 @@ class OutletDirectory:
 
     def add_entry(self, entry: Mapping[str, Any]) -> None:
         """Add an outlets-file entry ``{"name", "domains", "aliases", "kind", ...}``."""
-        domains = list(entry.get("domains") or [])
+        hosts = [str(h) for h in entry.get("hosts") or []]
+        for host in hosts:
+            add_outlet_host(host, hosts[0].split("/")[0])
+        domains = list(entry.get("domains") or []) or hosts[:1]
         for domain in domains:
             self.add_domain(str(domain))
             for name in [entry.get("name"), *(entry.get("aliases") or [])]:
