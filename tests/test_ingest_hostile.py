@@ -295,3 +295,23 @@ def test_problems_never_print_control_bytes(tmp_path):
     result = _cli("--db", str(tmp_path / "o.db"), str(path))
     assert "\x1b" not in result.output and "\x07" not in result.output
     assert "odd.jsonl line 1: bad URL" in result.output
+
+
+def test_a_warc_without_html_pages_was_still_read(tmp_path):
+    """Redirects and images are read, not broken: exit 0 with them listed as skipped."""
+    import io
+
+    from warcio.statusandheaders import StatusAndHeaders
+    from warcio.warcwriter import WARCWriter
+
+    path = tmp_path / "media.warc.gz"
+    with open(path, "wb") as f:
+        writer = WARCWriter(f, gzip=True)
+        for url, status, ctype in (("https://a.example/logo.png", "200 OK", "image/png"),
+                                   ("https://a.example/old", "301 Moved", "text/html")):
+            headers = StatusAndHeaders(status, [("Content-Type", ctype)], protocol="HTTP/1.1")
+            writer.write_record(writer.create_warc_record(
+                url, "response", payload=io.BytesIO(b"\x89PNG"), http_headers=headers))
+    result = _cli("--db", str(tmp_path / "m.db"), str(path))
+    assert result.exit_code == 0, result.output
+    assert "skipped 1: not HTML" in result.output and "skipped 1: redirect" in result.output

@@ -27,6 +27,8 @@ from crawler.ingest.records import (
 FORMATS = ("jsonl", "csv", "warc")
 COLUMNS = "url and text or html (optional: title, published_at, outlet, author, fetched_at)"
 _OPTIONAL = ("title", "published_at", "outlet", "author", "fetched_at")
+# WARC records read whole that hold no page to extract: the file was readable.
+_READ_BUT_NOT_PAGES = ("redirect", "not a success", "not HTML", "listing page")
 _SUFFIXES = {
     ".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "jsonl",
     ".csv": "csv",
@@ -131,7 +133,7 @@ class InputFile:
 
     def __iter__(self) -> Iterator[Record | Problem]:
         for item in self._items():
-            if isinstance(item, Record):
+            if isinstance(item, Record) or item.reason in _READ_BUT_NOT_PAGES:
                 self.records += 1
             yield item
 
