@@ -154,3 +154,26 @@ def test_a_killed_crawl_is_listed_as_killed_with_what_it_stored(tmp_path):
     assert run["pages_fetched"] >= run["articles_stored"]
     text = run_cli(["crawls", "--db", str(db)])
     assert " killed " in text.stdout
+
+
+def test_statuses_of_runs_that_ended_or_not(tmp_path):
+    """interrupted (Ctrl-C: Scrapy says "shutdown"), running (its process is there: this
+    one), killed (its process is gone), and a run from before processes were recorded."""
+    from crawler.extensions import run_outcome
+    from crawler.store import Store
+
+    db = tmp_path / "s.db"
+    with Store(db) as store:
+        stopped = store.start_crawl("outlets", {}, {})
+        store.finish_crawl(stopped, run_outcome(store, stopped, "shutdown"), {})
+        running = store.start_crawl("ingest", {"files": ["a.jsonl"]}, {})
+        gone = subprocess.Popen([sys.executable, "-c", "pass"])
+        gone.wait()
+        killed = store.start_crawl("outlets", {}, {})
+        store.db.execute("update crawls set args = json_set(args, '$.pid', ?) where id = ?",
+                         [gone.pid, killed])
+        old = store.start_crawl("outlets", {}, {})
+        store.db.execute("update crawls set args = '{}' where id = ?", [old])
+    status = {run["id"]: run["status"] for run in _crawls(db)}
+    assert status == {stopped: "interrupted", running: "running", killed: "killed",
+                      old: "not finished"}
