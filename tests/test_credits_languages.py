@@ -86,6 +86,12 @@ def test_language_forms(lang: str, text: str, expected: tuple) -> None:
     assert expected in found(text.format(b=body(lang)))
 
 
+def test_japanese_bracket_dateline() -> None:
+    text = "【ワシントン共同】米大統領は月曜日、首都で二時間会談した。\n" * 2
+    hits = find_attributions(text, None, PAGE)
+    assert [(h.form, h.outlet, h.source_name) for h in hits] == [("dateline", "kyodonews.net", "Kyodo News")]
+
+
 def test_urdu_agency_copies_are_credited() -> None:
     # The form of a corpus of Urdu agency copies that gave no credit at all before.
     text = "اسلام آباد۔3دسمبر (اے پی پی): " + STORY["ur"] + "\n" + STORY["ur"]

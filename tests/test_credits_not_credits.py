@@ -41,6 +41,7 @@ STORY = "The council voted on Tuesday to extend the program for another two year
         (STORY + "© 2024 Future US, Inc. Full 7th Floor, 130 West 42nd Street.", "https://www.space.com/x"),
         (STORY + "Copyright 2024 NBCUniversal Media, LLC. All rights reserved.", "https://www.nbcnews.com/x"),
         (STORY + "© 2018 ABC News Internet Ventures.", "https://abcnews.go.com/Politics/x"),
+        (STORY + "Copyright 2020 Sunbeam Television Corp. All rights reserved.", "https://wsvn.com/news/x"),
         # sentences inside the story
         ("The species first appeared in West Michigan in the 1990s, officials said.\n" + STORY
          + "The beetle, native to Asia, first appeared in West Michigan a decade later, according to the "

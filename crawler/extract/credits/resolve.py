@@ -18,6 +18,11 @@ from .outlets import OutletDirectory, registered_domain
 from .registry import Source
 
 _CORPORATE = re.compile(r",?\s+(?:Ltd|Limited|Inc|LLC|plc|PLC|GmbH|AG|S\.?A|Co|Corp|Group)\.?$")
+_MEDIA_COMPANY = re.compile(
+    r"\b(?:television|broadcasting|broadcast|communications|media|publishing|publications|newspapers|"
+    r"interactive|holdings|network|networks|radio|verlag|verlagsgesellschaft|mediengruppe|medien)\b",
+    re.IGNORECASE,
+)
 _NOTICE = re.compile(
     r"copyright|\d{4}|all\s+rights|tous\s+droits|alle\s+rechte|derechos|diritti", re.IGNORECASE
 )
@@ -162,6 +167,8 @@ def credit(found: Found, url: str | None, ctx: Context) -> Attribution | None:
         return None
     if found.kind == "copyright" and (name_key(name) in _NOT_OUTLETS or ctx.is_own_name(name)):
         return None
+    if found.kind == "copyright" and not outlet and not url and _MEDIA_COMPANY.search(name):
+        return None  # "© Sunbeam Television Corp": the station's own company, not a source
     # A bare "© BART DEWAELE" credits a photographer; a holder's notice says "Copyright", a
     # year or "all rights reserved". "PTI" alone must be an agency.
     notice = found.kind == "copyright" and _NOTICE.search(found.sentence)
