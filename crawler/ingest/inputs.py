@@ -94,7 +94,12 @@ class InputFile:
 
     def _check_csv_header(self) -> list[str]:
         try:
-            lines = BoundedLines(self._open(), self.max_record_bytes)
+            stream = self._open()
+            head = stream.read(65536)
+            # Old Mac exports end lines with a bare CR: split there, as the csv module would.
+            self._newline = b"\r" if b"\r" in head and b"\n" not in head else b"\n"
+            stream.seek(0)
+            lines = BoundedLines(stream, self.max_record_bytes, newline=self._newline)
             raw = next(lines, None)
         except RecordTooLarge:
             raise IngestError(
@@ -196,7 +201,7 @@ class InputFile:
 
     def _csv(self, stream: BinaryIO) -> Iterator[Record | Problem]:
         # surrogateescape keeps invalid bytes visible per row instead of failing the file.
-        lines = BoundedLines(stream, self.max_record_bytes, csv=True)
+        lines = BoundedLines(stream, self.max_record_bytes, csv=True, newline=self._newline)
         # The record cap is enforced on lines; the csv module's own field limit is global
         # and far lower by default (128 KiB), so it only needs to be no stricter.
         csv.field_size_limit(max(csv.field_size_limit(), self.max_record_bytes))

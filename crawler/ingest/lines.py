@@ -28,10 +28,14 @@ class BoundedLines:
 
     ``csv=True``: a record is the lines up to one that closes every quote (a quoted field
     may hold newlines), lines are ``str`` (UTF-8, undecodable bytes as surrogate escapes),
-    and the caller calls :meth:`end_record` after each row the reader gives."""
+    and the caller calls :meth:`end_record` after each row the reader gives. ``newline``
+    is where lines end (``b"\\r"`` for old Mac exports)."""
 
-    def __init__(self, stream: BinaryIO, max_bytes: int, *, csv: bool = False) -> None:
+    def __init__(
+        self, stream: BinaryIO, max_bytes: int, *, csv: bool = False, newline: bytes = b"\n"
+    ) -> None:
         self.stream = stream
+        self.newline = newline
         self.max_bytes = max_bytes
         self.csv = csv
         self.number = 0
@@ -82,7 +86,7 @@ class BoundedLines:
     def _line(self) -> bytes | None:
         """The next whole line, or None (nothing consumed) when it cannot fit the record."""
         while True:
-            end = self._buffer.find(b"\n", self._start)
+            end = self._buffer.find(self.newline, self._start)
             if end >= 0:
                 line = bytes(self._buffer[self._start : end + 1])
                 self._start = end + 1
@@ -104,7 +108,7 @@ class BoundedLines:
         self._record_bytes = self._quotes = 0
         while True:
             buffer, position = self._buffer, self._start
-            while (end := buffer.find(b"\n", position)) >= 0:
+            while (end := buffer.find(self.newline, position)) >= 0:
                 if self.csv:
                     quotes += buffer.count(_QUOTE, position, end + 1)
                 size += end + 1 - position
