@@ -219,6 +219,9 @@ class FamilyLabel:
     agency: str
     credits: tuple[str, ...]
     evidence: str
+    #: "roundup": a digest carrying several stories ("The Latest", "AP News in Brief"); it may
+    #: sit in the family of each story it carries without merging them.
+    kind: str = "article"
 
     @property
     def labelled_story(self) -> str | None:
@@ -235,16 +238,20 @@ def load_family_labels(path: Path = FAMILIES_FILE) -> dict[str, FamilyLabel]:
                 row["agency"],
                 tuple(f for f in row["credits"].split(";") if f),
                 row["evidence"],
+                row.get("kind") or "",
             )
             for row in csv.DictReader(fh)
         }
 
 
 def stories_merged(families: list[list[str]], labels: dict[str, FamilyLabel]) -> list[set[str]]:
-    """The labelled stories of each decided family that holds more than one."""
+    """The labelled stories of each decided family that holds more than one (roundups, which
+    carry several stories by nature, do not count)."""
     merged = []
     for members in families:
-        stories = {labels[m].labelled_story for m in members if m in labels} - {None}
+        stories = {
+            labels[m].labelled_story for m in members if m in labels and labels[m].kind != "roundup"
+        } - {None}
         if len(stories) > 1:
             merged.append(stories)
     return merged
