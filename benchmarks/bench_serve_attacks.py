@@ -15,7 +15,8 @@ server, not the store) with each HTTP parser, and drives it with a bounded async
 
 ``--before`` adds the same scenarios against the server as configured before its hardening
 (uvicorn's own protocol, ``limit_concurrency=256``), for comparison. Prints one table:
-requests/s, p50/p99 latency, failed requests (non-200), what the attacker achieved, and the
+successful requests/s, p50/p99 latency of every request sent, failed requests (non-200,
+or not sent within ``--max-seconds``), what the attacker achieved, and the
 server's RSS after the scenario.
 """
 
@@ -128,7 +129,7 @@ class BigHeaders(threading.Thread):
         while not self.stop.is_set():
             try:
                 status, _, _, sent, seconds = send_big_header("127.0.0.1", self.port,
-                                                              64 * 1024 * 1024, timeout=60)
+                                                              64 * 1024 * 1024, timeout=30)
             except OSError:
                 status, sent, seconds = -1, 0, 0.0
             self.results.append((status, sent, seconds))
@@ -146,17 +147,25 @@ def big_summary(threads: list[BigHeaders]) -> str:
 
 
 # -- load --------------------------------------------------------------------------------------
-async def load(port: int, total: int, concurrency: int) -> tuple[float, list[float], int]:
+async def load(port: int, total: int, concurrency: int,
+               max_seconds: float) -> tuple[float, list[float], int]:
+    """Send ``total`` requests, ``concurrency`` at a time; requests not sent within
+    ``max_seconds`` count as failed (a starved server must not stall the benchmark)."""
     latencies: list[float] = []
     failed = 0
     queue = iter(range(total))
+    deadline = time.perf_counter() + max_seconds
+    failed_answers = [0]  # answered, but not 200
     limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
     async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", limits=limits,
-                                 timeout=30, trust_env=False) as client:
+                                 timeout=10, trust_env=False) as client:
         async def worker() -> None:
             nonlocal failed
             for _ in queue:
                 started = time.perf_counter()
+                if started > deadline:
+                    failed += 1
+                    continue
                 try:
                     answer = await client.get("/api/health")
                     ok = answer.status_code == 200
@@ -164,6 +173,7 @@ async def load(port: int, total: int, concurrency: int) -> tuple[float, list[flo
                     ok = False
                 latencies.append(time.perf_counter() - started)
                 failed += not ok
+                failed_answers[0] += not ok
 
         started = time.perf_counter()
         await asyncio.gather(*(worker() for _ in range(concurrency)))
@@ -182,7 +192,8 @@ def scenario(db: Path, parser: str, before: bool, attack: str, args) -> dict:
         for attacker in attackers:
             attacker.start()
         time.sleep(1.0 if attackers else 0)  # let the attack take hold
-        rate, latencies, failed = asyncio.run(load(server.port, args.requests, args.concurrency))
+        rate, latencies, failed = asyncio.run(
+            load(server.port, args.requests, args.concurrency, args.max_seconds))
         rss = rss_kib(server.proc.pid) / 1024
     finally:
         for attacker in attackers:
@@ -197,6 +208,8 @@ def scenario(db: Path, parser: str, before: bool, attack: str, args) -> dict:
     else:
         achieved = "-"
     latencies.sort()
+    if not latencies:
+        latencies = [float("nan")]
     return {
         "server": "before" if before else "hardened", "parser": parser, "attack": attack,
         "rps": rate, "p50": latencies[len(latencies) // 2] * 1000,
@@ -213,6 +226,8 @@ def main() -> None:
     parser.add_argument("--idle", type=int, default=300, help="idle connections held")
     parser.add_argument("--senders", type=int, default=4, help="64 MB header senders")
     parser.add_argument("--parsers", default="httptools,h11")
+    parser.add_argument("--max-seconds", type=float, default=60,
+                        help="requests not sent by then count as failed")
     parser.add_argument("--before", action="store_true",
                         help="also measure the server as configured before its hardening")
     args = parser.parse_args()

@@ -29,6 +29,7 @@ CASES = [
     "v6",           # A public, AAAA ::1
     "pair:api",     # the same through crosspost serve --allow-fetch
     "first3:api",
+    "loop:api",     # a name that simply resolves to 127.0.0.1, through the API
     "loop:proxy",   # always 127.0.0.1, with a loopback proxy configured
     "pub:proxy",    # always public, with a loopback proxy: the proxy is asked
     "loop:crawl",   # a crawled article credits a page on a name that resolves to 127.0.0.1
@@ -89,7 +90,7 @@ def test_a_rebinding_answer_is_refused_at_connection_time(lab):
     assert "loopback address 127.0.0.1" in stderr
 
 
-@pytest.mark.parametrize("case", ["pair:api", "first3:api"])
+@pytest.mark.parametrize("case", ["pair:api", "first3:api", "loop:api"])
 def test_the_api_answers_without_fetching_the_target(lab, case):
     run = lab[case]
     assert run["status"] in (400, 502), run
@@ -127,3 +128,11 @@ def test_an_allowed_host_is_followed(lab):
     assert run["rc"] == 0, run["stderr"][-2000:]
     assert any("/news/payroll-" in hit for hit in run["target_hits"]), run
     assert len(run["credits"]) == 2, run["credits"]
+
+
+def test_the_api_gives_the_rule_not_the_address(lab):
+    run = lab["loop:api"]
+    assert run["status"] == 400, run
+    message = json.loads(run["body"])["error"]["message"]
+    assert message.startswith("refusing to fetch this URL: ") and "not public" in message
+    assert "127.0.0.1" not in message
