@@ -56,6 +56,46 @@ def build_store(path: Path, articles: int, matches: int) -> list[str]:
     return [a.url for a in arts]
 
 
+def _pages(n: int) -> list[tuple[dict, dict]]:
+    pages = []
+    for i in range(n):
+        url = f"https://outlet{i % 50}.test/story/{i}"
+        capture = {"url": url, "final_url": url, "status": 200, "outcome": "article",
+                   "fetched_at": "2024-01-01T00:00:00+00:00"}
+        article = {"url": url, "fetched_url": url, "outlet": f"outlet{i % 50}.test",
+                   "title": f"Story {i}", "text": "words " * 50, "text_hash": str(i),
+                   "attributions": [{"kind": "via", "sentence": "via Somewhere", "outlet": "x.test"}]
+                   if i % 3 == 0 else []}
+        pages.append((capture, article))
+    return pages
+
+
+def trigger_cost(n: int, rounds: int = 3) -> list[tuple[str, str, str]]:
+    """Storing pages with and without the evidence-counter triggers, alternately (the
+    machine's load shifts during a run)."""
+    pages = _pages(n)
+    times: dict[bool, list[float]] = {True: [], False: []}
+    with tempfile.TemporaryDirectory() as tmp:
+        for r in range(rounds):
+            for with_triggers in (True, False):
+                path = Path(tmp) / f"t{r}{with_triggers}.db"
+                with Store(path) as store:
+                    if not with_triggers:
+                        for (name,) in store.db.execute(
+                                "select name from sqlite_master where type = 'trigger' "
+                                "and name like 'evidence_%'").fetchall():
+                            store.db.execute(f"drop trigger {name}")
+                    seconds, _ = timed(lambda s=store: s.bulk.save_pages(pages))
+                    times[with_triggers].append(seconds)
+    best = {k: min(v) for k, v in times.items()}
+    return [
+        (f"store {n:,} pages, no evidence triggers (baseline)", f"{best[False]:.2f} s",
+         f"best of {rounds}"),
+        (f"store {n:,} pages, with the evidence triggers", f"{best[True]:.2f} s",
+         f"best of {rounds}: {best[True] / best[False] - 1:+.0%}"),
+    ]
+
+
 def timed(func):
     start = time.perf_counter()
     value = func()
@@ -100,6 +140,7 @@ def main(argv: list[str] | None = None) -> int:
                          f"median of {len(values)}; p90 {ordered[int(len(values) * .9)] * 1000:.1f} ms"))
         rows.append(("store file size", f"{size_after / 2**20:.1f} MiB",
                      f"{size_before / 2**20:.1f} MiB without decisions"))
+    rows.extend(trigger_cost(min(articles, 20_000)))
     width = max(len(r[0]) for r in rows)
     print(f"{'stage'.ljust(width)}  {'time':>9}  detail")
     for name, value, detail in rows:

@@ -191,7 +191,8 @@ def test_a_store_from_before_the_decisions_table_still_answers(sample, tmp_path)
     for (trigger,) in conn.execute("select name from sqlite_master where type = 'trigger' "
                                    "and name like 'evidence_%'").fetchall():
         conn.execute(f"drop trigger {trigger}")
-    conn.execute("delete from state where key in ('decisions', 'evidence.changes')")
+    conn.execute("drop table evidence_changes")
+    conn.execute("delete from state where key = 'decisions'")
     conn.execute("delete from _sqlite_migrations where name in "
                  "('m007_decisions', 'm009_decision_views', 'm010_evidence_counter')")
     conn.commit()

@@ -79,9 +79,8 @@ def evidence_fingerprint(store: Store) -> list:
     """What changes when articles, credits or the outlets registry change: the triggers'
     counter (one row), or figures scanned from the tables in a store without it."""
     db = store.db
-    counter = db.execute("select value from state where key = 'evidence.changes'").fetchone()
-    if counter is not None:
-        return ["changes", int(counter[0])]
+    if db.execute("select 1 from sqlite_master where name = 'evidence_changes'").fetchone():
+        return ["changes", db.execute("select n from evidence_changes").fetchone()[0]]
     parts = list(db.execute("select count(*), max(id), max(last_seen) from articles").fetchone())
     parts += list(db.execute("select count(*), max(id) from attributions").fetchone())
     parts += list(db.execute("select count(*), count(name) from outlets").fetchone())

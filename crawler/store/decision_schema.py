@@ -1,5 +1,6 @@
 """The tables and views of the stored provenance decisions: migrations ``m007_decisions``
-(:func:`create`) and ``m009_decision_views`` (:func:`views_v2`).
+(:func:`create`), ``m009_decision_views`` (:func:`views_v2`), ``m010_evidence_counter`` and
+``m011_evidence_table`` (:func:`evidence_counter_v2`).
 
 Each function is part of a shipped migration: never edit one; a change is a new migration
 in :mod:`.schema` with a new function here.
@@ -310,7 +311,7 @@ def views_v2(db: Database) -> None:
     )
 
 
-def evidence_counter(db: Database) -> None:
+def evidence_counter(db: Database) -> None:  # m010: superseded by evidence_counter_v2
     """A counter of changes to the evidence decisions are made from (articles, credits, the
     outlets registry), kept by triggers, so a reader tells in one row whether the stored
     decisions are current. Matches are left out: see crawler.decisions.stored."""
@@ -330,6 +331,39 @@ def evidence_counter(db: Database) -> None:
         "evidence_article_changed": f"after update on articles when {changed} begin {bump} end",
         "evidence_credit_added": f"after insert on attributions begin {bump} end",
         "evidence_credit_removed": f"after delete on attributions begin {bump} end",
+        "evidence_registry_added": "after insert on state when new.key = 'outlets.registry' "
+                                   f"begin {bump} end",
+        "evidence_registry_changed": "after update on state when new.key = 'outlets.registry' "
+                                     f"and old.value is not new.value begin {bump} end",
+    }
+    for name, body in triggers.items():
+        db.execute(f"create trigger {name} {body}")
+
+
+def evidence_counter_v2(db: Database) -> None:
+    """A counter of changes to the evidence decisions are made from (articles, the outlets
+    registry), kept by triggers in a one-row table, so a reader tells in one row whether the
+    stored decisions are current. A page's credits are stored with the page (an article row
+    written in the same transaction), so they need no trigger of their own; matches are left
+    out on purpose (see crawler.decisions.stored)."""
+    # m010's triggers counted in a row of ``state`` and on every credit: storing pages
+    # took half as long again. Dropped; one small table, articles only.
+    for name in ("article_added", "article_removed", "article_changed", "credit_added",
+                 "credit_removed", "registry_added", "registry_changed"):
+        db.execute(f"drop trigger if exists evidence_{name}")
+    db.execute("delete from state where key = 'evidence.changes'")
+    db.execute("create table evidence_changes (n integer not null)")
+    db.execute("insert into evidence_changes (n) values (0)")
+    bump = "update evidence_changes set n = n + 1;"
+    changed = " or ".join(
+        f"old.{c} is not new.{c}"
+        for c in ("url", "outlet", "published_at", "date_source", "first_seen",
+                  "declared_canonical", "text_hash")
+    )  # fmt: skip
+    triggers = {
+        "evidence_article_added": f"after insert on articles begin {bump} end",
+        "evidence_article_removed": f"after delete on articles begin {bump} end",
+        "evidence_article_changed": f"after update on articles when {changed} begin {bump} end",
         "evidence_registry_added": "after insert on state when new.key = 'outlets.registry' "
                                    f"begin {bump} end",
         "evidence_registry_changed": "after update on state when new.key = 'outlets.registry' "
