@@ -6,7 +6,7 @@ Two modes, by ``CROSSPOST_FETCH_GUARD_ALL``:
   and each redirect;
 - only guarded requests (crawls): those marked ``meta["fetch_guard"]`` (the sources that
   articles credit, which nobody listed), their redirects (Scrapy copies ``meta``), and every
-  later request to a host that a guarded request named, robots.txt included.
+  later request to a host that a guarded request reached, robots.txt included.
 
 Each guarded host is also announced to :mod:`crawler.crawl.resolver`, which checks the
 addresses again where Scrapy resolves them to connect (DNS rebinding). In a crawl behind a
@@ -90,9 +90,6 @@ class FetchGuardMiddleware:
             host = ""
         if not (self.guard_all or request.meta.get("fetch_guard") or host in self.guarded_hosts):
             return
-        if host and not self.allow_private:
-            self.guarded_hosts.add(host)
-            guard_name(host)
         try:
             if self.guard_all:
                 await deferred_to_future(deferToThread(self.check, request.url))
@@ -105,3 +102,9 @@ class FetchGuardMiddleware:
             via = f" (redirected from {hops[0]})" if hops else ""
             logger.warning("Refused %s%s: %s", request.url, via, exc.reason)
             raise IgnoreRequest(f"forbidden URL {request.url}{via}: {exc.reason}") from None
+        if host and not self.allow_private:
+            # Passed: its robots.txt and later requests are guarded too, and the addresses
+            # Scrapy connects to are checked again (a refused host needs neither: its own
+            # request never gets further, and a listed outlet of that name keeps working).
+            self.guarded_hosts.add(host)
+            guard_name(host)
