@@ -83,6 +83,8 @@ class Registry:
         self._by_outlet: dict[str, Source] = {}
         self._owners: dict[str, list[Source]] = {}
         self.sources: list[Source] = []
+        self._names: list[tuple[str, Source]] | None = None
+        self._names_count = 0
         for source in sources:
             self.add(source)
 
@@ -142,6 +144,12 @@ class Registry:
 
     def names(self) -> list[tuple[str, Source]]:
         """Every (name or short form, entry) pair, longest first, owners excluded."""
+        if self._names is None or self._names_count != len(self.sources):
+            self._names = self._sorted_names()
+            self._names_count = len(self.sources)
+        return self._names
+
+    def _sorted_names(self) -> list[tuple[str, Source]]:
         pairs = [
             (n, s) for s in self.sources if s.kind != "owner" for n in (*s.names, *s.abbreviations)
         ]

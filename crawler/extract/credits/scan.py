@@ -15,7 +15,7 @@ from . import lines as line_forms
 from .lines import PUBLICATION
 from .names import URL, Found, clean_text, looks_like_domain, name_key
 from .registry import Registry, shared_registry
-from .statements import sentence_hits
+from .statements import has_cue, sentence_hits
 
 _SENTENCE_END = re.compile(
     r"(?:(?<=[.!?])[\"”’)]?\s+(?=[\"“‘(\[]?[A-Z0-9\u0400-\u04ff\u0600-\u06ff\u0900-\u097f])|(?<=[。！？۔])\s*)"
@@ -116,8 +116,7 @@ Known = Callable[[str], bool]
 
 
 def _has_cue(line: str) -> bool:
-    low = line.lower()
-    return any(f in low for f in _CUE_FRAGMENTS)
+    return any(map(line.lower().__contains__, _CUE_FRAGMENTS))
 
 
 def _sentences(line: str, offset: int) -> Iterator[tuple[str, int]]:
@@ -272,6 +271,8 @@ def scan(
             hits.append(line_hit)
             if line_hit.form != "dateline":
                 continue
+        if not has_cue(line.lower()):
+            continue
         for sentence, s_start in _sentences(line, start):
             where = (
                 "top"
