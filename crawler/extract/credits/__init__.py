@@ -18,9 +18,10 @@ from dataclasses import replace
 from lxml.html import HtmlElement
 
 from . import _html
+from . import outlets as _outlets
 from ._html import HtmlText
 from .names import Found, looks_like_domain, name_key
-from .outlets import WIRE_SERVICES, OutletDirectory, registered_domain
+from .outlets import OutletDirectory, registered_domain
 from .registry import Registry, Source, default_registry
 from .resolve import FORM_OF_KIND, Attribution, Context, credit, meta_credit
 from .scan import candidate_lines, scan
@@ -226,3 +227,9 @@ def _with_origin_date(
         hit.outlet and directory.resolve(name) == hit.outlet
     )
     return replace(hit, stated_date=day) if same else hit
+
+
+def __getattr__(name: str) -> object:
+    if name == "WIRE_SERVICES":  # name key -> outlet of every wire service, built on first use
+        return _outlets.WIRE_SERVICES
+    raise AttributeError(name)

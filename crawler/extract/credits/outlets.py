@@ -24,6 +24,7 @@ def registered_domain(url_or_domain: str) -> str | None:
     return outlet_id(url_or_domain)
 
 
+@lru_cache(maxsize=1)
 def _wire_services() -> dict[str, str]:
     # Name keys of the registry's wire services -> outlet (kept for callers of the old table).
     table: dict[str, str] = {}
@@ -34,7 +35,11 @@ def _wire_services() -> dict[str, str]:
     return table
 
 
-WIRE_SERVICES: dict[str, str] = _wire_services()
+def __getattr__(name: str) -> Any:
+    # WIRE_SERVICES is built on first use: reading the registry at import would slow every CLI start.
+    if name == "WIRE_SERVICES":
+        return _wire_services()
+    raise AttributeError(name)
 
 
 @lru_cache(maxsize=1 << 16)

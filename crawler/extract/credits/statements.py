@@ -292,14 +292,31 @@ _FRAGMENTS: list[tuple[str, ...]] = [
     ("ilk",),
     ("प्रकाशित", "छप"),
     ("شائع", "چھپ"),
-    ("first appeared", "first ran", "first published", "first posted", "appeared first", "appeared originally"),
+    (
+        "first appeared",
+        "first ran",
+        "first published",
+        "first posted",
+        "appeared first",
+        "appeared originally",
+    ),
     ("issue of", "edition of", "number of"),
     ("republish", "re-publish", "repost", "re-post", "crosspost", "cross-post", "reproduced"),
     ("reproduc", "republic", "reproduz", "republi", "ripres", "ripubblic", "перепечат"),
     ("joint", "co-publish", "copublish", "partnership", "collaboration"),
     ("reprint",),
     ("contributed",),
-    ("input", "reporting", "files", "material", "informaci", "informa", "fonte", "avec", "материал"),
+    (
+        "input",
+        "reporting",
+        "files",
+        "material",
+        "informaci",
+        "informa",
+        "fonte",
+        "avec",
+        "материал",
+    ),
     ("courtesy",),
     ("^read",),
     ("via",),
@@ -311,6 +328,8 @@ _ALL_FRAGMENTS = tuple(dict.fromkeys(f.lstrip("^") for fs in _FRAGMENTS for f in
 def has_cue(low: str) -> bool:
     """True when a lower-cased line may hold a statement (cheap: substring tests only)."""
     return any(map(low.__contains__, _ALL_FRAGMENTS))
+
+
 # Statement kinds whose name must resolve to a known outlet or agency to count.
 _STRICT = {"contributed-input", "print-issue"}
 # What a statement speaks of when it credits: the piece, not the world.
