@@ -1,5 +1,6 @@
 """The generated sample web on loopback with a timestamped request log, for politeness tests
-and benchmarks: ``log`` holds ``(monotonic seconds, host, path)`` as each request arrives.
+and benchmarks: ``log`` holds ``(monotonic seconds, host, path)`` as each request arrives;
+``latency`` makes every response take that long, as a real site's does.
 
 Crawlers reach it as a forward proxy (``http_proxy=http://127.0.0.1:PORT``), like the sample
 web; hosts are ``gen<N>.test``.
@@ -22,6 +23,8 @@ class _TimedHandler(_Handler):
         parts = urlsplit(self.path)
         host = (parts.hostname or (self.headers.get("Host") or "").split(":")[0]).lower()
         self.server.note(host, parts.path or "/")
+        if self.server.latency:
+            time.sleep(self.server.latency)  # a real site's response time
         super().do_GET()
 
 
@@ -30,6 +33,7 @@ class TimedWebServer(GeneratedWebServer):
         super().__init__(address, web)
         self.RequestHandlerClass = _TimedHandler
         self.log: list[tuple[float, str, str]] = []
+        self.latency = 0.0
         self._lock = threading.Lock()
 
     def note(self, host: str, path: str) -> None:
@@ -40,8 +44,9 @@ class TimedWebServer(GeneratedWebServer):
 class TimedWeb:
     """``with TimedWeb(articles, outlets) as web:`` serves from a daemon thread."""
 
-    def __init__(self, articles: int = 60, outlets: int = 3) -> None:
+    def __init__(self, articles: int = 60, outlets: int = 3, latency: float = 0.0) -> None:
         self.server = TimedWebServer(("127.0.0.1", 0), GeneratedWeb(articles, outlets))
+        self.server.latency = latency
         self.proxy_url = f"http://127.0.0.1:{self.server.server_address[1]}"
         self._thread = threading.Thread(target=self.server.serve_forever, daemon=True,
                                         kwargs={"poll_interval": 0.1})  # fmt: skip

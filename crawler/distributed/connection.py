@@ -12,6 +12,7 @@ Every key of one distributed crawl starts with one prefix (``crosspost`` by defa
 ``{p}:leases``              sorted set: request id -> lease deadline (ms, Redis clock)
 ``{p}:lease-scores``        hash: request id -> its queue score, to requeue it as it was
 ``{p}:tries``               hash: request id -> how many times it was handed out
+``{p}:request-outlets``     hash: request id -> its outlet (politeness-aware leasing)
 ``{p}:seen``                set: request fingerprints (the duplicate filter)
 ``{p}:start``               list: start URLs waiting for a worker (``redis-cli lpush``)
 ``{p}:outlets``             set: the job's outlets (links are followed within them)
@@ -122,6 +123,10 @@ class Keys:
     @property
     def tries(self) -> str:
         return f"{self.prefix}:tries"
+
+    @property
+    def request_outlets(self) -> str:
+        return f"{self.prefix}:request-outlets"
 
     @property
     def seen(self) -> str:

@@ -73,6 +73,7 @@ class LeasedScheduler(Scheduler):
         self.lease_seconds = settings.getfloat("CROSSPOST_REDIS_LEASE", 60)
         self.max_tries = settings.getint("CROSSPOST_REDIS_MAX_TRIES", 3)
         self._task: Any = None
+        self._wake: Any = None
         self._last_renew = 0.0
 
     @classmethod
@@ -83,7 +84,12 @@ class LeasedScheduler(Scheduler):
 
     def open(self, spider: Any) -> None:
         self.spider = spider
-        self.queue = LeaseQueue(self.server, spider, self.keys, self.lease_seconds)
+        settings = self.crawler.settings
+        self.queue = LeaseQueue(
+            self.server, spider, self.keys, self.lease_seconds,
+            polite=settings.getbool("CROSSPOST_REDIS_SHARED_POLITENESS", True),
+            per_outlet=settings.getint("CONCURRENT_REQUESTS_PER_DOMAIN", 1),
+        )  # fmt: skip
         self.crawler.crosspost_leases = self.queue
         requeued = self.queue.requeue_expired()
         if requeued:
@@ -97,6 +103,8 @@ class LeasedScheduler(Scheduler):
     def close(self, reason: str) -> None:
         if self._task is not None and self._task.running:
             self._task.stop()
+        if self._wake is not None and self._wake.active():
+            self._wake.cancel()
         released = self.queue.release()
         if released:
             logger.info("Gave %d unfinished requests back to the shared frontier", released)
@@ -138,8 +146,14 @@ class LeasedScheduler(Scheduler):
 
     def next_request(self) -> Request | None:
         while True:
-            popped = self.queue.pop()
+            # A request whose outlet is busy is taken only when none of this worker's requests
+            # waits for its outlet already (crawler.distributed.politeness); else the engine is
+            # woken when an outlet may be free.
+            waiting = getattr(self.crawler, "crosspost_polite_waiting", 0)
+            popped = self.queue.pop(wait=not waiting)
             if popped is None:
+                if self.queue.wait_hint is not None:
+                    self._wake_in(self.queue.wait_hint)
                 return None
             lease_id, blob, tries = popped
             if tries > self.max_tries:
@@ -160,6 +174,15 @@ class LeasedScheduler(Scheduler):
             request.meta[LEASE_META] = lease_id
             self.stats.inc_value("scheduler/dequeued/redis")
             return request
+
+    def _wake_in(self, seconds: float) -> None:
+        if self._wake is not None and self._wake.active():
+            return
+        from twisted.internet import reactor
+
+        slot = getattr(self.crawler.engine, "_slot", None)
+        if slot is not None:
+            self._wake = reactor.callLater(min(seconds, 1.0), slot.nextcall.schedule)
 
     def has_pending_requests(self) -> bool:
         return len(self.queue) > 0

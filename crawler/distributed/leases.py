@@ -7,6 +7,7 @@ See :mod:`crawler.distributed.frontier` for how the scheduler uses them.
 
 from __future__ import annotations
 
+import random
 from types import SimpleNamespace
 from typing import Any
 from uuid import uuid4
@@ -23,20 +24,51 @@ LEASE_META = "frontier_url"
 
 SERIALIZER = SimpleNamespace(dumps=dumps_request, loads=loads_request)
 
-# KEYS: queue, leases, lease-scores, requests, tries, issued. ARGV: lease ms.
-# Returns {id, request, tries} or nil. Redis's clock, not the workers': no clock skew.
+# KEYS: queue, leases, lease-scores, requests, tries, issued, request-outlets.
+# ARGV: lease ms, politeness key prefix ('' when off), how many to look at, concurrency per
+# outlet, 1 to take a request whose outlet is busy when every one looked at is.
+# Returns {id, request, tries}, {'', '', 0, ms until an outlet is free}, or nil (empty).
+# Redis's clock, not the workers': no clock skew.
 # ``issued`` is the writer's ledger: only a page fetched under a lease may change the text of
 # an article already stored (crawler.distributed.writer).
+# With shared politeness (crawler.distributed.politeness) the first of the next requests whose
+# outlet may take a request now is leased, so a worker does not fill its concurrency with
+# requests that would only wait for their outlet's delay.
 _LEASE = """
-local item = redis.call('ZPOPMIN', KEYS[1])
-if #item == 0 then return false end
-local id, score = item[1], item[2]
 local now = redis.call('TIME')
-local deadline = now[1] * 1000 + math.floor(now[2] / 1000) + tonumber(ARGV[1])
+local ms = now[1] * 1000 + math.floor(now[2] / 1000)
+local id = nil
+if ARGV[2] == '' then
+  local first = redis.call('ZRANGE', KEYS[1], 0, 0)
+  if #first == 0 then return false end
+  id = first[1]
+else
+  local ids = redis.call('ZRANGE', KEYS[1], 0, tonumber(ARGV[3]) - 1)
+  if #ids == 0 then return false end
+  local soonest, soonest_id = nil, nil
+  for _, candidate in ipairs(ids) do
+    local outlet = redis.call('HGET', KEYS[7], candidate)
+    if not outlet then id = candidate break end
+    local slot = ARGV[2] .. outlet
+    local ready = tonumber(redis.call('HGET', slot, 'next') or '0')
+    if redis.call('ZCOUNT', slot .. ':active', ms, '+inf') >= tonumber(ARGV[4]) then
+      ready = math.max(ready, ms + 50)
+    end
+    if ready <= ms then id = candidate break end
+    if soonest == nil or ready < soonest then soonest, soonest_id = ready, candidate end
+  end
+  if id == nil then
+    if ARGV[5] ~= '1' then return {'', '', 0, soonest - ms} end
+    id = soonest_id
+  end
+end
+local score = redis.call('ZSCORE', KEYS[1], id)
+redis.call('ZREM', KEYS[1], id)
+local deadline = ms + tonumber(ARGV[1])
 redis.call('ZADD', KEYS[2], deadline, id)
 redis.call('HSET', KEYS[3], id, score)
 local tries = redis.call('HINCRBY', KEYS[5], id, 1)
-redis.call('ZADD', KEYS[6], now[1] * 1000 + math.floor(now[2] / 1000), id)
+redis.call('ZADD', KEYS[6], ms, id)
 return {id, redis.call('HGET', KEYS[4], id) or '', tries}
 """
 
@@ -86,9 +118,15 @@ class LeaseQueue(Base):
     finished request wherever it is (queue, leases); ``renew`` extends this worker's leases;
     ``release`` gives them back at once (clean shutdown)."""
 
-    def __init__(self, server: Any, spider: Any, keys: Keys, lease_seconds: float) -> None:
+    def __init__(self, server: Any, spider: Any, keys: Keys, lease_seconds: float, *,
+                 polite: bool = False, per_outlet: int = 1, look_ahead: int = 64) -> None:  # fmt: skip
         super().__init__(server, spider, keys.queue, serializer=SERIALIZER)
         self.keys = keys
+        # Shared politeness: lease requests whose outlet's slot is free first (see _LEASE).
+        self.polite = polite
+        self.per_outlet = max(per_outlet, 1)
+        self.look_ahead = look_ahead
+        self.wait_hint: float | None = None
         self.lease_ms = max(int(lease_seconds * 1000), 1000)
         self.held: set[str] = set()
         self._lease = server.register_script(_LEASE)
@@ -105,18 +143,32 @@ class LeaseQueue(Base):
         request.meta[LEASE_META] = lease_id
         pipe = self.server.pipeline(transaction=True)
         pipe.hset(self.keys.requests, lease_id, self._encode_request(request))
-        pipe.zadd(self.keys.queue, {lease_id: -request.priority})
+        outlet = request.meta.get("download_slot")
+        if outlet:
+            pipe.hset(self.keys.request_outlets, lease_id, str(outlet))
+        # Equal priorities would pop in id (URL) order, one outlet's pages after another's, and
+        # a worker's concurrent requests would all wait for that outlet's politeness slot. A
+        # fraction below 1 shuffles them within their priority and never across priorities.
+        pipe.zadd(self.keys.queue, {lease_id: -request.priority + random.random() * 0.5})
         pipe.execute()
         return lease_id
 
-    def pop(self, timeout: int = 0) -> tuple[str, bytes | None, int] | None:
-        """Lease the next request: (id, serialised request, times handed out) or None."""
+    def pop(self, timeout: int = 0, *, wait: bool = True) -> tuple[str, bytes | None, int] | None:
+        """Lease the next request: (id, serialised request, times handed out) or None. With
+        shared politeness and ``wait`` False, None also when every outlet looked at is busy
+        (``wait_hint``: seconds until one may be free)."""
+        self.wait_hint = None
         found = self._lease(
             keys=[self.keys.queue, self.keys.leases, self.keys.lease_scores,
-                  self.keys.requests, self.keys.tries, self.keys.issued],
-            args=[self.lease_ms],
+                  self.keys.requests, self.keys.tries, self.keys.issued,
+                  self.keys.request_outlets],
+            args=[self.lease_ms, self.keys.polite("") if self.polite else "",
+                  self.look_ahead, self.per_outlet, int(wait)],
         )  # fmt: skip
         if not found:
+            return None
+        if not found[0]:
+            self.wait_hint = max(int(found[3]), 1) / 1000
             return None
         lease_id = found[0].decode() if isinstance(found[0], bytes) else found[0]
         self.held.add(lease_id)
@@ -135,6 +187,7 @@ class LeaseQueue(Base):
         pipe.hdel(self.keys.requests, lease_id)
         pipe.hdel(self.keys.lease_scores, lease_id)
         pipe.hdel(self.keys.tries, lease_id)
+        pipe.hdel(self.keys.request_outlets, lease_id)
         pipe.execute()
 
     def renew(self) -> int:
@@ -160,4 +213,5 @@ class LeaseQueue(Base):
 
     def clear(self) -> None:
         self.server.delete(self.keys.queue, self.keys.requests, self.keys.leases,
-                           self.keys.lease_scores, self.keys.tries)  # fmt: skip
+                           self.keys.lease_scores, self.keys.tries,
+                           self.keys.request_outlets)  # fmt: skip

@@ -20,7 +20,10 @@ the AutoThrottle delay another worker reported.
 
 A worker waits for its slot in this downloader middleware (asyncio sleeps, never blocking the
 reactor), next to the downloader so that every request, robots.txt and retries included,
-passes through it. ``CROSSPOST_REDIS_SHARED_POLITENESS = False`` turns it off (each worker
+passes through it. So that waiting does not fill a worker's ``CONCURRENT_REQUESTS``, the
+scheduler leases first the queued requests whose outlet may take one now (the lease script of
+``crawler.distributed.leases`` reads the same slots), and a request of a busy outlet only when
+none of the worker's requests is waiting already. ``CROSSPOST_REDIS_SHARED_POLITENESS = False`` turns it off (each worker
 polite on its own, as a single-machine crawl).
 """
 
@@ -133,6 +136,18 @@ class SharedPoliteness:
         key = self.keys.polite(outlet)
         token = uuid4().hex
         delay, concurrency = self._local(outlet)
+        crawler = self.crawler
+        crawler.crosspost_polite_waiting = getattr(crawler, "crosspost_polite_waiting", 0) + 1
+        try:
+            value = await self._take(key, token, outlet, delay, concurrency)
+        finally:
+            crawler.crosspost_polite_waiting -= 1
+        request.meta[SLOT_META] = (outlet, token, value)
+        return None
+
+    async def _take(self, key: str, token: str, outlet: str, delay: float,
+                    concurrency: int) -> int:  # fmt: skip
+        """Wait for the outlet's shared slot; returns the delay (ms) it was taken with."""
         waited = 0.0
         while True:
             granted, value = self._acquire(
@@ -145,10 +160,9 @@ class SharedPoliteness:
             pause = min(int(value) / 1000, _MAX_SLEEP)
             waited += pause
             await asyncio.sleep(pause)
-        request.meta[SLOT_META] = (outlet, token, int(value))
         if waited:
             self.crawler.stats.inc_value("crosspost/redis/politeness_wait", waited)
-        return
+        return int(value)
 
     def _done(self, request: Request) -> None:
         held = request.meta.pop(SLOT_META, None)

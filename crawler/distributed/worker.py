@@ -183,6 +183,7 @@ def push_start_urls(url: str, prefix: str, start: list[str], *, follow_links: bo
     client = connect(url)
     if restart:
         client.delete(keys.queue, keys.requests, keys.leases, keys.lease_scores, keys.tries,
+                      keys.request_outlets,
                       keys.seen, keys.start, keys.outlets)  # fmt: skip
     if outlets_file:
         from crawler.crawl.outlets_file import load_outlets
