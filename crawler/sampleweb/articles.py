@@ -18,6 +18,7 @@ from .outlets import BY_KEY
 from .texts_analysis import SF_SUPPORT
 from .texts_analysis import TEXTS as _A
 from .texts_news import TEXTS as _N
+from .wire import WIRE_ARTICLES, WIRE_INDEPENDENT_PAIRS
 
 TEXTS = {**_A, **_N}
 
@@ -642,6 +643,7 @@ _rel(em_arms, gr_arms, "chain", True, "This article was originally published on 
 INDEPENDENT_PAIRS: tuple[tuple[str, str], ...] = (
     (url_of(sf_karabakh), url_of(dl_karabakh)),
     (url_of(sf_ever_given), url_of(scf_suez)),
+    *WIRE_INDEPENDENT_PAIRS,
 )
 
 
@@ -828,6 +830,7 @@ ARTICLES: tuple[Article, ...] = (
     em_libya,
     em_lumber,
     em_caspian,
+    *WIRE_ARTICLES,
 )
 
 CHAINS: tuple[tuple[str, ...], ...] = (

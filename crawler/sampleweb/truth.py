@@ -22,6 +22,9 @@ Planted relations
     ``KINDS``, ``ATTRIBUTIONS`` (copy URL → the statement it carries), ``CHAINS`` (tuples
     A, B, C), ``INDEPENDENT_PAIRS`` (same event, independent text: never a copy),
     ``FLAGSHIP_COPY_URL`` / ``FLAGSHIP_ORIGIN_URL`` (Global Research ← South Front).
+    ``WIRE_STORY`` (``wire.WireStory``): a story of an agency outside the sample web (the
+    Associated Press) run by several outlets; its copies are not in ``RELATIONS`` (their
+    origin is no article) and read as originals to ``origin_of``.
 
 Traps and crawl expectations
     ``ROBOTS_DISALLOWED_URLS`` (linked from every page of their outlet, never to be fetched),
@@ -46,6 +49,7 @@ from . import boilerplate, feeds, quirks
 from .model import Relation, markup_to_text
 from .outlets import OUTLETS as _OUTLETS
 from .site import site_for
+from .wire import WIRE_STORY, WireStory
 
 __all__ = [
     "AMP_URLS",
@@ -64,10 +68,12 @@ __all__ = [
     "ROBOTS_DISALLOWED_URLS",
     "SITEMAP_404_URLS",
     "TRACKING_URLS",
+    "WIRE_STORY",
     "WWW_REDIRECTS",
     "ArticleInfo",
     "OutletInfo",
     "Relation",
+    "WireStory",
     "all_article_urls",
     "article",
     "articles_of",
