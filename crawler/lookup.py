@@ -177,13 +177,29 @@ def find_article(store: Store, url: str) -> tuple[int, str] | None:
     ``how`` is ``url``, ``fetched_url``, ``capture`` or ``declared_canonical``, suffixed
     ``+variant`` when only a scheme/www/slash/AMP variant of the URL matched.
     """
-    variants = url_variants(url)
-    exact = variants[:2] if len(variants) > 1 else variants
-    for group, suffix in ((exact, ""), (variants, "+variant")):
-        for how, sql in _ARTICLE_BY.items():
-            hit = _capture_hit(store, group) if sql is None else _first_hit(store, sql, group)
-            if hit is not None:
-                return hit[0], how + suffix
+    # The URL as given and its canonical form find almost every stored article; the
+    # variants cost a dozen canonicalisations, so they are made only when those miss.
+    given = check_url(url)
+    exact = [given]
+    try:
+        if canonical_url(given) != given:
+            exact.append(canonical_url(given))
+    except BadURL:
+        pass
+    found = _search(store, exact, "")
+    if found is None:
+        variants = url_variants(given)
+        found = _search(store, [v for v in variants if v not in exact], "+variant")
+    return found
+
+
+def _search(store: Store, candidates: list[str], suffix: str) -> tuple[int, str] | None:
+    if not candidates:
+        return None
+    for how, sql in _ARTICLE_BY.items():
+        hit = _capture_hit(store, candidates) if sql is None else _first_hit(store, sql, candidates)
+        if hit is not None:
+            return hit[0], how + suffix
     return None
 
 
