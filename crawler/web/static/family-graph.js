@@ -20,8 +20,11 @@
     return Number.isNaN(t) ? null : t;
   }
 
-  function shortDate(t) {
-    return new Date(t).toLocaleDateString("en-GB", { day: "numeric", month: "short", timeZone: "UTC" });
+  /* The axis ends: the day, and the hour too when the story spread within two days. */
+  function shortDate(t, span) {
+    const d = new Date(t);
+    const day = d.toLocaleDateString("en-GB", { day: "numeric", month: "short", timeZone: "UTC" });
+    return span && span < 2 * 86400000 ? `${day} ${d.toISOString().slice(11, 16)}` : day;
   }
 
   function fit(text, room) {
@@ -69,8 +72,8 @@
     const axis = svg("g", { class: "axis" });
     axis.append(svg("line", { x1: plotLeft, x2: plotRight, y1: PAD_TOP - 10, y2: PAD_TOP - 10 }));
     if (times.length) {
-      axis.append(svg("text", { x: plotLeft, y: PAD_TOP - 16 }, shortDate(t0)));
-      if (span) axis.append(svg("text", { x: plotRight, y: PAD_TOP - 16, "text-anchor": "end" }, shortDate(t1)));
+      axis.append(svg("text", { x: plotLeft, y: PAD_TOP - 16 }, shortDate(t0, span)));
+      if (span) axis.append(svg("text", { x: plotRight, y: PAD_TOP - 16, "text-anchor": "end" }, shortDate(t1, span) + (span < 2 * 86400000 ? " UTC" : "")));
     }
     if (undated) axis.append(svg("text", { x: width - right, y: PAD_TOP - 16, "text-anchor": "end" }, "undated"));
     root.append(axis);
