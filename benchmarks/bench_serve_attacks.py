@@ -142,8 +142,8 @@ def big_summary(threads: list[BigHeaders]) -> str:
     statuses = sorted({r[0] for r in results})
     sent = statistics.median(r[1] for r in results) / 1024
     seconds = statistics.median(r[2] for r in results)
-    return (f"{len(results)} sent; answers {statuses}; median {sent:.0f} KiB read "
-            f"in {seconds:.2f} s")
+    return (f"{len(results)} sent; answers {statuses}; median {sent:.0f} KiB sent before "
+            f"the server closed, in {seconds:.2f} s")
 
 
 # -- load --------------------------------------------------------------------------------------
@@ -178,7 +178,7 @@ async def load(port: int, total: int, concurrency: int,
         started = time.perf_counter()
         await asyncio.gather(*(worker() for _ in range(concurrency)))
         elapsed = time.perf_counter() - started
-    return total / elapsed, latencies, failed
+    return (len(latencies) - failed_answers[0]) / elapsed, latencies, failed
 
 
 def scenario(db: Path, parser: str, before: bool, attack: str, args) -> dict:
