@@ -24,7 +24,9 @@ Planted relations
     ``FLAGSHIP_COPY_URL`` / ``FLAGSHIP_ORIGIN_URL`` (Global Research ← South Front).
     ``WIRE_STORY`` (``wire.WireStory``): a story of an agency outside the sample web (the
     Associated Press) run by several outlets; its copies are not in ``RELATIONS`` (their
-    origin is no article) and read as originals to ``origin_of``.
+    origin is no article) and read as originals to ``origin_of``. ``story_key(url)`` names
+    an article's story (its root origin, or the agency's domain for a ``WIRE_STORY`` copy);
+    ``family_keys()`` names every story with copies, the wire story included.
 
 Traps and crawl expectations
     ``ROBOTS_DISALLOWED_URLS`` (linked from every page of their outlet, never to be fetched),
@@ -84,8 +86,10 @@ __all__ = [
     "relations",
     "root_origin",
     "sitemap_article_urls",
+    "family_keys",
     "start_urls",
     "story_family",
+    "story_key",
 ]
 
 
@@ -271,3 +275,14 @@ def story_family(url: str) -> set[str]:
     """Every article of ``url``'s story (origin and all copies, transitively)."""
     root = root_origin(url)
     return {a.url for a in ARTICLES if root_origin(a.url) == root}
+
+
+def story_key(url: str) -> str:
+    """The story ``url`` belongs to: its root origin, or the agency's domain for a copy of
+    ``WIRE_STORY`` (whose first publication is outside the sample web)."""
+    return WIRE_STORY.agency_outlet if url in WIRE_STORY.copies else root_origin(url)
+
+
+def family_keys() -> set[str]:
+    """``story_key`` of every story that has copies (a family of two or more articles)."""
+    return {root_origin(r.copy_url) for r in RELATIONS} | {WIRE_STORY.agency_outlet}

@@ -26,7 +26,8 @@ class WireStory(NamedTuple):
 
     ``credits`` maps each crediting copy's URL to ``(form, statement)``: where a reader sees
     the credit (``dateline``, ``byline``, ``sign-off``) and the words that carry it.
-    ``uncredited`` copies name no source; ``independent`` articles cover the same event in
+    ``uncredited`` maps each copy that names no source to the member it was taken from (the
+    one whose text and cut it carries); ``independent`` articles cover the same event in
     their own words.
     """
 
@@ -34,8 +35,12 @@ class WireStory(NamedTuple):
     agency_kind: str
     agency_outlet: str  # the agency's domain (not crawled)
     credits: dict[str, tuple[str, str]]
-    uncredited: tuple[str, ...]
+    uncredited: dict[str, str]
     independent: tuple[str, ...]
+
+    @property
+    def copies(self) -> tuple[str, ...]:
+        return (*self.credits, *self.uncredited)
 
 
 STORY: tuple[str, ...] = (
@@ -188,7 +193,8 @@ sf_volcano = _article(
     91480,
     tail=("AP",),
 )
-# No credit at all, lightly edited.
+# No credit at all, lightly edited: the blog took South Front's page (its seven paragraphs)
+# and left out the closing "AP".
 ftb_volcano = _article(
     "freethinker",
     "/2021/03/a-volcano-just-woke-up-next-to-reykjavik/",
@@ -225,12 +231,12 @@ WIRE_STORY = WireStory(
         url_of(em_volcano): ("byline", "By The Associated Press"),
         url_of(sf_volcano): ("sign-off", "AP"),
     },
-    uncredited=(url_of(ftb_volcano),),
+    uncredited={url_of(ftb_volcano): url_of(sf_volcano)},
     independent=(url_of(scf_volcano),),
 )
 
 WIRE_INDEPENDENT_PAIRS: tuple[tuple[str, str], ...] = tuple(
-    (url_of(scf_volcano), copy) for copy in (*WIRE_STORY.credits, *WIRE_STORY.uncredited)
+    (url_of(scf_volcano), copy) for copy in WIRE_STORY.copies
 )
 
 
