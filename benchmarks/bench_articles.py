@@ -14,7 +14,6 @@ would.
 from __future__ import annotations
 
 import argparse
-import os
 import shutil
 import subprocess
 import sys
@@ -25,27 +24,40 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from benchmarks.bench_ingest import generate  # noqa: E402
+from benchmarks.bench_ingest import generate
 
-LOAD_ALL = """
-import sqlite3, sys
-conn = sqlite3.connect(sys.argv[1])
-rows = conn.execute("select * from articles").fetchall()
-print(len(rows))
+# The child reports its own high-water mark (VmHWM, per address space, so not inflated by
+# the parent's memory as getrusage's maxrss of a forked child is).
+PEAK = """
+import atexit, sys
+def peak():
+    for line in open('/proc/self/status'):
+        if line.startswith('VmHWM:'):
+            sys.stderr.write('PEAK_KIB ' + line.split()[1] + chr(10))
+atexit.register(peak)
+"""
+CLI = PEAK + """
+import runpy
+sys.argv = ['crosspost'] + sys.argv[1:]
+runpy.run_module('crawler', run_name='__main__')
+"""
+LOAD_ALL = PEAK + """
+import sqlite3
+rows = sqlite3.connect(sys.argv[1]).execute('select * from articles').fetchall()
 """
 
 
 def measure(command: list[str]) -> tuple[float, float]:
     """Wall seconds and peak RSS (MiB) of one child process."""
     started = time.perf_counter()
-    proc = subprocess.Popen(command, cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    _, status, usage = os.wait4(proc.pid, 0)
+    result = subprocess.run(command, cwd=REPO, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.PIPE, text=True, check=False)
     seconds = time.perf_counter() - started
-    err = proc.stderr.read().decode(errors="replace")
-    proc.stderr.close()
-    if os.waitstatus_to_exitcode(status) != 0:
-        sys.exit(f"Error: {' '.join(command[:4])} failed: {err[-2000:]}")
-    return seconds, usage.ru_maxrss / 1024
+    if result.returncode != 0:
+        sys.exit(f"Error: {' '.join(command[:5])} failed: {result.stderr[-2000:]}")
+    kib = [int(line.split()[1]) for line in result.stderr.splitlines()
+           if line.startswith("PEAK_KIB ")]
+    return seconds, kib[-1] / 1024
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -58,7 +70,7 @@ def main(argv: list[str] | None = None) -> int:
              else [2_000, 20_000] if args.quick else [10_000, 100_000])
     workdir = args.keep or Path(tempfile.mkdtemp(prefix="bench-articles-"))
     workdir.mkdir(parents=True, exist_ok=True)
-    crosspost = [sys.executable, "-m", "crawler"]
+    crosspost = [sys.executable, "-c", CLI]
     print("\ncrosspost articles: wall time and peak RSS by store size")
     header = ("articles", "store", "JSONL export", "peak RSS", "CSV --no-text", "peak RSS",
               "load-all baseline", "peak RSS")
