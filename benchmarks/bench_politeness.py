@@ -38,7 +38,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "tests"))  # the timestamped loopback site
 
-from timed_web import TimedWeb  # noqa: E402
+from timed_web import TimedWeb
 
 
 def _free_port() -> int:

@@ -143,7 +143,7 @@ class SharedPoliteness:
         finally:
             crawler.crosspost_polite_waiting -= 1
         request.meta[SLOT_META] = (outlet, token, value)
-        return None
+        return
 
     async def _take(self, key: str, token: str, outlet: str, delay: float,
                     concurrency: int) -> int:  # fmt: skip
