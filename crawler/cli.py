@@ -74,7 +74,11 @@ def cli() -> None:
               help="Port for the sample web (0: any free port).")
 @click.option("--keep", is_flag=True, help="Keep the database from an earlier demo run.")
 def demo(db_path, port, keep) -> None:
-    """Serve the bundled sample outlets on 127.0.0.1, crawl them, and show what was found."""
+    """Serve the bundled sample outlets on 127.0.0.1, crawl them, and show what was found.
+
+    The demo writes only to a store it created (its own file, marked as a demo store); any
+    other store, given with --db or $CROSSPOST_DB, is refused untouched.
+    """
     from crawler.demo import DemoError, run_demo
 
     try:
