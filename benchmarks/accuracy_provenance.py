@@ -131,6 +131,10 @@ def print_families(report: dict) -> None:
         f"  {'families that merge different labelled stories':<62}"
         f"{report['families_merging_stories']:>8}  (of {report['labelled_stories']} stories)"
     )
+    print(
+        f"  {'  articles the decisions place in several families (bridges)':<62}"
+        f"{report.get('bridge_articles', 0):>8}"
+    )
     for stories in report["merged_stories"]:
         print(f"    {' + '.join(stories)}")
     if not report["origin_external_available"]:

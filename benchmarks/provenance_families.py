@@ -148,7 +148,10 @@ def score(
             "copy": url_key.get(link.url, link.url), "copied_from": url_key.get(source, source),
             "basis": list(link.basis), "confidence": round(link.confidence, 2),
         })  # fmt: skip
-    families = [[url_key.get(m, m) for m in f.members] for f in prov.families]
+    # An article the decisions place in several families (a roundup, a page carrying two
+    # stories) is a copy in each by design; only the other members can merge stories.
+    bridges = set(getattr(prov, "bridges", {}) or {})
+    families = [[url_key.get(m, m) for m in f.members if m not in bridges] for f in prov.families]
     merged = stories_merged(families, labels)
     origins = origin_accuracy(prov, url_key, labels)
     return {
@@ -160,6 +163,7 @@ def score(
         "links_with_evidence": ratio(with_text + with_credit, links),
         "links_without_evidence": bare,
         "families_merging_stories": len(merged),
+        "bridge_articles": len(bridges),
         "merged_stories": [sorted(s) for s in merged],
         "labelled_stories": len({lb.labelled_story for lb in labels.values()} - {None}),
         **origins,

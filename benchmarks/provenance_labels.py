@@ -199,7 +199,10 @@ def score_page(page: Page, found: list[Found]) -> PageScore:
     line), since the page credits that party once."""
     recalled = []
     for label in page.credits:
-        hit = next((f for f in found if same_party(label.party, f.names())), None)
+        named = [f for f in found if same_party(label.party, f.names())]
+        # the hit in the labelled form if there is one (a page may credit AP twice, in a
+        # byline and a dateline, and the parser report both)
+        hit = next((f for f in named if f.form == label.form), named[0] if named else None)
         recalled.append((label, hit))
     correct, false = [], []
     for hit in found:
