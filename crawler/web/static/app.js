@@ -59,6 +59,14 @@
     return hasTime ? `${day}, ${d.toISOString().slice(11, 16)} UTC` : day;
   }
 
+  // An origin outside the store (an agency credited by name) has no date: a copy's lag is
+  // then measured from its own source, and must not be shown as "after origin".
+  function lagNote(c) {
+    if (c.lag_hours_from_origin != null) return `${fmtLag(c.lag_hours_from_origin)} after origin`;
+    if (c.lag_hours != null && !c.copied_from_origin) return `${fmtLag(c.lag_hours)} after its source`;
+    return "lag unknown";
+  }
+
   function fmtLag(hours) {
     if (hours === null || hours === undefined) return "lag unknown";
     const sign = hours < 0 ? "−" : "+";
@@ -281,7 +289,7 @@
           : el("span", {}, "copied from ", sourceName || "the origin");
       const item = el("li", { class: "event" + (c.url === queried ? " queried" : ""), id: rowId(c.key) },
         el("div", { class: "when" }, fmtDate(c.date || c.published_at),
-          el("span", { class: "lag" }, fmtLag(c.lag_hours_from_origin ?? c.lag_hours), " after origin")),
+          el("span", { class: "lag" }, lagNote(c))),
         el("div", { class: "what" },
           el("div", { class: "who" }, outletLink(c.outlet, c.outlet_name),
             el("span", { class: c.attributed ? "badge credited" : "badge uncredited" }, c.attributed ? "credits source" : "no credit"),
@@ -362,7 +370,7 @@
       home.append(el("section", { class: "card examples" },
         el("h2", {}, "Try one"),
         el("ul", {}, s.examples.map((e) => el("li", {},
-          lookupLink(e.url, e.title || e.url), el("span", { class: "meta" },
+          lookupLink(e.url, e.title || shortUrl(e.url)), el("span", { class: "meta" },
             ` · ${e.outlet_name || e.outlet} · story run by ${plural(e.family_size, "article", "articles")}`))))));
     }
   }
