@@ -61,7 +61,7 @@ def test_matches_stay_within_story_families(stored):
     urls = {v: k for k, v in ids.items()}
     strays = [
         (urls[a], urls[b]) for a, b in matches
-        if truth.root_origin(urls[a]) != truth.root_origin(urls[b])
+        if truth.story_key(urls[a]) != truth.story_key(urls[b])
     ]  # fmt: skip
     assert not strays
 
@@ -76,4 +76,4 @@ def test_global_research_footer_makes_no_matches(stored):
     urls = {v: k for k, v in ids.items()}
     for a, b in matches:
         if a in gr and b in gr:
-            assert truth.root_origin(urls[a]) == truth.root_origin(urls[b]), (urls[a], urls[b])
+            assert truth.story_key(urls[a]) == truth.story_key(urls[b]), (urls[a], urls[b])

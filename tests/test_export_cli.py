@@ -48,13 +48,17 @@ def utc_text(published: str) -> str:
 
 
 def outlet_of(url: str) -> str:
-    return truth.article(url).outlet
+    return truth.source_outlet(url)  # an article's outlet, or the wire agency's domain
+
+
+AGENCY = truth.WIRE_STORY.agency_outlet
+NODES = {o.domain: o.name for o in truth.OUTLETS} | {AGENCY: truth.WIRE_STORY.agency}
 
 
 def expected_edges(since: datetime | None = None, until: datetime | None = None) -> Counter:
     """(origin outlet, copying outlet) -> planted republications, copies dated in the window."""
     edges: Counter = Counter()
-    for rel in truth.RELATIONS:
+    for rel in truth.REPUBLICATIONS:
         when = utc(truth.article(rel.copy_url).published)
         if (since and when < since) or (until and when > until):
             continue
@@ -64,7 +68,7 @@ def expected_edges(since: datetime | None = None, until: datetime | None = None)
 
 def first_copy_dates() -> dict[tuple[str, str], str]:
     dates: dict[tuple[str, str], str] = {}
-    for rel in truth.RELATIONS:
+    for rel in truth.REPUBLICATIONS:
         pair = (outlet_of(rel.origin_url), outlet_of(rel.copy_url))
         when = utc_text(truth.article(rel.copy_url).published)
         dates[pair] = min(dates.get(pair, when), when)
@@ -105,11 +109,11 @@ def outlet_gexf(full_crawl, tmp_path_factory):
 def test_outlet_gexf_opens_in_graphology_with_the_planted_edges(outlet_gexf, graphology,
                                                                 gexf_schema):
     path, result = outlet_gexf
-    assert f"wrote {path}: 7 nodes, {len(expected_edges())} edges" in result.stdout
+    assert f"wrote {path}: {len(NODES)} nodes, {len(expected_edges())} edges" in result.stdout
     assert_valid(gexf_schema, path)
     read = graphology(path)
     assert read["type"] == "directed"
-    assert set(read["nodes"]) == {o.domain for o in truth.OUTLETS}
+    assert set(read["nodes"]) == set(NODES)
     edges = {(e["source"], e["target"]): e["attrs"] for e in read["edges"]}
     expected = expected_edges()
     assert {pair: attrs["weight"] for pair, attrs in edges.items()} == dict(expected)
@@ -144,7 +148,9 @@ def test_outlet_gexf_is_dynamic_for_gephis_timeline(outlet_gexf):
     for (source, target), date in first_copy_dates().items():
         start = edge_starts[(source, target)]
         assert start >= date[:10]  # never before the republication ...
-        assert start >= node_starts[source] and start >= node_starts[target]  # ... or its nodes
+        # ... or its nodes (an agency outside the store has no date: its node has no start)
+        assert all(start >= node_starts[n] for n in (source, target) if node_starts[n])
+        assert node_starts[target]
 
 
 @pytest.mark.parametrize("suffix", [".gexf.gz", ".graphml", ".json", ".csv"])
@@ -173,7 +179,7 @@ def test_every_format_round_trips(full_crawl, tmp_path, suffix, graphology, gexf
         assert all({"id", "label", "x", "y", "size", "color"} <= n.keys() for n in data["nodes"])
     else:
         nodes_file, edges_file = tmp_path / "outlets.nodes.csv", tmp_path / "outlets.edges.csv"
-        assert f"wrote {nodes_file}: 7 nodes" in result.stdout
+        assert f"wrote {nodes_file}: {len(NODES)} nodes" in result.stdout
         assert f"wrote {edges_file}: {len(expected)} edges" in result.stdout
         with nodes_file.open(newline="") as handle:
             nodes = list(csv.DictReader(handle))
@@ -181,7 +187,7 @@ def test_every_format_round_trips(full_crawl, tmp_path, suffix, graphology, gexf
             rows = list(csv.DictReader(handle))
         assert list(nodes[0])[:2] == ["Id", "Label"]
         assert list(rows[0])[:4] == ["Source", "Target", "Type", "Weight"]
-        assert {n["Id"]: n["Label"] for n in nodes} == {o.domain: o.name for o in truth.OUTLETS}
+        assert {n["Id"]: n["Label"] for n in nodes} == NODES
         assert all(row["Type"] == "Directed" for row in rows)
         got = {(row["Source"], row["Target"]): float(row["Weight"]) for row in rows}
     assert got == expected
@@ -197,9 +203,12 @@ def test_article_graph_has_an_edge_for_every_planted_relation(full_crawl, tmp_pa
     assert_valid(gexf_schema, out)
     read = graphology(out)
     edges = {(e["source"], e["target"]): e["attrs"] for e in read["edges"]}
-    for rel in truth.RELATIONS:
-        assert (rel.origin_url, rel.copy_url) in edges, (rel.kind, rel.copy_url)
-    assert len(edges) == len(truth.RELATIONS)  # and nothing else: no same-event false copies
+    for rel in truth.REPUBLICATIONS:
+        # the agency's story is one node, named after it: no article of it is in the store
+        origin = "external:" + AGENCY if rel.origin_url == AGENCY else rel.origin_url
+        assert (origin, rel.copy_url) in edges, (rel.kind, rel.copy_url)
+    # and nothing else: no same-event false copies
+    assert len(edges) == len(truth.REPUBLICATIONS)
     for a, b in truth.INDEPENDENT_PAIRS:
         assert (a, b) not in edges and (b, a) not in edges
     flagship = edges[(truth.FLAGSHIP_ORIGIN_URL, truth.FLAGSHIP_COPY_URL)]
@@ -236,7 +245,7 @@ def test_min_weight_drops_light_edges(full_crawl, tmp_path):
     assert {(u, v) for u, v in back.edges} == {
         pair for pair, n in expected_edges().items() if n >= 2
     }
-    assert len(back) == len(truth.OUTLETS)  # outlets stay
+    assert len(back) == len(NODES)  # outlets (and the wire agency) stay
 
 
 @pytest.mark.parametrize("name", ["Global Research", "www.globalresearch.test"])

@@ -27,6 +27,9 @@ Planted relations
     origin is no article) and read as originals to ``origin_of``. ``story_key(url)`` names
     an article's story (its root origin, or the agency's domain for a ``WIRE_STORY`` copy);
     ``family_keys()`` names every story with copies, the wire story included.
+    ``REPUBLICATIONS``: ``RELATIONS`` plus ``WIRE_RELATIONS`` (whose credited copies have the
+    agency's domain as ``origin_url``), what counts of copies per outlet are made of;
+    ``source_outlet(origin_url)`` is the outlet of either.
 
 Traps and crawl expectations
     ``ROBOTS_DISALLOWED_URLS`` (linked from every page of their outlet, never to be fetched),
@@ -51,7 +54,7 @@ from . import boilerplate, feeds, quirks
 from .model import Relation, markup_to_text
 from .outlets import OUTLETS as _OUTLETS
 from .site import site_for
-from .wire import WIRE_STORY, WireStory
+from .wire import WIRE_RELATIONS, WIRE_STORY, WireStory
 
 __all__ = [
     "AMP_URLS",
@@ -67,9 +70,11 @@ __all__ = [
     "OUTLETS",
     "QUIRKS",
     "RELATIONS",
+    "REPUBLICATIONS",
     "ROBOTS_DISALLOWED_URLS",
     "SITEMAP_404_URLS",
     "TRACKING_URLS",
+    "WIRE_RELATIONS",
     "WIRE_STORY",
     "WWW_REDIRECTS",
     "ArticleInfo",
@@ -86,6 +91,7 @@ __all__ = [
     "relations",
     "root_origin",
     "sitemap_article_urls",
+    "source_outlet",
     "family_keys",
     "start_urls",
     "story_family",
@@ -171,6 +177,7 @@ def _article_info(a) -> ArticleInfo:
 OUTLETS: tuple[OutletInfo, ...] = tuple(_outlet_info(o) for o in _OUTLETS)
 ARTICLES: tuple[ArticleInfo, ...] = tuple(_article_info(a) for a in _articles.ARTICLES)
 RELATIONS: tuple[Relation, ...] = tuple(_articles.RELATIONS)
+REPUBLICATIONS: tuple[Relation, ...] = RELATIONS + WIRE_RELATIONS
 KINDS: tuple[str, ...] = (
     "attributed-copy",
     "edited-copy",
@@ -286,3 +293,8 @@ def story_key(url: str) -> str:
 def family_keys() -> set[str]:
     """``story_key`` of every story that has copies (a family of two or more articles)."""
     return {root_origin(r.copy_url) for r in RELATIONS} | {WIRE_STORY.agency_outlet}
+
+
+def source_outlet(origin_url: str) -> str:
+    """The outlet of a relation's origin: an article's outlet, or the agency's domain."""
+    return origin_url if origin_url == WIRE_STORY.agency_outlet else article(origin_url).outlet

@@ -8,7 +8,8 @@ credits nobody and was lightly edited. A separate analysis of the same eruption,
 words, is no copy of anything.
 
 Exports ``WIRE_ARTICLES`` (the copies, then the independent article), ``WIRE_STORY`` (the
-ground truth, a ``WireStory``) and ``WIRE_INDEPENDENT_PAIRS``. Prose written for the sample
+ground truth, a ``WireStory``), ``WIRE_RELATIONS`` (its republications; a credited copy's
+``origin_url`` is the agency's domain) and ``WIRE_INDEPENDENT_PAIRS``. Prose written for the sample
 web; the event is real, the wording is not taken from any published article.
 """
 
@@ -17,7 +18,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import NamedTuple
 
-from .model import Article, markup_to_text
+from .model import Article, Relation, markup_to_text
 from .outlets import BY_KEY
 
 
@@ -237,6 +238,14 @@ WIRE_STORY = WireStory(
 
 WIRE_INDEPENDENT_PAIRS: tuple[tuple[str, str], ...] = tuple(
     (url_of(scf_volcano), copy) for copy in WIRE_STORY.copies
+)
+
+
+# The republications the store should find: each crediting copy from the agency (the agency's
+# domain stands for its story, which no sample outlet holds), the edit from its member.
+WIRE_RELATIONS: tuple[Relation, ...] = (
+    *(Relation(url, WIRE_STORY.agency_outlet, "agency-copy", True) for url in WIRE_STORY.credits),
+    *(Relation(url, src, "edited-copy", False) for url, src in WIRE_STORY.uncredited.items()),
 )
 
 
