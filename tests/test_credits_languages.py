@@ -71,6 +71,8 @@ def found(text: str) -> set[tuple[str, str | None]]:
         ("ar", "باريس (أ ف ب) - {b}", ("dateline", "afp.com")),
         ("ur", "اسلام آباد (اے پی پی) {b}", ("dateline", "app.com.pk")),
         ("zh", "新华社北京12月3日电 {b}", ("dateline", "news.cn")),
+        ("hi", "नई दिल्ली, 3 जून (PTI) {b}", ("dateline", "ptinews.com")),
+        ("ur", "{b}\n\nبشکریہ: ڈان", ("footer", "dawn.com")),
         ("zh", "中新网北京12月3日电（记者 张三）{b}", ("dateline", "chinanews.com.cn")),
         ("es", "Por EFE\n{b}", ("byline", "efe.com")),
         ("de", "Von dpa\n{b}", ("byline", "dpa.com")),
@@ -84,6 +86,11 @@ def found(text: str) -> set[tuple[str, str | None]]:
 )
 def test_language_forms(lang: str, text: str, expected: tuple) -> None:
     assert expected in found(text.format(b=body(lang)))
+
+
+def test_korean_agency_dateline() -> None:
+    text = "(서울=연합뉴스) 정부는 화요일 향후 4년간 저렴한 주택 2만 가구를 짓는 계획을 승인했다.\n" * 2
+    assert [(h.form, h.outlet) for h in find_attributions(text, None, PAGE)] == [("dateline", "yna.co.kr")]
 
 
 def test_japanese_bracket_dateline() -> None:

@@ -28,6 +28,8 @@ STORY = "The council voted on Tuesday to extend the program for another two year
         ("( REUTERS/Jonathan Ernst/Reuters )\n" + STORY, "https://www.example.org/a"),
         ("Credit: The Associated Press\n" + STORY, "https://www.example.org/a"),
         ("Toni L. Sandys / The Washington Post / Getty Images\n" + STORY, "https://www.example.org/a"),
+        ("Fabrizio Bensch/REUTERS\n" + STORY, "https://www.example.de/a"),
+        (STORY + "Springer is part of Springer Nature.\nSpringer Nature", "https://www.springer.com/de/x"),
         (STORY + "© BART DEWAELE", "https://www.example.be/a"),
         # the page's own outlet, under any of its names and domains
         (STORY + "Originally published on Live Science.", "https://www.livescience.com/planet-earth/x"),
@@ -69,6 +71,18 @@ def test_photo_credit_in_html_caption_is_not_stored() -> None:
         f"<p>{STORY}</p><p>Foto: dpa</p></body></html>"
     )
     assert find_attributions(None, html, "https://www.example.org/a") == []
+
+
+def test_names_in_figures_credit_pictures() -> None:
+    html = (
+        "<html><body><h1>Match</h1><figure><img src='x.jpg'><figcaption>Fans unveil a banner."
+        "</figcaption><p>REUTERS</p></figure><figure><img src='chart.png'><p>Quelle: AFP</p></figure>"
+        f"<p>{STORY}</p></body></html>"
+    )
+    assert find_attributions(None, html, "https://www.example.org/a") == []
+    # the same name as the article's own byline line is a credit
+    byline = html.replace("<figure><img src='x.jpg'>", "<p>REUTERS</p><figure><img src='x.jpg'>", 1)
+    assert [h.outlet for h in find_attributions(None, byline, "https://www.example.org/a")] == ["reuters.com"]
 
 
 def test_own_name_in_metadata_is_not_a_credit() -> None:

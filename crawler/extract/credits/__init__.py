@@ -130,6 +130,8 @@ def find_attributions(
         found_html = scan(page.text, ctx.known, registry, title_at=page.title_at, whole_page=True)
         statements = [f.start for f in found_html if f.kind != "copyright"]
         for f in found_html:
+            if page.in_caption(f.start):
+                continue  # "Quelle: dpa" under a photo, "… REUTERS" closing a caption
             url = _link_for(f, page, own)
             # Whole pages carry site footers and chart captions: there a copyright line counts
             # only beside another statement (Global Research's footer), a "Source:" only with a

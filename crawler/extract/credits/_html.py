@@ -82,6 +82,11 @@ class HtmlText:
     site_name: str | None = None
     title_at: int = 0  # offset of the first <h1>: the article header starts there
     metadata: list[MetaCredit] = field(default_factory=list)
+    captions: list[tuple[int, int]] = field(default_factory=list)  # figure and caption spans
+
+    def in_caption(self, offset: int) -> bool:
+        """True inside a <figure> or <figcaption>: there a name credits a picture."""
+        return any(start <= offset < end for start, end in self.captions)
 
     @property
     def from_title(self) -> str:
@@ -147,6 +152,8 @@ def parse(html: str | lxml_html.HtmlElement, base_url: str | None) -> HtmlText |
         tag = el.tag.lower() if isinstance(el.tag, str) else ""
         block = tag in _BLOCKS
         if closing:
+            if tag in ("figure", "figcaption", "picture"):
+                out.captions.append((start, length))
             if tag == "a" and el.get("href"):
                 href = el.get("href").strip()
                 url = None if href.startswith(("#", "javascript:", "mailto:")) else join(href)

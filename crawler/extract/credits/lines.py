@@ -40,10 +40,13 @@ _DATELINE_TAIL = (
     + DASH
     + r"|\.|:|：|۔|$|(?=\S))"
 )
-_DATELINE = re.compile(r"^(?P<place>[^\W\d_][\w.'’ ,/\-۔،]{0,60}?)?\s*" + _OPEN + _DATELINE_TAIL)
+_DATELINE = re.compile(
+    r"^(?P<place>[^\W\d_][\w\u0900-\u0dff.'’ ,/\-۔،]{0,60}?)?\s*" + _OPEN + _DATELINE_TAIL
+)
 # "TURNBERRY/GLASGOW, Scotland (Reuters) -": a slash inside the place
 _DATELINE_PAREN = re.compile(
-    r"^(?P<place>[^\W\d_][\w.'’ ,/\-۔،]{0,60}?)?\s*(?P<open>[(\[（【])" + _DATELINE_TAIL
+    r"^(?P<place>[^\W\d_][\w\u0900-\u0dff.'’ ,/\-۔،]{0,60}?)?\s*(?P<open>[(\[（【])"
+    + _DATELINE_TAIL
 )
 # MOSCOW, Dec 3 — RIA Novosti.   ·   Москва. 3 декабря. INTERFAX.RU -
 _DATELINE_AFTER = (
@@ -153,6 +156,30 @@ _PLACE_PART = re.compile(r"(?:^|,)\s*([A-Z][A-Z .'-]{2,30})\s*(?=,|$)")
 Known = Callable[[str], bool]
 
 
+_COURTESY_LINE = re.compile(
+    r"^(?:courtesy(?!\s+of\b)|بشکریہ|بہ\s*شکریہ|سौजन्य|सौजन्य|cortes[íi]a(?:\s+de)?|gentileza(?:\s+de)?|"
+    r"avec\s+l['’]aimable\s+autorisation\s+d[eu]|mit\s+freundlicher\s+genehmigung\s+(?:von|der|des)|"
+    r"per\s+gentile\s+concessione\s+(?:di|de[li]|della)|بإذن\s+من)\s*[:：]?\s*(?P<name>.{2,80})$",
+    _I,
+)
+# "(서울=연합뉴스)": Korean agencies put the place and themselves in one bracket
+_KO_DATELINE = re.compile(r"^[(\[（]\s*[^=)）\]]{1,20}=\s*(?P<name>[^)）\]]{1,20}?)\s*[)\]）]")
+
+
+def courtesy_line(stripped: str, pos: int) -> Found | None:
+    """A closing "Courtesy: X" in any language ("بشکریہ: ڈان")."""
+    m = _COURTESY_LINE.match(stripped)
+    if not m:
+        return None
+    name, _, _ = trim_name(m.group("name"))
+    if not valid_name(name):
+        return None
+    at = pos + m.start("name")
+    return Found(
+        "courtesy", clean_text(stripped), name, at, at + len(name), form="footer", strict=True
+    )
+
+
 def source_line(stripped: str, pos: int, next_line: str | None) -> Found | None:
     m = _SOURCE_LINE.match(stripped)
     if not m:
@@ -218,6 +245,17 @@ def dateline(
                 form="dateline",
                 strict=not wire,
             )
+    m = _KO_DATELINE.match(stripped)
+    if m and agency(m.group("name")):
+        at = pos + m.start("name")
+        return Found(
+            "wire-dateline",
+            clean_text(stripped[: m.end()]),
+            m.group("name"),
+            at,
+            at + len(m.group("name")),
+            form="dateline",
+        )
     for pattern in _DATELINE_AFTER:
         m = pattern.match(stripped)
         if m and agency(m.group("name").strip(' ."')) and m.group("place").strip().isupper():
@@ -331,7 +369,7 @@ def byline(
         if inputs:
             body, offset = body[inputs.end() :], inputs.end()
         parts, total = credited_names(body, bare_known)
-        if parts and parts[-1][1] > 0 and len(parts) < total and re.search(r"[,|/]", body):
+        if parts and parts[-1][1] > 0 and len(parts) < total and re.search(r"[,|]", body):
             # "Jonathan Lemire, Jill Colvin and Vladimir Isachenkov, Associated Press"
             people = [p for p in _SPLIT.split(body) if p and p.strip()]
             named = {n for n, _ in parts}
@@ -341,6 +379,8 @@ def byline(
         places = len(_PLACE_PART.findall(body)) if len(parts) == 1 else 0
         if not parts or len(parts) + places < total:
             return  # a line that is not only source names is a heading or a sentence
+        if len(parts) < total and "/" in body:
+            return  # "Fabrizio Bensch/REUTERS": a photographer and the agency of the picture
         form = "sign-off" if at_bottom and (inputs or not at_top) else "byline"
         if inputs and inputs.group(0).strip(" (—–-"):
             form = "contributed"  # "(With inputs from PTI)", "mit AP"

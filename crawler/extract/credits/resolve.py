@@ -160,9 +160,11 @@ def credit(found: Found, url: str | None, ctx: Context) -> Attribution | None:
     if source and source.outlet and not outlet:
         outlet = source.outlet
     if own and (
-        outlet == own or (not outlet and ctx.is_own_name(name)) or ctx.same_outlet(source, outlet)
+        outlet == own
+        or ((not outlet or not url_outlet) and ctx.is_own_name(name))
+        or ctx.same_outlet(source, outlet)
     ):
-        return None
+        return None  # "Springer is part of Springer Nature" on springer.com names its own house
     if ctx.directory.registry.is_owner_name(name, own) or (not outlet and _owner_only(name, ctx)):
         return None
     if found.kind == "copyright" and (name_key(name) in _NOT_OUTLETS or ctx.is_own_name(name)):

@@ -235,6 +235,8 @@ def scan(
         )
         if line_hit is None and 0 <= from_top < _DATELINE_LINES:
             line_hit = line_forms.dateline(stripped, pos, known, agency, wire)
+        if line_hit is None and (at_bottom or edge):
+            line_hit = line_forms.courtesy_line(stripped, pos)
         if line_hit is None and at_bottom:
             line_hit = line_forms.wire_tail(stripped, pos, agency) or line_forms.writer_line(
                 stripped, pos, known
