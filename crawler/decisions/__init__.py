@@ -11,6 +11,7 @@ every answer (lookup, the API and page, stats, export, the Datasette views).
 
 from __future__ import annotations
 
+import gc
 import logging
 import sqlite3
 import time
@@ -49,7 +50,13 @@ def decide_and_store(store: Store, trigger: str) -> dict:
     """Decide provenance over the whole store and store it (one transaction); the run."""
     started = time.monotonic()
     prov = load_all(store).provenance()
-    run = stored.write(store, prov, trigger=trigger, seconds=time.monotonic() - started)
+    collecting = gc.isenabled()
+    gc.disable()  # rows of small acyclic objects: the cycle collector would only rescan them
+    try:
+        run = stored.write(store, prov, trigger=trigger, seconds=time.monotonic() - started)
+    finally:
+        if collecting:
+            gc.enable()
     logger.info("stored the decisions of %d articles in %d families (%.1f s)",
                 run["articles"], run["families"], run["seconds"])
     return run
