@@ -138,6 +138,12 @@ def test_api_provenance_outlets_and_graph(api):
     [row] = [r for r in data["outlets"] if r["outlet"] == WIRE.agency_outlet]
     assert "Associated Press" in row["name"] and row["articles"] == 0
     assert row["copied_by_others"] == len(WIRE.credits) and row["originals"] == 1
+    # the outlets list links each row to its page: the agency's answers too
+    status, page = get_json(api + "api/outlets/" + WIRE.agency_outlet)
+    assert status == 200 and page["outlet"]["articles"] == 0
+    assert {p["copied_by"] for p in page["top_republishers"]} == {_outlet(u) for u in CREDITED}
+    assert page["top_sources"] == [] and page["recent_articles"] == []
+    assert get_json(api + "api/outlets/nowhere.test")[0] == 404
     status, graph = get_json(api + "api/graph?level=article")
     assert status == 200
     [node] = [n for n in graph["nodes"] if n["id"] == AGENCY_ID]
@@ -256,4 +262,20 @@ def test_page_shows_the_agency_as_origin_and_each_credit(browser, api, tmp_path)
     assert page.locator(".family-graph .node").count() == len(MEMBERS) + 1
     page.screenshot(path=str(tmp_path / "wire.png"), full_page=True)
     page.screenshot(path="/tmp/crosspost-wire-page.png", full_page=True)
+    assert errors == []
+
+
+def test_outlets_page_opens_the_agency_and_its_republishers(browser, api):
+    page = browser.new_page(viewport={"width": 1100, "height": 900})
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.goto(api + "outlets", wait_until="domcontentloaded")
+    page.wait_for_selector("table tbody tr", timeout=15000)
+    page.locator("table tbody tr a", has_text="Associated Press").first.click()
+    page.wait_for_selector("dl.stats", timeout=15000)
+    text = page.inner_text("#outlet-view")
+    assert "Associated Press" in text and "Top republishers" in text
+    for url in CREDITED:
+        assert _outlet(url) in text
+    page.screenshot(path="/tmp/crosspost-wire-outlet.png", full_page=True)
     assert errors == []

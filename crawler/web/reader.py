@@ -275,11 +275,15 @@ class StoreReader:
         db = self.store().db
         known = db.execute("select domain, name, first_seen, last_seen from outlets "
                            "where domain = ?", [domain]).fetchone()
-        if known is None:
-            raise UnknownOutlet(f"no outlet {domain!r} in the store")
         prov = self.provenance()
         rows = add_originals_copied(graph.outlet_rows(prov), prov)
         row = next((r for r in rows if r["outlet"] == domain), None)
+        if known is None:
+            # a source outside the store (a wire agency its copies credit) has a row in the
+            # outlets list, so its page answers too: who republishes it
+            if row is None or row.get("articles"):
+                raise UnknownOutlet(f"no outlet {domain!r} in the store")
+            known = (domain, row["name"], None, None)
         row = dict(row or {**_empty_outlet_row(domain), "name": known[1] or domain})
         row.update({"first_seen": known[2], "last_seen": known[3]})
         names = dict(db.execute("select domain, coalesce(name, domain) from outlets"))
