@@ -18,8 +18,8 @@ from pathlib import Path
 
 import networkx as nx
 import pytest
-from lxml import html as lxml_html
 from conftest import rows, run_cli
+from lxml import html as lxml_html
 
 from crawler.sampleweb import truth
 
@@ -73,7 +73,9 @@ def _check_answer(data: dict, asked: str) -> None:
 
 # ------------------------------------------------------------------ the ground truth
 def _page_text(sample_web, url: str) -> str:
-    opener = urllib.request.build_opener(urllib.request.ProxyHandler({"http": sample_web.proxy_url}))
+    opener = urllib.request.build_opener(
+        urllib.request.ProxyHandler({"http": sample_web.proxy_url})
+    )
     with opener.open(url, timeout=10) as response:
         return " ".join(lxml_html.fromstring(response.read()).text_content().split())
 
@@ -164,7 +166,7 @@ def test_stats_has_the_agency_row_and_its_pairs(full_crawl):
     assert set(pairs) == {_outlet(u) for u in CREDITED}
     assert all(p["republications"] == p["attributed"] == 1 for p in pairs.values())
     text = run_cli(["stats", "--db", str(full_crawl[0]), "--top", "0"], timeout=120).stdout
-    assert re.search(r"^Associated Press\s+apnews\.com\s+0\s+1\s+0\s+3\b", text, re.M), text
+    assert re.search(r"^Associated Press\s+apnews\.com\s+0\s+1\s+0\s+3\b", text, re.MULTILINE), text
 
 
 # ------------------------------------------------------------------ crosspost export
@@ -191,8 +193,9 @@ def test_export_outlet_graph_has_the_agency_with_an_edge_to_each_republisher(
 
 def test_export_article_graph_hangs_each_credited_copy_under_the_agency(full_crawl, tmp_path):
     out = tmp_path / "articles.json"
-    result = run_cli(["export", str(out), "--db", str(full_crawl[0]), "--level", "article"],
-                     timeout=120)
+    result = run_cli(
+        ["export", str(out), "--db", str(full_crawl[0]), "--level", "article"], timeout=120
+    )
     assert result.returncode == 0, result.stderr[-2000:]
     data = json.loads(out.read_text(encoding="utf-8"))
     nodes = {n["id"]: n for n in data["nodes"]}
@@ -212,8 +215,16 @@ def test_export_article_graph_hangs_each_credited_copy_under_the_agency(full_cra
 
 # ------------------------------------------------------------------ the page, in Chromium
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
 
 
 @pytest.fixture(scope="module")
@@ -248,13 +259,15 @@ def test_page_shows_the_agency_as_origin_and_each_credit(browser, api, tmp_path)
     assert events.count() == len(MEMBERS)
     for url, (_form, statement) in WIRE.credits.items():
         row = page.locator(".timeline .event:not(.origin)").filter(
-            has=page.locator(f'a[href="{url}"]'))
+            has=page.locator(f'a[href="{url}"]')
+        )
         text = row.first.inner_text()
         assert statement in text and "credits source" in text, url
         assert "copied from Associated Press" in text or "copied from The Associated Press" in text
     for url in WIRE.uncredited:
         row = page.locator(".timeline .event:not(.origin)").filter(
-            has=page.locator(f'a[href="{url}"]'))
+            has=page.locator(f'a[href="{url}"]')
+        )
         text = row.first.inner_text()
         assert "no credit" in text
         # the agency has no date: a lag is from the copy's own source, never "after origin"

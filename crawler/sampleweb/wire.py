@@ -134,12 +134,30 @@ INDEPENDENT: tuple[str, ...] = (
 )
 
 
-def _article(outlet: str, path: str, title: str, published: str, author: str,
-             category: str, tags: tuple[str, ...], paragraphs: tuple[str, ...],
-             post_id: int, **kw) -> Article:
-    return Article(outlet=outlet, path=path, title=title,
-                   published=datetime.fromisoformat(published), author=author,
-                   category=category, tags=tags, paragraphs=paragraphs, post_id=post_id, **kw)
+def _article(
+    outlet: str,
+    path: str,
+    title: str,
+    published: str,
+    author: str,
+    category: str,
+    tags: tuple[str, ...],
+    paragraphs: tuple[str, ...],
+    post_id: int,
+    **kw,
+) -> Article:
+    return Article(
+        outlet=outlet,
+        path=path,
+        title=title,
+        published=datetime.fromisoformat(published),
+        author=author,
+        category=category,
+        tags=tags,
+        paragraphs=paragraphs,
+        post_id=post_id,
+        **kw,
+    )
 
 
 def url_of(article: Article) -> str:
