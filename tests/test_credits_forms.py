@@ -32,6 +32,13 @@ def credits(text: str | None, html: str | None = None, url: str = PAGE) -> list[
         ("The Associated Press | Sunday, July 15, 2018, 11:30 a.m.\n" + BODY,
          ("byline", "The Associated Press", "apnews.com", "wire")),
         ("AFP, MANILA\n" + BODY, ("byline", "AFP", "afp.com", "wire")),
+        ("Posted 5:57 am, July 16, 2018, by Associated Press , Updated at 06:00AM\n" + BODY,
+         ("byline", "Associated Press", "apnews.com", "wire")),
+        ("By     JONATHAN LEMIRE     and      VLADIMIR ISACHENKOV          Associated Press\n" + BODY,
+         ("byline", "Associated Press", "apnews.com", "wire")),
+        ("KVELLER via JTA — The state swore in its first Native American justice.\n" + BODY,
+         ("dateline", "JTA", "jta.org", "wire")),
+        (BODY + "Weitere Quellen • AP", ("source-url", "AP", "apnews.com", "wire")),
         ("By Philip Rucker and Seung Min Kim The Washington Post\n" + BODY,
          ("byline", "The Washington Post", "washingtonpost.com", "outlet")),
         # datelines with every dash, including mis-decoded ones
@@ -116,6 +123,11 @@ def test_publisher_counts_only_when_it_is_an_agency_or_on_an_aggregator() -> Non
     assert ("metadata", "The Independent", "independent.co.uk", "outlet") in credits(
         None, on_msn, "https://www.msn.com/en-gb/news/uk/x/ar-AA2"
     )
+
+
+def test_initials_beside_an_agency_anywhere_on_a_page() -> None:
+    page = _html("", "<p>" + "More of the story follows here. " * 40 + "</p>" * 1 + "<p>sak/Reuters</p>")
+    assert ("sign-off", "Reuters", "reuters.com", "wire") in credits(None, page)
 
 
 def test_byline_in_html_near_the_title() -> None:

@@ -27,7 +27,8 @@ _SOURCE_WORDS = (
     r"zdroj|kilde|källa|lähde|sumber|nguồn|出典|출처|πηγή|מקור|منبع|izvor|vir|allikas|šaltinis|avots|извор"
 )
 _SOURCE_LINE = re.compile(
-    r"^[(\[（]?\s*(?:original\s+|article\s+|story\s+|news\s+)?(?:" + _SOURCE_WORDS + r")\s*[:：]\s*"
+    r"^[(\[（]?\s*(?:original\s+|article\s+|story\s+|news\s+|weitere\s+|other\s+|additional\s+|autres\s+|"
+    r"otras\s+|altre\s+)?(?:" + _SOURCE_WORDS + r")\s*[:：•·|]\s*"
     r"(?P<name>.*?)[)\]）]?$",
     _I,
 )
@@ -64,7 +65,7 @@ _DATELINE_AFTER = (
 )
 BYLINE = re.compile(
     r"^(?:by|por|par|von|di|da|de|door|av|af|przez|oleh|от|автор|بقلم|كتب|yazan|लेखक|تحریر|作者|记者|記者)"
-    r"\s*[:：]?\s+(?P<name>.{2,160})$",
+    r"\s*[:：]?\s+(?P<name>.{2,400})$",
     _I,
 )
 _PROVIDER = re.compile(
@@ -332,6 +333,31 @@ def credited_names(
     return found, total
 
 
+# "Posted 5:57 am, July 16, 2018, by Associated Press, Updated …"
+_POSTED_BY = re.compile(
+    r"^(?:posted|published|updated)\b.{0,60}?\bby\s+(?P<name>[^,|]{2,60}?)\s*(?:[,|]|$)", _I
+)
+# "KVELLER via JTA — The state of …": a dateline naming the agency that carried the story
+_VIA_DATELINE = re.compile(
+    r"^[A-Z][A-Z.'’ -]{1,30}?\s+via\s+(?P<name>[A-Z][\w.'’ -]{1,30}?)\s*" + DASH + r"\s"
+)
+
+
+def via_dateline(stripped: str, pos: int) -> Found | None:
+    m = _VIA_DATELINE.match(stripped)
+    if not m:
+        return None
+    at = pos + m.start("name")
+    return Found(
+        "wire-dateline",
+        clean_text(stripped[: m.end()]).rstrip(" —–-"),
+        m.group("name"),
+        at,
+        at + len(m.group("name")),
+        form="dateline",
+    )
+
+
 def byline(
     stripped: str,
     pos: int,
@@ -352,10 +378,11 @@ def byline(
         or _PHOTO_AGENCY.search(stripped)
     ):
         return  # "Photo: Pablo Martinez Monsivais, AP" credits a picture; "©" lines are notices
-    tail = _BYLINE_TAIL.search(stripped)
+    m = _POSTED_BY.match(stripped)
+    tail = None if m else _BYLINE_TAIL.search(stripped)
     if tail and tail.start() > 0:
         stripped = stripped[: tail.start()]
-    m = BYLINE.match(stripped)
+    m = m or BYLINE.match(stripped)
     if m:
         if at_bottom and not at_top:
             return
@@ -472,3 +499,26 @@ def contributors(stripped: str, pos: int, known: Known, names: list[str]) -> Ite
                     form="contributed",
                     strict=True,
                 )
+
+
+def initials_signoff(stripped: str, pos: int, agency: Known) -> Iterator[Found]:
+    """An editor's initials beside the agencies, closing a German story: "sak/Reuters",
+    "dpa/AFP/ler". Distinctive enough to count wherever it stands."""
+    parts = stripped.strip("() ").split("/")
+    named = [p.strip() for p in parts if agency(p.strip())]
+    initials = [p for p in parts if _INITIALS.match(p.strip()) and not agency(p.strip())]
+    if not named or not initials or len(named) + len(initials) != len(parts):
+        return
+    offset = 0
+    for name in named:
+        at = stripped.find(name, offset)
+        offset = at + len(name)
+        yield Found(
+            "sign-off",
+            clean_text(stripped),
+            name,
+            pos + at,
+            pos + at + len(name),
+            form="sign-off",
+            strict=True,
+        )

@@ -233,8 +233,15 @@ def scan(
         line_hit = line_forms.source_line(stripped, pos, next_line) or line_forms.via_line(
             stripped, pos
         )
+        if line_hit is None and "/" in stripped and len(stripped) < 40:
+            found = list(line_forms.initials_signoff(stripped, pos, agency))
+            if found:
+                hits.extend(found)
+                continue
         if line_hit is None and 0 <= from_top < _DATELINE_LINES:
-            line_hit = line_forms.dateline(stripped, pos, known, agency, wire)
+            line_hit = line_forms.dateline(
+                stripped, pos, known, agency, wire
+            ) or line_forms.via_dateline(stripped, pos)
         if line_hit is None and (at_bottom or edge):
             line_hit = line_forms.courtesy_line(stripped, pos)
         if line_hit is None and at_bottom:
@@ -252,7 +259,7 @@ def scan(
                 if found:
                     hits.extend(found)
                     continue
-        if line_hit is None and edge and "contributed" in line.lower():
+        if line_hit is None and "contributed" in line.lower():
             found = list(line_forms.contributors(stripped, pos, known, names))
             if found:
                 hits.extend(found)
