@@ -25,6 +25,7 @@ from benchmarks.provenance_labels import (
     PageScore,
     load_credit_labels,
     ratio,
+    same_form,
     score_page,
 )
 
@@ -197,7 +198,7 @@ def score(
                 form_hit[label.form] += 1
                 lang_hit[label.language] += 1
                 data_hit[page.dataset] += 1
-                if hit.form == label.form:
+                if same_form(label.form, hit.form):
                     form_exact[label.form] += 1
             else:
                 misses.append(

@@ -124,6 +124,23 @@ def _same(label: str, found: list[str | None]) -> bool:
     return False
 
 
+#: Forms that name the same place on the page: "Source: URL" is a footer line, as are
+#: "courtesy of …" and a book's "reprinted by permission" note.
+_SAME_FORM = {
+    "source-url": "footer",
+    "courtesy": "footer",
+    "excerpt": "footer",
+    "read-more": "footer",
+}
+
+
+def same_form(label_form: str, found_form: str | None) -> bool:
+    """Whether a found credit's form is the labelled one (up to names of one place)."""
+    if not found_form:
+        return False
+    return _SAME_FORM.get(label_form, label_form) == _SAME_FORM.get(found_form, found_form)
+
+
 @dataclass(frozen=True)
 class CreditLabel:
     dataset: str
@@ -202,7 +219,7 @@ def score_page(page: Page, found: list[Found]) -> PageScore:
         named = [f for f in found if same_party(label.party, f.names())]
         # the hit in the labelled form if there is one (a page may credit AP twice, in a
         # byline and a dateline, and the parser report both)
-        hit = next((f for f in named if f.form == label.form), named[0] if named else None)
+        hit = next((f for f in named if same_form(label.form, f.form)), named[0] if named else None)
         recalled.append((label, hit))
     correct, false = [], []
     for hit in found:

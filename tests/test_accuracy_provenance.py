@@ -25,6 +25,7 @@ from benchmarks.provenance_labels import (
     load_credit_labels,
     load_family_labels,
     party_key,
+    same_form,
     same_party,
     score_page,
     stories_merged,
@@ -66,6 +67,8 @@ def test_one_party_many_names():
     assert not same_party("AFP", ["Reuters"])
     assert not same_party("Reuters", [None, "", None])
     assert party_key("www.Example.com/path") == "examplecom"
+    assert same_form("footer", "source-url") and same_form("courtesy", "footer")
+    assert not same_form("byline", "dateline") and not same_form("byline", None)
 
 
 def test_page_score_counts_found_missed_and_false_credits():
