@@ -80,6 +80,9 @@ def test_names_in_figures_credit_pictures() -> None:
         f"<p>{STORY}</p></body></html>"
     )
     assert find_attributions(None, html, "https://www.example.org/a") == []
+    # captions built of plain <div>s beside a <picture>
+    divs = html.replace("<figure>", "<div><div>").replace("</figure>", "</div></div>")
+    assert find_attributions(None, divs, "https://www.example.org/a") == []
     # the same name as the article's own byline line is a credit
     byline = html.replace("<figure><img src='x.jpg'>", "<p>REUTERS</p><figure><img src='x.jpg'>", 1)
     assert [h.outlet for h in find_attributions(None, byline, "https://www.example.org/a")] == ["reuters.com"]

@@ -123,6 +123,7 @@ def parse(html: str | lxml_html.HtmlElement, base_url: str | None) -> HtmlText |
         out.metadata = read_metadata(tree, base_url)
     except (ValueError, etree.XPathError):  # odd markup must not lose the page's other credits
         out.metadata = []
+    media_boxes = _media_boxes(tree)
     parts: list[str] = []
     length = 0
 
@@ -152,7 +153,7 @@ def parse(html: str | lxml_html.HtmlElement, base_url: str | None) -> HtmlText |
         tag = el.tag.lower() if isinstance(el.tag, str) else ""
         block = tag in _BLOCKS
         if closing:
-            if tag in ("figure", "figcaption", "picture"):
+            if tag in ("figure", "figcaption", "picture") or id(el) in media_boxes:
                 out.captions.append((start, length))
             if tag == "a" and el.get("href"):
                 href = el.get("href").strip()
@@ -176,3 +177,29 @@ def parse(html: str | lxml_html.HtmlElement, base_url: str | None) -> HtmlText |
     out.text = "".join(parts)
     out.title_at = seen_title[0] if seen_title else 0
     return out
+
+
+_CAPTION_CHARS = 300  # a box holding an image and at most this much text is the image's caption
+
+
+def _media_boxes(tree) -> dict[int, object]:
+    """Elements that hold an image and little text besides: captions built of plain <div>s
+    ("<picture/><div>Fans unveil a banner</div><div>REUTERS</div>"), where a name credits
+    the picture. Up to three levels above each image."""
+    # Keyed by id() with the element kept as the value: lxml reuses the proxy of a node only
+    # while a reference to it is alive, so the ids stay valid as long as the dict does.
+    boxes: dict[int, object] = {}
+    for image in tree.iter("img", "picture", "video"):
+        box = None
+        node = image.getparent()
+        for _ in range(3):
+            if node is None or node.tag in ("body", "html", "article", "main"):
+                break
+            if len(node.text_content()) > _CAPTION_CHARS:
+                break
+            box = node
+            node = node.getparent()
+        if box is not None:
+            boxes[id(box)] = box
+    return boxes
+

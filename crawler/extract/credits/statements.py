@@ -231,7 +231,7 @@ SENTENCE: list[tuple[str, str, re.Pattern[str]]] = [
         "contributed",
         re.compile(
             r"(?:\bwith\s+(?:additional\s+)?(?:inputs?|reporting|files|material)\s+from|\bcon\s+informaci[óo]n\s+de|"
-            r"\bcom\s+informa[çc][õo]es\s+(?:d[aoe]s?)|\bcon\s+(?:fonte|informazioni\s+d[ai])|^\(?\s*avec\s+(?:l['’])?(?=[A-Z]{2})"
+            r"\bcom\s+informa[çc][õo]es\s+(?:d[aoe]s?)|\bcon\s+(?:fonte|informazioni\s+d[ai])|^\(?\s*avec\s+(?:l['’])?(?=(?-i:[A-Z]{2}))"
             r"|\bmit\s+(?:Material|Informationen)\s+(?:von|der|des)|\bпо\s+материалам|\bс\s+использованием\s+материалов)"
             r"\s*" + _END,
             _I,
