@@ -65,7 +65,8 @@ def render_text(result: dict[str, Any]) -> str:
         matches = result["matches"]
         if not matches:
             return "Not found: no stored article contains this text.\n"
-        lines = [f"The text appears in {len(matches)} stored article(s):"]
+        noun = "article" if len(matches) == 1 else "articles"
+        lines = [f"The text appears in {len(matches)} stored {noun}:"]
         for m in matches:
             lines.append(
                 f"  {m['outlet']}  {(m.get('published_at') or 'undated')[:16]}  "

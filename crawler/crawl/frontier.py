@@ -260,6 +260,9 @@ class Frontier:
         try:
             if reason == "finished":
                 self.store.jobs.finish_job(self.job)
+            elif reason == "shutdown":
+                # Ctrl-C: the command line says how to resume, once.
+                logger.info("Crawl job %s interrupted", self.job)
             else:
                 logger.warning("Crawl job %s stopped (%s); run the same command to resume it",
                                self.job, reason)
