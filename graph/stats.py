@@ -58,11 +58,16 @@ def outlet_rows(
         entry["articles"] += 1
         if article.outlet_name:
             entry["name"] = article.outlet_name
+    # An origin outside the store is undated: in a window it counts when a copy of it does,
+    # as its family does in ``summary``.
+    with_copies = {f.id for f, link in unique_links(prov) if prov.time(link.url) in window}
     for family in prov.families:
         if family.external is not None:
+            if family.id not in with_copies:
+                continue
             entry = row(prov.articles[family.origin].outlet)
             entry["name"] = family.external.name
-            entry["originals"] += 1  # undated: counted whatever the window
+            entry["originals"] += 1
         elif prov.time(family.origin) in window and family.origin not in prov.uncrawled:
             row(prov.articles[family.origin].outlet)["originals"] += 1
     lags: dict[str, list[float]] = defaultdict(list)

@@ -14,6 +14,7 @@ import re
 import shutil
 import urllib.parse
 import urllib.request
+from datetime import UTC, datetime
 from pathlib import Path
 
 import networkx as nx
@@ -154,6 +155,24 @@ def test_api_provenance_outlets_and_graph(api):
 
 
 # ------------------------------------------------------------------ crosspost stats
+def _agency_row(db: Path, *window: str) -> dict | None:
+    result = run_cli(["stats", "--db", str(db), "--json", *window], timeout=120)
+    assert result.returncode == 0, result.stderr[-2000:]
+    rows = [r for r in json.loads(result.stdout)["outlets"] if r["outlet"] == WIRE.agency_outlet]
+    return rows[0] if rows else None
+
+
+def test_stats_window_counts_the_undated_agency_by_its_copies(full_crawl):
+    db = full_crawl[0]
+    # the agency has no date: a window holds it when it holds a copy crediting it
+    assert _agency_row(db, "--until", "2021-03-01") is None
+    assert _agency_row(db, "--since", "2030-01-01") is None
+    since = datetime(2021, 3, 20, tzinfo=UTC)
+    later = [u for u in CREDITED if datetime.fromisoformat(truth.article(u).published) >= since]
+    row = _agency_row(db, "--since", "2021-03-20T00:00:00+00:00")
+    assert row["originals"] == 1 and row["copied_by_others"] == len(later) == 2
+
+
 def test_stats_has_the_agency_row_and_its_pairs(full_crawl):
     result = run_cli(["stats", "--db", str(full_crawl[0]), "--json"], timeout=120)
     assert result.returncode == 0, result.stderr[-2000:]
@@ -288,6 +307,7 @@ def test_outlets_page_opens_the_agency_and_its_republishers(browser, api):
     page.wait_for_selector("dl.stats", timeout=15000)
     text = page.inner_text("#outlet-view")
     assert "Associated Press" in text and "Top republishers" in text
+    assert "known only from the copies that credit it" in text
     for url in CREDITED:
         assert _outlet(url) in text
     page.screenshot(path="/tmp/crosspost-wire-outlet.png", full_page=True)

@@ -437,8 +437,11 @@
           [namedOutlet(p.copied_by, p.copied_by_name), num(p.republications), pct(p.attribution_rate), hours(p.median_lag_hours)]))
         : el("p", { class: "note" }, "No other outlet is known to republish it."),
       el("h2", {}, "Latest articles"),
-      el("ul", { class: "articles" }, res.body.recent_articles.map((a) =>
-        el("li", {}, lookupLink(a.url, a.title || a.url), el("span", { class: "meta" }, " · ", fmtDate(a.published_at))))));
+      res.body.recent_articles.length
+        ? el("ul", { class: "articles" }, res.body.recent_articles.map((a) =>
+          el("li", {}, lookupLink(a.url, a.title || a.url), el("span", { class: "meta" }, " · ", fmtDate(a.published_at)))))
+        // a source outside the store (a wire agency its copies credit) has no articles here
+        : el("p", { class: "note" }, "None in the store: it is known only from the copies that credit it."));
   }
 
   // -- routing ----------------------------------------------------------------------------
