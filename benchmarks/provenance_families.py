@@ -107,7 +107,7 @@ def run() -> dict:
             ):
                 credits.setdefault(by_id.get(article_id, ""), []).append((kind, name, url, outlet))
         finally:
-            store.db.close() if hasattr(store.db, "close") else None
+            store.db.close()
     result = score(prov, url_key, labels, pair_rows, ids, credits)
     result["ingest_seconds"] = round(seconds, 1)
     result["decide_seconds"] = round(decide_seconds, 2)
