@@ -140,3 +140,11 @@ def test_every_stored_credit_says_its_form() -> None:
     hits = find_attributions(text, None, PAGE)
     assert hits and all(h.form in FORMS for h in hits)
     assert {h.form for h in hits} >= {"byline", "dateline", "source-url"}
+
+
+def test_padded_lines_do_not_stall_the_scan() -> None:
+    # Real pages pad bylines and captions with thousands of spaces; the scan stays linear.
+    padded = "By" + " " * 20000 + "JONATHAN LEMIRE" + " " * 20000 + "Associated Press\n" + BODY
+    assert ("byline", "Associated Press", "apnews.com", "wire") in credits(padded)
+    page = _html("", "<div>" + "Caption text" + " " * 20000 + "more caption" + " " * 20000 + "</div>")
+    assert credits(None, page) == []

@@ -371,7 +371,12 @@ def byline(
     Press", "Por EFE"); lines that are only such names ("PTI", "AFP/dpa", "— Reuters")."""
     if not stripped or len(stripped.split()) > 16:
         return
-    stripped = re.sub(r"\s", " ", stripped)  # tabs and newlines inside a byline keep their offsets
+    # Whitespace runs collapse (pages pad bylines with hundreds of spaces, which would cost the
+    # expressions quadratic time); ``index`` maps each kept character to its offset in the line.
+    index = [m.start() for m in re.finditer(r"\S|\s(?!\s)", stripped)]
+    stripped = "".join(" " if stripped[i].isspace() else stripped[i] for i in index)
+    if len(stripped) > 400:
+        return
     if (
         _PHOTO_LINE.match(stripped)
         or _COPYRIGHT_LINE.match(stripped)
@@ -412,7 +417,7 @@ def byline(
         if inputs and inputs.group(0).strip(" (—–-"):
             form = "contributed"  # "(With inputs from PTI)", "mit AP"
     for name, at in parts:
-        start = pos + offset + at
+        start = pos + index[min(offset + at, len(index) - 1)]
         yield Found(
             form, clean_text(stripped), name, start, start + len(name), form=form, strict=True
         )
