@@ -202,4 +202,3 @@ def _media_boxes(tree) -> dict[int, object]:
         if box is not None:
             boxes[id(box)] = box
     return boxes
-

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .lines import PUBLICATION
+from .bylines import PUBLICATION
 from .metadata import MetaCredit
 from .names import Found, clean_text, looks_like_domain, name_key
 from .outlets import OutletDirectory, registered_domain

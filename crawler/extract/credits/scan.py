@@ -11,11 +11,13 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import replace
 
+from . import bylines, datelines
 from . import lines as line_forms
-from .lines import PUBLICATION
+from .bylines import PUBLICATION
+from .cues import has_cue
 from .names import URL, Found, clean_text, looks_like_domain, name_key
 from .registry import Registry, shared_registry
-from .statements import has_cue, sentence_hits
+from .statements import sentence_hits
 
 _SENTENCE_END = re.compile(
     r"(?:(?<=[.!?])[\"”’)]?\s+(?=[\"“‘(\[]?[A-Z0-9\u0400-\u04ff\u0600-\u06ff\u0900-\u097f])|(?<=[。！？۔])\s*)"
@@ -224,7 +226,7 @@ def scan(
         if (
             not (at_top or at_bottom)
             and not _has_cue(line)
-            and not (0 <= from_top < _BYLINE_LINES and line_forms.BYLINE.match(line.strip()))
+            and not (0 <= from_top < _BYLINE_LINES and bylines.BYLINE.match(line.strip()))
         ):
             continue
         stripped = line.strip()
@@ -234,25 +236,25 @@ def scan(
             stripped, pos
         )
         if line_hit is None and "/" in stripped and len(stripped) < 40:
-            found = list(line_forms.initials_signoff(stripped, pos, agency))
+            found = list(bylines.initials_signoff(stripped, pos, agency))
             if found:
                 hits.extend(found)
                 continue
         if line_hit is None and 0 <= from_top < _DATELINE_LINES:
-            line_hit = line_forms.dateline(
+            line_hit = datelines.dateline(
                 stripped, pos, known, agency, wire
-            ) or line_forms.via_dateline(stripped, pos)
+            ) or datelines.via_dateline(stripped, pos)
         if line_hit is None and (at_bottom or edge):
             line_hit = line_forms.courtesy_line(stripped, pos)
         if line_hit is None and at_bottom:
-            line_hit = line_forms.wire_tail(stripped, pos, agency) or line_forms.writer_line(
+            line_hit = datelines.wire_tail(stripped, pos, agency) or bylines.writer_line(
                 stripped, pos, known
             )
         if line_hit is None and (at_top or at_bottom or 0 <= from_top < _BYLINE_LINES):
-            line_hit = line_forms.provider_label(stripped, pos, known) if at_top else None
+            line_hit = bylines.provider_label(stripped, pos, known) if at_top else None
             if line_hit is None:
                 found = list(
-                    line_forms.byline(
+                    bylines.byline(
                         stripped, pos, known, bare_known, agency_names, at_top, at_bottom
                     )
                 )
@@ -260,15 +262,15 @@ def scan(
                     hits.extend(found)
                     continue
         if line_hit is None and "contributed" in line.lower():
-            found = list(line_forms.contributors(stripped, pos, known, names))
+            found = list(bylines.contributors(stripped, pos, known, names))
             if found:
                 hits.extend(found)
                 continue
         if line_hit is None:
-            line_hit = line_forms.wire_tail(stripped, pos, agency) if edge else None
+            line_hit = datelines.wire_tail(stripped, pos, agency) if edge else None
         if line_hit is not None and line_hit.form == "source-url" and not agency(line_hit.name):
             # "Quelle: APA/sda/dpa": one credit per agency
-            parts, total = line_forms.credited_names(line_hit.name, agency)
+            parts, total = bylines.credited_names(line_hit.name, agency)
             if parts and len(parts) == total:
                 base = line_hit.start
                 hits.extend(
