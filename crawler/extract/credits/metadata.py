@@ -29,6 +29,7 @@ _LD_FIELDS = {
 _AUTHOR_META = (
     "author",
     "article:author",
+    "articleAuthor",
     "byl",
     "dc.creator",
     "dcterms.creator",
@@ -36,7 +37,14 @@ _AUTHOR_META = (
     "parsely-author",
     "cXenseParse:author",
 )
-_SOURCE_META = ("original-source", "syndication-source", "dc.source", "dcterms.source")
+_SOURCE_META = (
+    "original-source",
+    "syndication-source",
+    "dc.source",
+    "dcterms.source",
+    "articleSource",
+    "article:source",
+)
 _MAX_LD_CHARS = 500_000
 
 
