@@ -156,6 +156,8 @@ def credit(found: Found, url: str | None, ctx: Context) -> Attribution | None:
         or local.resolve(name)
         or (url_outlet if url_outlet != own else None)
     )
+    if not outlet and _CORPORATE.search(name):
+        outlet = directory.resolve(_CORPORATE.sub("", name))  # "The Financial Times Ltd."
     source = ctx.source(name, outlet)
     if source and source.outlet and not outlet:
         outlet = source.outlet
