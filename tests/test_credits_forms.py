@@ -55,6 +55,8 @@ def credits(text: str | None, html: str | None = None, url: str = PAGE) -> list[
         (BODY + "(AFP)", ("sign-off", "AFP", "afp.com", "wire")),
         (BODY + "The New York Times", ("sign-off", "The New York Times", "nytimes.com", "outlet")),
         (BODY + "sak/Reuters", ("sign-off", "Reuters", "reuters.com", "wire")),
+        (BODY + "atimes.com", ("sign-off", "atimes.com", "atimes.com", "outlet")),
+        ("by Giovani – Liveanddare.com\n" + BODY, ("byline", "Liveanddare.com", "liveanddare.com", "outlet")),
         (BODY + "Jill Colvin is an Associated Press writer.", ("sign-off", "Associated Press", "apnews.com", "wire")),
         # contributors
         (BODY + "Information for this article was contributed by Jane Doe of The New York Times.",

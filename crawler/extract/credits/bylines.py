@@ -35,7 +35,7 @@ _BULLET_LABEL = re.compile(
     _I,
 )
 _SPLIT = re.compile(
-    r"\s*(?:[,/;|&•·+]|\b(?:and|y|et|und|e|mit|with|avec|con|com)\b|\bи\b|و|،|、|\s"
+    r"\s*(?:[,/;|&•·+]|(?<!\.)\b(?:and|y|et|und|e|mit|with|avec|con|com)\b(?!\.\w)|\bи\b|و|،|、|\s"
     + DASH
     + r"\s)\s*",
     _I,

@@ -204,8 +204,6 @@ def scan(
         source = registry.find(name)
         if whole_page:
             return bool(source and source.kind in ("wire", "syndicator") and len(name) >= 3)
-        if not source and looks_like_domain(name):
-            return False  # "Liveanddare.com" alone on a line is a site's name, not a credit
         if source:
             return source.kind != "aggregator"
         # A publication's name alone on a line needs its article: "The New York Times".
