@@ -135,3 +135,21 @@ def test_ingest_stores_form_and_credited_party(tmp_path: Path) -> None:
     assert ("abcnews.go.com", "dateline", "apnews.com", "wire", "Associated Press") in rows
     assert ("localpaper.test", "source-url", "reuters.com", "wire", "Reuters") in rows
     assert all(form for _, form, *_ in rows)
+
+
+
+@pytest.mark.parametrize("opening", ["ROMA (Nova) - ", "By MARIO ROSSI Agenzia Nova\n"])
+def test_an_entry_added_after_a_scan_is_found_by_the_next_scan(opening: str) -> None:
+    # Scans keep tables built from a registry; an entry added to the same registry later
+    # must reach the next scan.
+    directory = OutletDirectory()
+    directory.add_entry({"name": "Agencia Ejemplar", "kind": "wire", "domains": ["ejemplar.test"]})
+    registry = directory.registry
+    url = "https://www.giornale.test/a"
+    assert find_attributions(opening + BODY, None, url, None, directory) == []
+    directory.add_entry(
+        {"name": "Agenzia Nova", "kind": "wire", "domains": ["agenzianova.com"], "abbreviations": ["Nova"]}
+    )
+    assert directory.registry is registry
+    hits = find_attributions(opening + BODY, None, url, None, directory)
+    assert [(h.outlet, h.source_kind) for h in hits] == [("agenzianova.com", "wire")]

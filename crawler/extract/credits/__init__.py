@@ -112,12 +112,7 @@ def find_attributions(
     else:
         page = _html.parse(html, page_url) if html else None
     own_keys = _own_keys(own, directory, page.site_name if page else None)
-    # Domains the page itself links to resolve names written beside them ("SHTF Plan" when
-    # the footer also says "Visit www.SHTFplan.com").
-    local = OutletDirectory()
-    for link in _URL.findall(text or "") + [a.href for a in (page.anchors if page else [])]:
-        local.add_domain(link)
-    ctx = Context(own, own_keys, directory, local)
+    ctx = Context(own, own_keys, directory)
     registry = directory.registry
 
     text_found: list[tuple[Found, str | None]] = []
@@ -149,6 +144,13 @@ def find_attributions(
         origin = stated_origin(page.from_title, own_keys)
     results: list[Attribution] = []
     index: dict[tuple[str, str], int] = {}
+    if text_found or html_found:
+        # Domains the page itself links to resolve names written beside them ("SHTF Plan" when
+        # the footer also says "Visit www.SHTFplan.com"). Only credits read them, and most
+        # pages have none: the links are parsed only then.
+        links = _URL.findall(text or "") + [a.href for a in (page.anchors if page else [])]
+        for link in dict.fromkeys(links):
+            ctx.local.add_domain(link)
     hits = [credit(found, url, ctx) for found, url in text_found + html_found]
     hits += [meta_credit(meta, ctx) for meta in (page.metadata if page else [])]
     for hit in hits:

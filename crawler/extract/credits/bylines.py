@@ -10,13 +10,18 @@ publication's name, so a reporter's byline is never taken for a source.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 
 from .clauses import trim_name, valid_name
 from .datelines import DASH
 from .names import Found, clean_text
 
 _I = re.IGNORECASE
+_WS_TO_COLLAPSE = re.compile(r"\s\s|[^\S ]")  # a whitespace run, or whitespace other than " "
+_KEPT_CHAR = re.compile(r"\S|\s(?!\s)")
+_LIST_MARK = re.compile(r"[,|]")
+_COMMA_PART = re.compile(r"[^,]+")
+_AND = re.compile(r"\s+and\s+")
 Known = Callable[[str], bool]
 
 BYLINE = re.compile(
@@ -129,8 +134,11 @@ def byline(
         return
     # Whitespace runs collapse (pages pad bylines with hundreds of spaces, which would cost the
     # expressions quadratic time); ``index`` maps each kept character to its offset in the line.
-    index = [m.start() for m in re.finditer(r"\S|\s(?!\s)", stripped)]
-    stripped = "".join(" " if stripped[i].isspace() else stripped[i] for i in index)
+    if _WS_TO_COLLAPSE.search(stripped):
+        index: Sequence[int] = [m.start() for m in _KEPT_CHAR.finditer(stripped)]
+        stripped = "".join(" " if stripped[i].isspace() else stripped[i] for i in index)
+    else:  # nothing to collapse (most lines): the same line, offsets unchanged
+        index = range(len(stripped))
     if len(stripped) > 400:
         return
     if (
@@ -157,7 +165,7 @@ def byline(
         if inputs:
             body, offset = body[inputs.end() :], inputs.end()
         parts, total = credited_names(body, bare_known)
-        if parts and parts[-1][1] > 0 and len(parts) < total and re.search(r"[,|]", body):
+        if parts and parts[-1][1] > 0 and len(parts) < total and _LIST_MARK.search(body):
             # "Jonathan Lemire, Jill Colvin and Vladimir Isachenkov, Associated Press"
             people = [p for p in _SPLIT.split(body) if p and p.strip()]
             named = {n for n, _ in parts}
@@ -235,8 +243,8 @@ def contributors(stripped: str, pos: int, known: Known, names: list[str]) -> Ite
     subject, base = m.group("subject"), m.start("subject")
     lead = len(subject) - len(subject.lstrip("—–- ("))
     subject, base = subject[lead:], base + lead
-    for part in re.finditer(r"[^,]+", subject):
-        for piece in re.split(r"\s+and\s+", part.group(0)):
+    for part in _COMMA_PART.finditer(subject):
+        for piece in _AND.split(part.group(0)):
             text = piece.strip()
             at = base + part.start() + part.group(0).find(text)
             found = text if known(text) else None

@@ -8,6 +8,8 @@ from .names import DATE_WORDS, NOT_NAMES, URL, name_key
 from .statedate import parse_day
 
 _I = re.IGNORECASE
+_YEAR_TAIL = re.compile(r",?\s*\d{4}(?:\s*[-–]\s*(?:\d{2,4})?)?$")
+_NO_LETTERS = re.compile(r"[\d\W]+")
 _CUTS = [
     re.compile(
         r"\s+(?:on|in)\s+(?=(?:\d{1,2}(?:st|nd|rd|th)?\s+)?(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)"
@@ -48,7 +50,7 @@ def trim_name(raw: str) -> tuple[str, str | None, str | None]:
     name = (
         name.strip(" \t\"'“”‘’«»<>*_.,;:!?。，：「」『』").replace("®", "").replace("™", "").strip()
     )
-    name = re.sub(r",?\s*\d{4}(?:\s*[-–]\s*(?:\d{2,4})?)?$", "", name).strip(" ,")
+    name = _YEAR_TAIL.sub("", name).strip(" ,")
     author = None
     m = BY_AT.match(name)
     if m:
@@ -64,6 +66,6 @@ def valid_name(name: str) -> bool:
     key = name_key(name)
     if len(key) < 2 or name.lower() in NOT_NAMES or key in NOT_NAMES:
         return False
-    if re.fullmatch(r"[\d\W]+", name) or parse_day(name) == name or DATE_WORDS.match(name):
+    if _NO_LETTERS.fullmatch(name) or parse_day(name) == name or DATE_WORDS.match(name):
         return False
     return len(name.split()) <= 10 and len(name) <= 100

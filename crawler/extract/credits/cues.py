@@ -11,6 +11,7 @@ name before it); each has substring fragments, one of which any sentence it matc
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 _I = re.IGNORECASE
 _END = r"(?P<name>.+)"
@@ -313,6 +314,7 @@ FRAGMENTS: list[tuple[str, ...]] = [
 ALL_FRAGMENTS = tuple(dict.fromkeys(f.lstrip("^") for fs in FRAGMENTS for f in fs))
 
 
+@lru_cache(maxsize=4096)
 def has_cue(low: str) -> bool:
     """True when a lower-cased line may hold a statement (cheap: substring tests only)."""
     return any(map(low.__contains__, ALL_FRAGMENTS))

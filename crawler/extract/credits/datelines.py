@@ -16,6 +16,7 @@ Known = Callable[[str], bool]
 
 # Dashes as written and as mis-decoded (UTF-8 read as cp1252 once or twice).
 DASH = r"(?:—|–|‒|―|−|‐|-{1,3}|â€[”“\"•\x94\x93]|Ã¢Â?€Â?[\x93\x94”“]|Ã¢â‚¬â€[œ\x9d])"
+_WIRE_TAIL = re.compile(r"(?:^|\s)" + DASH + r"\s*(?P<name>[^\W\d_][\w .]{1,30}?)\s*\.?$")
 _OPEN, _CLOSE = r"(?P<open>[(\[（【/])", r"[)\]）】/]"
 _DATELINE_TAIL = (
     r"\s*(?P<name>[^\W_][\w&.'’ -]{0,40}?)\s*"
@@ -169,7 +170,7 @@ def dateline(
 
 def wire_tail(stripped: str, pos: int, agency: Known) -> Found | None:
     """A paragraph that ends "— AP" or "-- Reuters."."""
-    m = re.search(r"(?:^|\s)" + DASH + r"\s*(?P<name>[^\W\d_][\w .]{1,30}?)\s*\.?$", stripped)
+    m = _WIRE_TAIL.search(stripped)
     if not m or not agency(m.group("name").strip()):
         return None
     name = m.group("name").strip()

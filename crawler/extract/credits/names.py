@@ -16,6 +16,8 @@ from functools import lru_cache
 from crawler.urls import registered_domain
 
 _I = re.IGNORECASE
+_LEADING_THE = re.compile(r"^\W*the\b")
+_SPACES = re.compile(r"\s+")
 _DOMAINISH = re.compile(
     r"^(?:[a-z][a-z0-9+.-]*://)?(?:[\w-]+\.)+[a-z][\w-]*(?::\d+)?(?:[/?#]\S*)?$", _I
 )
@@ -32,7 +34,7 @@ def name_key(name: str) -> str:
     """The comparison key of an outlet name: ``The South-Front®`` -> ``southfront``."""
     text = unicodedata.normalize("NFKD", name).casefold()
     text = text.replace("&", "and")
-    text = re.sub(r"^\W*the\b", "", text)
+    text = _LEADING_THE.sub("", text)
     # NFKD splits accents and Indic vowel signs off their letters; keep the marks of
     # scripts that are not Latin, or "पीटीआई" would lose its vowels.
     return "".join(
@@ -49,7 +51,7 @@ def looks_like_domain(text: str) -> bool:
 
 
 def clean_text(text: str) -> str:
-    return re.sub(r"\s+", " ", text).strip()
+    return _SPACES.sub(" ", text).strip()
 
 
 @dataclass(frozen=True)

@@ -11,11 +11,11 @@ from __future__ import annotations
 import logging
 import re
 import tomllib
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
-from typing import Any
+from typing import Any, TypeVar
 
 from crawler.urls import outlet_id
 
@@ -25,6 +25,9 @@ logger = logging.getLogger(__name__)
 
 KINDS = ("wire", "syndicator", "aggregator", "outlet", "owner")
 _DATA = "agencies.toml"
+_FOUND_LIMIT = 1 << 16  # remembered find() answers before the memo starts over
+T = TypeVar("T")
+_LEADING_THE = re.compile(r"^(?:the|The)\s+")
 
 
 @dataclass(frozen=True)
@@ -85,11 +88,18 @@ class Registry:
         self.sources: list[Source] = []
         self._names: list[tuple[str, Source]] | None = None
         self._names_count = 0
+        # Lookups and tables derived from the entries, rebuilt when an entry is added: a scan
+        # asks the same names thousands of times per page.
+        self._found: dict[str, Source | None] = {}
+        self._derived: dict[str, Any] = {}
+        self._derived_count = 0
         for source in sources:
             self.add(source)
 
     def add(self, source: Source) -> None:
         self.sources.append(source)
+        self._found.clear()
+        self._derived.clear()
         for name in source.names:
             key = name_key(name)
             if len(key) >= 2:
@@ -115,8 +125,17 @@ class Registry:
         """The entry a name or short form stands for (owners excluded), or None."""
         if not name:
             return None
+        if len(self._found) > _FOUND_LIMIT:
+            self._found.clear()
+        try:
+            return self._found[name]
+        except KeyError:
+            found = self._found[name] = self._find(name)
+            return found
+
+    def _find(self, name: str) -> Source | None:
         name = name.strip(" ()[]（）/.,:;-–—")
-        bare = re.sub(r"^(?:the|The)\s+", "", name)  # "The AP"
+        bare = _LEADING_THE.sub("", name)  # "The AP"
         for candidates in (
             self._by_abbr.get(name),
             self._by_abbr.get(bare),
@@ -140,7 +159,28 @@ class Registry:
     def is_owner_name(self, name: str, outlet: str | None) -> bool:
         """True when ``name`` is the outlet's corporate parent ("CBS Interactive" on cnet.com)."""
         key = name_key(name)
-        return any(key in {name_key(n) for n in owner.names} for owner in self.owners_of(outlet))
+        return any(key in self.owner_keys(owner) for owner in self.owners_of(outlet))
+
+    def owner_keys(self, owner: Source) -> frozenset[str]:
+        """The name keys of an owner entry ("Paramount Global" -> {"paramountglobal"})."""
+        keys: dict[Source, frozenset[str]] = self.derived("owner_keys", lambda _: {})
+        if owner not in keys:
+            keys[owner] = frozenset(name_key(n) for n in owner.names)
+        return keys[owner]
+
+    def derived(self, key: str, build: Callable[[Registry], T]) -> T:
+        """A table built from the entries once (``build(self)``) and kept until an entry is
+        added, so per-registry constants are not rebuilt on every scan."""
+        if self._derived_count != len(self.sources):
+            # ``sources`` is a public list: an entry appended to it directly counts too.
+            self._derived.clear()
+            self._found.clear()
+            self._derived_count = len(self.sources)
+        try:
+            return self._derived[key]
+        except KeyError:
+            value = self._derived[key] = build(self)
+            return value
 
     def names(self) -> list[tuple[str, Source]]:
         """Every (name or short form, entry) pair, longest first, owners excluded."""

@@ -17,6 +17,7 @@ from .names import Found, clean_text, looks_like_domain, name_key
 from .outlets import OutletDirectory, registered_domain
 from .registry import Source
 
+_URL_START = re.compile(r"(?:https?://|www\.)", re.IGNORECASE)
 _CORPORATE = re.compile(r",?\s+(?:Ltd|Limited|Inc|LLC|plc|PLC|GmbH|AG|S\.?A|Co|Corp|Group)\.?$")
 _MEDIA_COMPANY = re.compile(
     r"\b(?:television|broadcasting|broadcast|communications|media|publishing|publications|newspapers|"
@@ -125,10 +126,8 @@ class Context:
 def _owner_only(name: str, ctx: Context) -> bool:
     """A corporate name ("Paramount Global") that is no outlet: a company's notice."""
     key = name_key(name)
-    return any(
-        s.kind == "owner" and key in {name_key(n) for n in s.names}
-        for s in ctx.directory.registry.sources
-    )
+    registry = ctx.directory.registry
+    return any(s.kind == "owner" and key in registry.owner_keys(s) for s in registry.sources)
 
 
 def credit(found: Found, url: str | None, ctx: Context) -> Attribution | None:
@@ -145,7 +144,7 @@ def credit(found: Found, url: str | None, ctx: Context) -> Attribution | None:
     if (
         not url
         and looks_like_domain(name)
-        and re.match(r"(?:https?://|www\.)", name, re.IGNORECASE)
+        and _URL_START.match(name)
     ):
         url = name if "://" in name else "http://" + name
     url_outlet = registered_domain(url) if url else None

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import replace
+from functools import lru_cache
 
 from . import bylines, datelines
 from . import lines as line_forms
@@ -108,6 +109,9 @@ _CUE_FRAGMENTS = (
     "电",
     "電",
 )
+# The same fragments, the commonest first, so that a line with a cue is told early.
+_COMMON_CUES = ("-", "(", "/", "from", "read", "—", "–", "source", "first", "via", "publish")
+_CUE_TESTS = _COMMON_CUES + tuple(f for f in _CUE_FRAGMENTS if f not in _COMMON_CUES)
 _TOP_LINES = 6  # bylines and agency lines stand in the first lines …
 _BOTTOM_LINES = 4  # … sign-offs in the last
 _EDGE_LINES = 8  # statements about the piece stand within this many lines of either end
@@ -115,10 +119,13 @@ _DATELINE_LINES = 60
 _BYLINE_LINES = 25  # "By …" lines, after the furniture a text export keeps above the story
 
 Known = Callable[[str], bool]
+_BEFORE_NAME = re.compile(r"(?:,|\b(?:of|for|at|de|pour|für|per|para)\b|\||l['’])\s*$", re.IGNORECASE)
 
 
+@lru_cache(maxsize=4096)
 def _has_cue(line: str) -> bool:
-    return any(map(line.lower().__contains__, _CUE_FRAGMENTS))
+    # Cached: the text of an article is scanned twice (its credits, its credit lines).
+    return any(map(line.lower().__contains__, _CUE_TESTS))
 
 
 def _sentences(line: str, offset: int) -> Iterator[tuple[str, int]]:
@@ -135,26 +142,31 @@ def _sentences(line: str, offset: int) -> Iterator[tuple[str, int]]:
     yield line[start:], offset + start
 
 
+def _byline_names(registry: Registry) -> list[str]:
+    return [n for n, _ in registry.names() if len(n) >= 2]
+
+
 def _agency_names(registry: Registry) -> Callable[[str], list[tuple[str, int]]]:
     """The agency closing a byline after the reporter's name: "JOSH BOAK Associated Press",
     "Jane Doe of Reuters", "Jean Dupont pour l'AFP"."""
+    names = registry.names()
+    # Only a name whose last character closes the part can match: index them by it.
+    by_last: dict[str, list[str]] = {}
+    for name, _ in names:
+        if len(name) >= 2:
+            by_last.setdefault(name[-1], []).append(name)
 
     def find(body: str) -> list[tuple[str, int]]:
         text = body.rstrip(" .")
-        for name, _ in registry.names():
-            if len(name) < 2 or not text.endswith(name):
+        for name in by_last.get(text[-1:], ()):
+            if not text.endswith(name):
                 continue
             before = text[: -len(name)]
             if not before.strip():
                 return []  # the whole part is the name: no reporter before it
             if before and before[-1:].isalnum():
                 continue  # "…Bloomberg" inside a word
-            person = re.sub(
-                r"(?:,|\b(?:of|for|at|de|pour|für|per|para)\b|\||l['’])\s*$",
-                "",
-                before.strip(),
-                flags=re.IGNORECASE,
-            )
+            person = _BEFORE_NAME.sub("", before.strip())
             separated = person != before.strip()
             caps = person.isupper() and len(person) > 3
             # A single word closing a byline may be a surname ("By Michael Bloomberg").
@@ -163,6 +175,17 @@ def _agency_names(registry: Registry) -> Callable[[str], list[tuple[str, int]]]:
         return []
 
     return find
+
+
+def _rows(text: str) -> list[tuple[str, int]]:
+    """(line, offset) of every line with more than whitespace."""
+    rows = []
+    at = 0
+    for line in text.split("\n"):
+        if line and not line.isspace():
+            rows.append((line, at))
+        at += len(line) + 1
+    return rows
 
 
 def scan(
@@ -194,8 +217,8 @@ def scan(
         def known(name: str) -> bool:
             return agency(name) or PUBLICATION.fullmatch(name) is not None
 
-    agency_names = _agency_names(registry)
-    names = [n for n, _ in registry.names() if len(n) >= 2]
+    agency_names = registry.derived("scan.agency_names", _agency_names)
+    names = registry.derived("scan.byline_names", _byline_names)
 
     def bare_known(name: str) -> bool:
         # A line that is only a name: on a whole page, share buttons ("Flipboard"), text-size
@@ -210,7 +233,7 @@ def scan(
         return known(name) and (not PUBLICATION.fullmatch(name) or name.startswith("The "))
 
     hits: list[Found] = []
-    rows = [(m.group(0), m.start()) for m in re.finditer(r"[^\n]+", text) if m.group(0).strip()]
+    rows = _rows(text)
     first = next((i for i, (_, s) in enumerate(rows) if s >= title_at), 0) if title_at else 0
     last = len(rows) - 1
     for index, (line, start) in enumerate(rows):

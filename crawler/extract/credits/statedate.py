@@ -12,6 +12,8 @@ from datetime import date
 
 from .names import name_key
 
+_ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+_NON_DIGIT = re.compile(r"\D")
 _MONTHS = {
     m: i
     for i, names in enumerate(
@@ -71,14 +73,14 @@ def parse_day(text: str) -> str | None:
         return None
     s = m.group(0).lower().replace(",", " ").replace(".", " ")
     try:
-        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", s.strip()):
+        if _ISO_DAY.fullmatch(s.strip()):
             return date.fromisoformat(s.strip()).isoformat()
         tokens = s.split()
         if tokens[0][0].isdigit():
             day, month, year = tokens[0], tokens[1], tokens[2]
         else:
             month, day, year = tokens[0], tokens[1], tokens[2]
-        day = re.sub(r"\D", "", day)
+        day = _NON_DIGIT.sub("", day)
         return date(int(year), _MONTHS[month], int(day)).isoformat()
     except (KeyError, ValueError, IndexError):
         return None

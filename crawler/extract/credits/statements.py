@@ -26,6 +26,13 @@ from .names import (
 )
 
 _I = re.IGNORECASE
+_THE_POST = re.compile(r"\s*(?:the|this)\s+post\b", _I)
+_HOLDER_SPLIT = re.compile(r",|\s+and\s+")
+_NOT_HOLDER = re.compile(r"\d{4}|all rights reserved|(?:inc|llc|ltd|ps|plc)", _I)
+_BY_END = re.compile(r"\bby\s*:?\s*$", _I)
+_NAME_END = re.compile(r"\s+and\s+(?=[A-Z])|;")
+_YEAR_START = re.compile(r"\d{4}\b")
+_NAME_PARTS = re.compile(r"\s+(?:and|y|e|et|und|и)\s+|,\s*|/")
 # Statement kinds whose name must resolve to a known outlet or agency to count.
 _STRICT = {"contributed-input", "print-issue"}
 # What a statement speaks of when it credits: the piece, not the world.
@@ -49,6 +56,15 @@ _PHOTO_CREDIT = re.compile(
     _I,
 )
 
+# Each fragment once, with the patterns it admits: a sentence is tested for every fragment in
+# one pass instead of once per pattern.
+_SETS_OF: dict[str, list[int]] = {}
+for _index, _fragments in enumerate(FRAGMENTS):
+    if _fragments[0][0] != "^":
+        for _fragment in _fragments:
+            _SETS_OF.setdefault(_fragment, []).append(_index)
+_PLAIN_FRAGMENTS = tuple(_SETS_OF)
+
 
 def sentence_hits(sentence: str, start: int, edge: str | None) -> Iterator[Found]:
     """Credits stated in one sentence at offset ``start``; ``edge`` is "top" or "bottom" when
@@ -56,11 +72,12 @@ def sentence_hits(sentence: str, start: int, edge: str | None) -> Iterator[Found
     stripped = sentence.strip()
     lead_len = len(sentence) - len(sentence.lstrip())
     low = stripped.lower()
-    for (kind, form, pattern), fragments in zip(SENTENCE, FRAGMENTS, strict=True):
+    cued = {i for f in _PLAIN_FRAGMENTS if f in low for i in _SETS_OF[f]}
+    for index, ((kind, form, pattern), fragments) in enumerate(zip(SENTENCE, FRAGMENTS, strict=True)):
         if fragments[0][0] == "^":
             if not low.startswith(fragments[0][1:]):
                 continue
-        elif not any(map(low.__contains__, fragments)):
+        elif index not in cued:
             continue
         m = pattern.search(stripped)
         if not m:
@@ -71,7 +88,7 @@ def sentence_hits(sentence: str, start: int, edge: str | None) -> Iterator[Found
         if (
             kind == "first-appeared"
             and len(lead.split()) > 30
-            and not re.match(r"\s*(?:the|this)\s+post\b", lead, _I)
+            and not _THE_POST.match(lead)
         ):
             continue
         if lead.strip() and not _PIECE.search(lead) and len(stripped.split()) > 25:
@@ -96,22 +113,22 @@ def sentence_hits(sentence: str, start: int, edge: str | None) -> Iterator[Found
         if kind == "copyright" and "," in raw and not URL.match(name):
             # "Copyright © Pavel Rudenko, Strategic Culture Foundation, 2020": the holder list
             # may name the author and the outlet; the caller picks the outlet among them.
-            parts = [p.strip(" .") for p in re.split(r",|\s+and\s+", raw) if p.strip(" .")]
+            parts = [p.strip(" .") for p in _HOLDER_SPLIT.split(raw) if p.strip(" .")]
             parts = [
                 p
                 for p in parts
-                if not re.fullmatch(r"\d{4}|all rights reserved|(?:inc|llc|ltd|ps|plc)", p, _I)
+                if not _NOT_HOLDER.fullmatch(p)
             ]
             name = parts[0] if parts else name
             holders = tuple(parts)
-        if not author and re.search(r"\bby\s*:?\s*$", stripped[: m.start("name")], _I):
+        if not author and _BY_END.search(stripped[: m.start("name")]):
             # "originally published by Michael Snyder at his Economic Collapse Blog"
             split = BY_AT.match("by " + name)
             if split:
                 author, name = split.group("author"), LEAD_TRIM.sub("", split.group("name")).strip()
         if kind in ("contributed", "via") and not author:
             # "contributed by Jane Doe of The New York Times and John Roe of Reuters"
-            name = re.split(r"\s+and\s+(?=[A-Z])|;", name)[0].strip()
+            name = _NAME_END.split(name)[0].strip()
             split = A_OF_B.match(name)
             if split and (
                 looks_like_domain(split.group("name")) or split.group("name")[:1].isupper()
@@ -128,7 +145,7 @@ def sentence_hits(sentence: str, start: int, edge: str | None) -> Iterator[Found
         # In running prose a source is a proper name or a site: "first published in 1998" is not.
         if not (
             starts_like_name(name) or strict or looks_like_domain(name) or URL.match(name)
-        ) or re.match(r"\d{4}\b", name):
+        ) or _YEAR_START.match(name):
             continue
         s = start + lead_len + m.start("name")
         # "Copyright 2013 Mercedes Kirkel, http://www.mercedeskirkel.com": the site follows the name.
@@ -136,7 +153,7 @@ def sentence_hits(sentence: str, start: int, edge: str | None) -> Iterator[Found
         url = link.group(0).rstrip(".,;:!?)>") if link else None
         if kind == "joint" or (strict and kind == "contributed"):
             offset = 0
-            for part in re.split(r"\s+(?:and|y|e|et|und|и)\s+|,\s*|/", name):
+            for part in _NAME_PARTS.split(name):
                 if valid_name(part) and (starts_like_name(part) or strict):
                     at = s + raw.find(part, offset)
                     offset = at - s + len(part)
