@@ -98,6 +98,11 @@ def worker_pool(processes: int) -> ProcessPoolExecutor:
     return pool
 
 
+# How long the first Ctrl-C may take to stop cleanly before the process ends anyway (an
+# unfinished batch is then rolled back by SQLite, and a resumed crawl fetches it again).
+CLEAN_STOP_SECONDS = 10.0
+
+
 def stop_workers() -> None:
     """End every worker process of this process now (their work is dropped)."""
     for pool in list(_pools):
@@ -143,6 +148,13 @@ def on_interrupt(first: Callable[[], Any] | None = None) -> None:
         _interrupts += 1
         if _interrupts > 1:
             exit_now("Interrupted again: stopped at once.")
+        # Python swallows an exception raised in a finaliser or weakref callback, and a
+        # library may catch it: whatever happens to the clean stop, it may not become a hang.
+        watchdog = threading.Timer(
+            CLEAN_STOP_SECONDS, exit_now, ["Interrupted: the clean stop took too long; stopped."]
+        )
+        watchdog.daemon = True
+        watchdog.start()
         if first is None:
             raise KeyboardInterrupt
         _say("Stopping cleanly (Ctrl-C again to stop at once) ...")
