@@ -314,7 +314,16 @@ FRAGMENTS: list[tuple[str, ...]] = [
 ALL_FRAGMENTS = tuple(dict.fromkeys(f.lstrip("^") for fs in FRAGMENTS for f in fs))
 
 
+def minimal(fragments: tuple[str, ...]) -> tuple[str, ...]:
+    """The fragments that hold no other one: a line holding "republish" holds "republi", so
+    testing the shorter tells the same."""
+    return tuple(f for f in fragments if not any(g != f and g in f for g in fragments))
+
+
+_CUE_TESTS = minimal(ALL_FRAGMENTS)
+
+
 @lru_cache(maxsize=4096)
 def has_cue(low: str) -> bool:
     """True when a lower-cased line may hold a statement (cheap: substring tests only)."""
-    return any(map(low.__contains__, ALL_FRAGMENTS))
+    return any(map(low.__contains__, _CUE_TESTS))

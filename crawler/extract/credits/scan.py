@@ -15,7 +15,7 @@ from functools import lru_cache
 from . import bylines, datelines
 from . import lines as line_forms
 from .bylines import PUBLICATION
-from .cues import has_cue
+from .cues import has_cue, minimal
 from .names import URL, Found, clean_text, looks_like_domain, name_key
 from .registry import Registry, shared_registry
 from .statements import sentence_hits
@@ -111,7 +111,7 @@ _CUE_FRAGMENTS = (
 )
 # The same fragments, the commonest first, so that a line with a cue is told early.
 _COMMON_CUES = ("-", "(", "/", "from", "read", "—", "–", "source", "first", "via", "publish")
-_CUE_TESTS = _COMMON_CUES + tuple(f for f in _CUE_FRAGMENTS if f not in _COMMON_CUES)
+_CUE_TESTS = minimal(_COMMON_CUES + tuple(f for f in _CUE_FRAGMENTS if f not in _COMMON_CUES))
 _TOP_LINES = 6  # bylines and agency lines stand in the first lines …
 _BOTTOM_LINES = 4  # … sign-offs in the last
 _EDGE_LINES = 8  # statements about the piece stand within this many lines of either end
