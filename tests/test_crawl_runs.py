@@ -64,6 +64,8 @@ def test_unreachable_host_is_logged_once_and_recorded_as_failed(dead_host, tmp_p
                       "-s", "RETRY_TIMES=1", "-s", "RETRY_BACKOFF_BASE=0.05"])
     assert result.returncode == 1, result.stderr[-2000:]
     assert "Traceback" not in result.stderr
+    # What it prints agrees with the exit status too.
+    assert "crawl finished (failed)" in result.stdout, result.stdout
     # robots.txt is fetched once (one try and its one retry), shared by the robots policy
     # and the sitemap discovery that reads it too.
     assert dead_host.log.count("/robots.txt") == 2, dead_host.log

@@ -143,9 +143,11 @@ def crawl(targets, db_path, outlets_file, depth, max_pages, follow_links, follow
     result = run_crawl(start, db_path, follow_links=follow_links, settings=overrides,
                        outlets_file=outlets_file)
     summary = crawl_summary(db_path, result.crawl_id)
-    print_crawl_summary(result.finish_reason, summary, result.stats)
     fetched = sum(n for outcome, n in summary["outcomes"].items() if outcome != "error")
-    if summary["outcomes"].get("error") and not fetched:
+    failed = bool(summary["outcomes"].get("error")) and not fetched
+    # The run is recorded as failed when every page failed: say the same as the exit status.
+    print_crawl_summary("failed" if failed else result.finish_reason, summary, result.stats)
+    if failed:
         raise click.ClickException("nothing could be fetched; see the reasons above")
 
 
