@@ -153,3 +153,36 @@ def test_an_entry_added_after_a_scan_is_found_by_the_next_scan(opening: str) -> 
     assert directory.registry is registry
     hits = find_attributions(opening + BODY, None, url, None, directory)
     assert [(h.outlet, h.source_kind) for h in hits] == [("agenzianova.com", "wire")]
+
+
+def test_ingest_reads_agencies_and_outlets_in_a_records_author_field(tmp_path: Path) -> None:
+    # The credit is only in the record's author field, never in the text.
+    records = tmp_path / "records.jsonl"
+    lines = [
+        {"url": "https://www.localpaper.test/a", "author": "Associated Press", "text": BODY},
+        {"url": "https://www.localpaper.test/b", "author": "Jane Doe, Reuters", "text": BODY},
+        {"url": "https://www.localpaper.test/c", "author": "Jane Doe", "text": BODY},
+        {"url": "https://www.localpaper.test/d", "author": "By The New York Times", "text": BODY},
+        {"url": "https://apnews.com/article/e", "author": "Associated Press", "text": BODY},
+        # the text's byline already credits the agency: one byline credit, not two
+        {"url": "https://www.localpaper.test/f", "author": "PTI", "text": "By PTI\n" + BODY},
+    ]
+    records.write_text("".join(json.dumps(r) + "\n" for r in lines), encoding="utf-8")
+    db = tmp_path / "c.db"
+    cli = Path(sys.executable).with_name("crosspost")
+    run = subprocess.run([str(cli), "ingest", str(records), "--db", str(db), "--silent", "--jobs", "1"],
+                         check=False, capture_output=True, text=True, timeout=300)
+    assert run.returncode == 0, run.stderr
+    con = sqlite3.connect(db)
+    rows = con.execute(
+        "select a.url, t.form, t.outlet, t.source_kind from attributions t "
+        "join articles a on a.id = t.article_id order by a.url, t.id"
+    ).fetchall()
+    by_url: dict[str, list[tuple[str, str, str]]] = {}
+    for url, *rest in rows:
+        by_url.setdefault(url.rsplit("/", 1)[-1], []).append(tuple(rest))
+    assert by_url.pop("a") == [("byline", "apnews.com", "wire")]
+    assert by_url.pop("b") == [("byline", "reuters.com", "wire")]
+    assert by_url.pop("d") == [("byline", "nytimes.com", "outlet")]
+    assert len(by_url.pop("f")) == 1
+    assert by_url == {}  # no credit for a reporter's name, none for AP on apnews.com

@@ -25,7 +25,13 @@ from dataclasses import asdict, dataclass, field
 from datetime import UTC
 from typing import Any
 
-from crawler.extract.credits import attribution_lines, find_attributions, registered_domain
+from crawler.extract.credits import (
+    attribution_lines,
+    author_attributions,
+    find_attributions,
+    name_key,
+    registered_domain,
+)
 from crawler.extract.dates import parse_datetime
 from crawler.extract.page import NotAnArticle, extract_article
 from crawler.ingest.inputs import (  # noqa: F401 - part of this module's API
@@ -151,6 +157,12 @@ def prepare(record: Record) -> tuple[dict[str, Any] | None, dict[str, Any] | Non
             "attributions": [asdict(hit) for hit in hits],
         }
     article["fetched_url"] = record.url
+    if record.author:
+        # An author field naming an agency or outlet ("Associated Press") is a byline credit.
+        seen = {(h.get("form"), name_key(h.get("name") or "")) for h in article.get("attributions", [])}
+        for hit in author_attributions(record.author, article["url"], own_outlet=article.get("outlet")):
+            if (hit.form, name_key(hit.name)) not in seen:
+                article.setdefault("attributions", []).append(asdict(hit))
     for hit in article.get("attributions", []):
         hit["url"] = _canonical_or_none(hit.get("url"))
     # What the record states beats what extraction guessed.

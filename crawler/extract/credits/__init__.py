@@ -36,6 +36,7 @@ __all__ = [
     "Registry",
     "Source",
     "attribution_lines",
+    "author_attributions",
     "default_registry",
     "find_attributions",
     "name_key",
@@ -69,12 +70,37 @@ FORMS = tuple(dict.fromkeys(FORM_OF_KIND.values()))
 _MARKDOWN_LINK = re.compile(r"\[([^\]]+)\]\(([^)\s]*)\)")
 _URL = re.compile(r"(?:https?://|www\.)[^\s<>()\"'\]]+", re.IGNORECASE)
 _ANGLE_URL = re.compile(r"<((?:https?://)[^>\s]+)>")
+_BY = re.compile(r"(?:by|por|par|von|di|da|door|от|автор)\b", re.IGNORECASE)
+_MAX_AUTHOR = 300  # an author field longer than this is no byline
 _NEAR = 400  # characters between a copyright line and the statement it belongs to
 
 
 def attribution_lines(text: str) -> list[str]:
     """The lines of an article that state a source, whitespace-normalised, in order."""
     return candidate_lines(_strip_markup(text)[0])
+
+
+def author_attributions(
+    author: str | None,
+    page_url: str,
+    own_outlet: str | None = None,
+    directory: OutletDirectory | None = None,
+) -> list[Attribution]:
+    """Credits in an author field that comes with an article rather than in its text (an
+    ingest record's ``author``): "Associated Press", "Jane Doe, Reuters", "By PTI".
+
+    The field is read as the byline it stands for, so a reporter's own name is no credit and
+    the page's own outlet is left out, as in the text.
+    """
+    value = " ".join((author or "").split())
+    if not value or len(value) > _MAX_AUTHOR:
+        return []
+    line = value if _BY.match(value) else f"By {value}"
+    return [
+        replace(hit, kind="byline", sentence=f"author: {value}", form="byline")
+        for hit in find_attributions(line, None, page_url, own_outlet, directory)
+        if hit.form in ("byline", "sign-off")
+    ]
 
 
 def stated_origin_date(
