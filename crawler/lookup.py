@@ -21,14 +21,16 @@ from __future__ import annotations
 import logging
 import textwrap
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit, urlunsplit
 
 import graph
 from crawler import decisions
-from crawler.matching import StoreMatcher
 from crawler.store import Store
 from crawler.urls import BadURL, canonical_url, check_url
+
+if TYPE_CHECKING:
+    from crawler.matching import StoreMatcher
 
 logger = logging.getLogger(__name__)
 
@@ -273,6 +275,10 @@ def text_index(store: Store) -> StoreMatcher:
     to each lookup. The store must be writable (the index records its parameters)."""
     if store.readonly:
         raise ProvenanceError("looking up text needs the database opened for writing")
+    # Imported here: the matcher brings datasketch and SciPy, which a URL lookup never needs
+    # and which cost a command-line lookup half a second.
+    from crawler.matching import StoreMatcher
+
     return StoreMatcher(store)
 
 
