@@ -58,6 +58,10 @@ def credits(text: str | None, html: str | None = None, url: str = PAGE) -> list[
         (BODY + "atimes.com", ("sign-off", "atimes.com", "atimes.com", "outlet")),
         ("by Giovani – Liveanddare.com\n" + BODY, ("byline", "Liveanddare.com", "liveanddare.com", "outlet")),
         (BODY + "Jill Colvin is an Associated Press writer.", ("sign-off", "Associated Press", "apnews.com", "wire")),
+        # "via" lines, bare or in brackets
+        (BODY + "via Geeks Are Sexy", ("via", "Geeks Are Sexy", None, None)),
+        (BODY + "(via Geeks Are Sexy)\nMore stories", ("via", "Geeks Are Sexy", None, None)),
+        (BODY + "[via The Guardian]", ("via", "The Guardian", "theguardian.com", "outlet")),
         # contributors
         (BODY + "Information for this article was contributed by Jane Doe of The New York Times.",
          ("contributed", "The New York Times", "nytimes.com", "outlet")),

@@ -56,6 +56,8 @@ STORY = "The council voted on Tuesday to extend the program for another two year
         ("Flipboard\n" + STORY, "https://www.foxnews.com/politics/x"),
         ("By Michael Bloomberg\n" + STORY, "https://www.example.org/a"),
         ("By Jane Doe\n" + STORY, "https://www.example.org/a"),
+        # a hat tip thanks whoever pointed to something (a quote's reference), no source
+        (STORY + "h/t Preamble to the U.S. Constitution @ vocabulary.com", "https://www.example.org/a"),
     ],
     ids=lambda v: v[:50] if isinstance(v, str) and not v.startswith("http") else "",
 )

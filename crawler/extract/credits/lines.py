@@ -27,7 +27,11 @@ _SOURCE_LINE = re.compile(
     r"(?P<name>.*?)[)\]）]?$",
     _I,
 )
-_VIA_LINE = re.compile(r"^(?:h/t\s+)?via\s*:?\s+(?P<name>.+)$", _I)
+# "via X", "h/t via X", and the same in brackets: "(via Geeks Are Sexy)". A bare "h/t X"
+# thanks whoever pointed to something (a tip, a quote's reference), not the piece's source.
+_VIA_LINE = re.compile(
+    r"^(?P<open>[(\[])?\s*(?:h/t\s+)?via\s*:?\s+(?P<name>.+?)\s*(?(open)[)\]])$", _I
+)
 # PLACE[, region or date] (AGENCY) —   ·   (AGENCY) —   ·   MOSCOW, Dec 3 /TASS/.
 Known = Callable[[str], bool]
 
