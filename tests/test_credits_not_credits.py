@@ -97,3 +97,23 @@ def test_own_name_in_metadata_is_not_a_credit() -> None:
         f"<body><h1>Markets</h1><p>{STORY}</p></body></html>"
     )
     assert find_attributions(None, html, "https://www.reuters.com/markets/x") == []
+
+
+@pytest.mark.parametrize("source", ["Quelle: AFP", "Source: CDC, Chicago Department of Public Health", "Kilde: NTB"])
+def test_a_source_line_under_a_chart_in_the_extracted_text_credits_the_chart(source: str) -> None:
+    # The extracted text keeps the chart's caption and source line; on the page both stand in
+    # the image's box, so the line credits the chart, not the article.
+    para = STORY.strip().replace("\n", " ")
+    html = (
+        "<html><body><h1>Trade</h1>"
+        f"<p>{para}</p>"
+        "<div><div><div><picture><img src='chart.png'></picture></div></div>"
+        f"<div>Trade with Iran has fallen sharply.</div><div>{source}</div><hr></div>"
+        f"<p>{para}</p><p>{para}</p></body></html>"
+    )
+    text = f"{para}\nTrade with Iran has fallen sharply.\n{source}\n{para}\n{para}"
+    url = "https://www.example.org/a"
+    assert find_attributions(text, html, url) == []
+    # the same line closing the article, outside any image's box, is the article's source
+    closing = html.replace("</body>", f"<p>{source}</p></body>")
+    assert find_attributions(text + "\n" + source, closing, url) != []

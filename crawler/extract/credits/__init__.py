@@ -145,7 +145,11 @@ def find_attributions(
     clean = ""
     if text:
         clean, links = _strip_markup(text)
-        text_found = [(f, f.url or links.get(f.name)) for f in scan(clean, ctx.known, registry)]
+        text_found = [
+            (f, f.url or links.get(f.name))
+            for f in scan(clean, ctx.known, registry)
+            if not (page and _only_in_captions(clean, f, page))
+        ]
     html_found: list[tuple[Found, str | None]] = []
     if page and page.text:
         found_html = scan(page.text, ctx.known, registry, title_at=page.title_at, whole_page=True)
@@ -209,6 +213,22 @@ def find_attributions(
     if origin:
         results = [_with_origin_date(hit, origin, directory) for hit in results]
     return results
+
+
+def _only_in_captions(clean: str, found: Found, page: _html.HtmlText) -> bool:
+    """True when the line a text credit stands on is, on the page, only ever inside a figure
+    or an image's caption box ("Quelle: AFP" under a chart): it credits the picture."""
+    line = clean[clean.rfind("\n", 0, found.start) + 1 :].split("\n", 1)[0].strip()
+    if len(line) < 4 or not page.captions:
+        return False
+    at = page.text.find(line)
+    if at < 0:
+        return False
+    while at >= 0:
+        if not page.in_caption(at):
+            return False
+        at = page.text.find(line, at + 1)
+    return True
 
 
 def _strip_markup(text: str) -> tuple[str, dict[str, str]]:
