@@ -263,7 +263,11 @@ def test_a_pickle_planted_in_the_shared_index_never_runs(redis_url, tmp_path):
     thread = threading.Thread(target=run, daemon=True)
     thread.start()
     deadline = time.monotonic() + 30
-    while not client.hexists(keys.lsh + b"_keys", b"i:1"):  # story 0 is in the shared index
+    # Story 0 is in the shared index once its key and every band's bucket are written (the
+    # key list may be written before the buckets).
+    while not client.hexists(keys.lsh + b"_keys", b"i:1") or sum(
+        client.type(key) == b"set" for key in client.scan_iter(match=keys.lsh + b"*")
+    ) < 10:
         assert time.monotonic() < deadline and thread.is_alive(), "the writer did not store"
         time.sleep(0.05)
     # Into every bucket and key list of the index the writer queries.

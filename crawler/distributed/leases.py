@@ -77,7 +77,13 @@ _RENEW = """
 local now = redis.call('TIME')
 local deadline = now[1] * 1000 + math.floor(now[2] / 1000) + tonumber(ARGV[1])
 local n = 0
-for i = 2, #ARGV do n = n + redis.call('ZADD', KEYS[1], 'XX', 'CH', deadline, ARGV[i]) end
+for i = 2, #ARGV do
+  -- Counted by presence: CH would not count a lease renewed within the same millisecond.
+  if redis.call('ZSCORE', KEYS[1], ARGV[i]) then
+    redis.call('ZADD', KEYS[1], 'XX', deadline, ARGV[i])
+    n = n + 1
+  end
+end
 return n
 """
 
