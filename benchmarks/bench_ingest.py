@@ -130,6 +130,33 @@ def ingest(path: Path, db: Path, jobs: int) -> tuple[float, int]:
     return elapsed, usage.ru_maxrss * 1024
 
 
+def store_for(args: argparse.Namespace, default_size: int, prefix: str) -> Path:
+    """The store a benchmark of stores works on: ``--db``, or one of ``--articles`` (10k with
+    ``--quick``) built from this corpus in ``--keep`` (kept) or a temporary folder."""
+    if args.db is not None:
+        if not args.db.exists():
+            sys.exit(f"Error: {args.db} does not exist")
+        return args.db
+    n = 10_000 if args.quick else (args.articles or default_size)
+    workdir = args.keep or Path(tempfile.mkdtemp(prefix=prefix))
+    workdir.mkdir(parents=True, exist_ok=True)
+    db = workdir / f"ingest-{n}.db"
+    if not db.exists():
+        corpus = workdir / f"corpus-{n}.jsonl"
+        generate(corpus, n)
+        seconds, _ = ingest(corpus, db, jobs=2)
+        print(f"built {db} ({n:,} articles) in {seconds:,.0f} s")
+    return db
+
+
+def add_store_options(parser: argparse.ArgumentParser, default_size: int) -> None:
+    parser.add_argument("--db", type=Path, help="an existing store")
+    parser.add_argument("--articles", type=int, default=default_size,
+                        help="size of the store built when no --db is given")  # fmt: skip
+    parser.add_argument("--quick", action="store_true", help="a 10k-article store")
+    parser.add_argument("--keep", type=Path, help="build the store in this directory, keep it")
+
+
 def evaluate(db: Path, n: int, planted: list[tuple[int, int]]) -> dict[str, int]:
     conn = sqlite3.connect(db)
     story = {}

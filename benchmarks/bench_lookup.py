@@ -22,7 +22,6 @@ import random
 import sqlite3
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -31,7 +30,7 @@ import numpy as np
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from benchmarks.bench_ingest import generate, ingest  # noqa: E402
+from benchmarks.bench_ingest import add_store_options, store_for  # noqa: E402
 from crawler.lookup import lookup_url  # noqa: E402
 from crawler.store import Store  # noqa: E402
 
@@ -96,24 +95,9 @@ def cli(db: Path, urls: list[str]) -> dict[str, tuple[float, float, float]]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--db", type=Path, help="an existing store to query")
-    parser.add_argument("--articles", type=int, default=100_000, help="size of a built store")
-    parser.add_argument("--quick", action="store_true", help="a 10k-article store")
-    parser.add_argument("--keep", type=Path, help="build the store in this directory, keep it")
+    add_store_options(parser, 100_000)
     args = parser.parse_args(argv)
-    db = args.db
-    if db is None:
-        n = 10_000 if args.quick else args.articles
-        workdir = args.keep or Path(tempfile.mkdtemp(prefix="bench-lookup-"))
-        workdir.mkdir(parents=True, exist_ok=True)
-        db = workdir / f"ingest-{n}.db"
-        if not db.exists():
-            corpus = workdir / f"corpus-{n}.jsonl"
-            generate(corpus, n)
-            seconds, _ = ingest(corpus, db, jobs=2)
-            print(f"built {db} ({n:,} articles) in {seconds:,.0f} s")
-    elif not db.exists():
-        sys.exit(f"Error: {db} does not exist")
+    db = store_for(args, 100_000, "bench-lookup-")
     conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
     urls = [u for (u,) in conn.execute("select url from articles")]
     conn.close()

@@ -16,7 +16,6 @@ from __future__ import annotations
 import argparse
 import gc
 import sys
-import tempfile
 import tracemalloc
 from collections import defaultdict
 from pathlib import Path
@@ -24,7 +23,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from benchmarks.bench_ingest import generate, ingest  # noqa: E402
+from benchmarks.bench_ingest import add_store_options, store_for  # noqa: E402
 from crawler.matching import StoreMatcher  # noqa: E402
 from crawler.store import Store  # noqa: E402
 
@@ -64,23 +63,9 @@ def measure(db: Path) -> tuple[int, dict[str, int], int]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--db", type=Path, help="an existing store")
-    parser.add_argument("--articles", type=int, default=20_000, help="size of a built store")
-    parser.add_argument("--quick", action="store_true", help="a 10k-article store")
-    parser.add_argument("--keep", type=Path, help="build the store in this directory, keep it")
+    add_store_options(parser, 20_000)
     args = parser.parse_args(argv)
-    db = args.db
-    if db is None:
-        n = 10_000 if args.quick else args.articles
-        workdir = args.keep or Path(tempfile.mkdtemp(prefix="bench-memory-"))
-        workdir.mkdir(parents=True, exist_ok=True)
-        db = workdir / f"ingest-{n}.db"
-        if not db.exists():
-            corpus = workdir / f"corpus-{n}.jsonl"
-            generate(corpus, n)
-            ingest(corpus, db, jobs=2)
-    elif not db.exists():
-        sys.exit(f"Error: {db} does not exist")
+    db = store_for(args, 20_000, "bench-memory-")
     n, by_structure, peak = measure(db)
     total = sum(by_structure.values())
     print(f"\nnear-duplicate index of {db.name}: {n:,} signed articles")
