@@ -90,16 +90,15 @@ def _record_inputs(pages: dict[tuple[str, str], Page]) -> list[tuple[tuple[str, 
 
 def _found_on(fields: dict) -> tuple[list[dict], str | None]:
     """The credits the ingest path stores for one record, or the reason it stored none."""
-    from w3lib.encoding import html_to_unicode
-
     from crawler.ingest.ingester import prepare
     from crawler.ingest.records import Record
+    from crawler.ingest.warc import decode_html
 
     if "html_path" in fields:
         raw = Path(fields["html_path"]).read_bytes()
         if fields["gz"]:
             raw = gzip.decompress(raw)
-        _, html = html_to_unicode(None, raw)
+        _, html = decode_html(None, raw)
         record = Record(
             source=fields["url"], url=fields["url"], html=html, body=raw, content_type="text/html"
         )

@@ -131,3 +131,42 @@ def test_warc_written_by_a_crawl_gives_the_crawls_articles(sample_web, tmp_path)
                                "a.article_id where b.url = ? and a.kind = 'original-source'",
                     (truth.FLAGSHIP_COPY_URL,))  # fmt: skip
     assert credit["name"] == "South Front"
+
+
+def _warc_of_pages(path, pages: list[tuple[str, str, bytes]]):
+    from io import BytesIO
+
+    from warcio.statusandheaders import StatusAndHeaders
+    from warcio.warcwriter import WARCWriter
+
+    with open(path, "wb") as out:
+        writer = WARCWriter(out, gzip=True)
+        for url, content_type, body in pages:
+            headers = StatusAndHeaders("200 OK", [("Content-Type", content_type)],
+                                       protocol="HTTP/1.1")  # fmt: skip
+            writer.write_record(writer.create_warc_record(url, "response", payload=BytesIO(body),
+                                                          http_headers=headers))  # fmt: skip
+    return path
+
+
+def test_a_page_reencoded_to_utf8_under_an_old_meta_charset_is_read_as_utf8(tmp_path):
+    """A page saved as UTF-8 that still says <meta charset=GB2312> (as archived copies of
+    Chinese news sites do) is read as UTF-8; a page really in GB2312 still as GB2312."""
+    story = "新华社北京4月24日电 国务院总理今天主持召开国务院常务会议，研究部署推进新型城镇化建设等工作。"
+    paragraphs = "".join(f"<p>{story}第{n}段。</p>" for n in range(12))
+    html = ("<html><head><meta http-equiv=Content-Type content='text/html; charset=GB2312'>"
+            f"<title>国务院常务会议</title></head><body><article>{paragraphs}</article></body></html>")
+    warc = _warc_of_pages(tmp_path / "cn.warc.gz", [
+        ("http://politics.example.cn/n1/2024/0424/utf8.html", "text/html", html.encode("utf-8")),
+        ("http://politics.example.cn/n1/2024/0424/gb.html", "text/html", html.encode("gb2312")),
+        # The header's charset wins over everything.
+        ("http://politics.example.cn/n1/2024/0424/header.html", "text/html; charset=gb2312",
+         html.encode("gb2312")),
+    ])  # fmt: skip
+    db = tmp_path / "cn.db"
+    result = ingest("--db", str(db), "--no-match", str(warc))
+    assert result.exit_code == 0, result.output
+    texts = {r["url"].rsplit("/", 1)[1]: r["text"] for r in rows(db, "select url, text from articles")}
+    assert set(texts) == {"utf8.html", "gb.html", "header.html"}, result.output
+    for name, text in texts.items():
+        assert "新华社北京4月24日电" in text, (name, text[:200])

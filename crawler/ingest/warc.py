@@ -25,7 +25,7 @@ from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from typing import BinaryIO
 
-from w3lib.encoding import html_to_unicode
+from w3lib.encoding import html_to_unicode, http_content_type_encoding
 from warcio.archiveiterator import ArchiveIterator
 from warcio.exceptions import ArchiveLoadFailed
 
@@ -74,6 +74,21 @@ def _starts_like_an_archive(stream: BinaryIO) -> bool:
         except zlib.error:
             return False
     return head.lstrip().startswith((b"WARC/", b"filedesc://"))
+
+
+def decode_html(content_type: str | None, body: bytes) -> tuple[str, str]:
+    """(encoding, text) of an archived page. A charset in the HTTP header wins (w3lib's
+    order: header, byte-order mark, ``<meta>``, detection), except that a body which is valid
+    UTF-8 with non-ASCII bytes is read as UTF-8 when only its ``<meta>`` says otherwise:
+    pages saved or re-served after re-encoding keep their old ``<meta charset=GB2312>``,
+    and text in a legacy CJK or Cyrillic encoding is practically never valid UTF-8 by chance.
+    """
+    if http_content_type_encoding(content_type) is None and not body.isascii():
+        try:
+            return "utf-8", body.decode("utf-8").removeprefix("\ufeff")
+        except UnicodeDecodeError:
+            pass
+    return html_to_unicode(content_type, body)
 
 
 def read_warc(
@@ -143,7 +158,7 @@ def _page(record, source: str, max_body_bytes: int) -> Record | Problem | None:
                        f"more than {max_body_bytes:,} bytes at {url} (--max-record-size)")
     if not mime and not _looks_like_html(body):
         return Problem(source, "not HTML", f"no content type and no HTML at {url}")
-    encoding, html = html_to_unicode(content_type, body)
+    encoding, html = decode_html(content_type, body)
     fetched_at = (
         _warc_date(headers.get_header("WARC-Date"))
         or _http_date(http.get_header("Date") if http is not None else None)
