@@ -182,5 +182,15 @@ def outlet_of(url: str) -> str:
     return outlet_id(url) or host
 
 
+def brand_of(url_or_host: str) -> str:
+    """A host's name without its public suffix and ``www``, letters and digits only:
+    ``jamaica.gleaner.com`` and ``jamaica-gleaner.com`` are both ``jamaicagleaner``. One
+    publication's domains often differ only in how they join the same words."""
+    parts = _extract(_host(url_or_host))
+    name = ".".join(p for p in (parts.subdomain, parts.domain) if p).lower()
+    name = name.removeprefix("www.")
+    return "".join(c for c in name if c.isalnum())
+
+
 def same_outlet(a: str, b: str) -> bool:
     return outlet_of(a) == outlet_of(b)

@@ -343,6 +343,12 @@ def test_canonical_to_another_outlet() -> None:
     assert hits[0].url == "https://southfront.org/a/"
     own = '<html><head><link rel="canonical" href="https://globalresearch.ca/a/1"></head></html>'
     assert find_attributions("", own, "https://www.globalresearch.ca/a/1", None, DIRECTORY) == []
+    # The same publication under another spelling of its domain is the page itself.
+    other_spelling = '<html><head><link rel="canonical" href="https://jamaica-gleaner.com/a/1"></head></html>'
+    assert find_attributions("", other_spelling, "https://jamaica.gleaner.com/a/1", None, DIRECTORY) == []
+    # So is the same name under another top-level domain.
+    short = '<html><head><link rel="canonical" href="https://southfront.press/a/1"></head></html>'
+    assert find_attributions("", short, "https://southfront.org/a/1", None, DIRECTORY) == []
 
 
 def test_markdown_links_in_text() -> None:

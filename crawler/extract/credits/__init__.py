@@ -17,6 +17,8 @@ from dataclasses import replace
 
 from lxml.html import HtmlElement
 
+from crawler.urls import brand_of
+
 from . import _html
 from . import outlets as _outlets
 from ._html import HtmlText
@@ -256,7 +258,12 @@ def _own_keys(
 
 
 def _is_own_host(url: str, page_url: str) -> bool:
-    return registered_domain(url) == registered_domain(page_url)
+    if registered_domain(url) == registered_domain(page_url):
+        return True
+    # The same publication under another spelling of its domain (jamaica-gleaner.com for
+    # jamaica.gleaner.com): a canonical link there names the page itself, not a source.
+    brand = brand_of(url)
+    return len(brand) >= 6 and brand == brand_of(page_url)
 
 
 def _link_for(found: Found, page: _html.HtmlText, own: str | None) -> str | None:
