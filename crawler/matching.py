@@ -1,20 +1,23 @@
 """Keeps the near-duplicate index in step with the store.
 
 Each article is matched against everything indexed when it is stored, then indexed itself;
-its signature and matches are written in one transaction. At start-up the index is rebuilt
-from the stored signatures, and articles stored but not matched (an interrupted run) are
-matched then. Signature parameters are stored with the signatures and a store signed with
+its signature and matches are written in one transaction. At start-up the index is read
+from the store's index file and brought up to date from the signatures changed since it was
+written (:mod:`crawler.index_file`), or rebuilt from every stored signature when there is no
+usable file; it is saved again when a run finishes. Articles stored but not matched (an
+interrupted run) are matched then. Signature parameters are stored with the signatures and a store signed with
 other parameters is refused.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 import numpy as np
 
+from crawler.index_file import IndexFile
 from crawler.store import Store, StoreError
 from dedupe.boilerplate import BoilerplateModel
 from dedupe.matcher import Matcher, Presigned
@@ -75,6 +78,22 @@ class TextHashes:
             self._values = grown
         self._values[article_id] = self._code(text_hash)
 
+    @classmethod
+    def from_array(cls, values: np.ndarray) -> TextHashes:
+        if values.dtype != np.uint64 or values.ndim != 1:
+            raise ValueError("text digests must be one uint64 array")
+        hashes = cls()
+        hashes._values = values
+        return hashes
+
+    @property
+    def values(self) -> np.ndarray:
+        return self._values
+
+    def forget(self, article_id: int) -> None:
+        if article_id < len(self._values):
+            self._values[article_id] = self._ABSENT
+
     def unchanged(self, article_id: int, text_hash: str | None) -> bool:
         """True when ``article_id`` was matched with this very text already."""
         return article_id < len(self._values) and int(self._values[article_id]) == self._code(
@@ -125,18 +144,49 @@ class StoreMatcher:
         )
         self._hashes = TextHashes()
         self._new_pairs: set[tuple[int, int]] = set()
+        self.file = IndexFile(store)
+        self.source = ""  # where the indexes came from: "file" or "signatures"
         self._load()
 
-    def _load(self) -> None:
+    def _items(self, rows: Iterable[tuple[int, bytes | None, str | None, str | None]]):
         params = self.matcher.params
+        for article_id, blob, outlet, text_hash in rows:
+            self._hashes.set(article_id, text_hash)
+            yield article_id, deserialize(blob, params) if blob else None, outlet
 
-        def items():
-            for article_id, blob, outlet, text_hash in self.store.signatures():
-                self._hashes.set(article_id, text_hash)
-                yield article_id, deserialize(blob, params) if blob else None, outlet
-
-        loaded = self.matcher.load_many(items())
+    def _load(self) -> None:
+        """The indexes from the index file and the signatures changed since it was written;
+        from every stored signature when there is no usable file."""
+        found = self.file.read()
+        if found is not None:
+            meta, arrays, rows, gone = found
+            try:
+                hashes = TextHashes.from_array(arrays["text_hashes"])
+                self.matcher.restore(meta["matcher"], {
+                    k[len("matcher."):]: v for k, v in arrays.items() if k.startswith("matcher.")
+                })  # fmt: skip
+            except (KeyError, ValueError) as exc:
+                logger.warning("ignoring the index file %s (%s); rebuilding the index",
+                               self.file.path, exc)  # fmt: skip
+                self.file.saved_seq = None
+            else:
+                self._hashes = hashes
+                for article_id in [*gone, *(r[0] for r in rows)]:
+                    self.matcher.remove(article_id)
+                    self._hashes.forget(article_id)
+                self.matcher.load_many(self._items(rows))
+                self.source = "file"
+                logger.info("near-duplicate index read from %s: %d signatures, %d changed "
+                            "since", self.file.path, len(self.matcher), len(rows) + len(gone))  # fmt: skip
+                return
+        loaded = self.matcher.load_many(self._items(self.store.signatures()))
+        self.source = "signatures"
         logger.info("near-duplicate index rebuilt: %d signatures", loaded)
+
+    def save_index(self) -> bool:
+        """Write the index file if the indexes changed since it was read or written (not
+        when the bands live outside memory); returns whether it was written."""
+        return self.file.write(self.matcher, {"text_hashes": self._hashes.values})
 
     def add(
         self,
@@ -188,6 +238,7 @@ class StoreMatcher:
             logger.info("%d matches dropped: shared only text their outlets repeat", dropped)
         self._new_pairs.clear()
         self.store.set_state(BOILERPLATE_KEY, self.matcher.boilerplate.to_dict())
+        self.save_index()
 
     def add_many(
         self, items: list[tuple[int, str, str | None, str | None]]
@@ -236,6 +287,7 @@ class StoreMatcher:
         if pairs is None:
             self._new_pairs.clear()
         self.store.set_state(BOILERPLATE_KEY, self.matcher.boilerplate.to_dict())
+        self.save_index()
         return kept, dropped
 
 

@@ -130,3 +130,22 @@ class BandIndex:
         """Bytes held, by structure."""
         return {"band postings": self._runs.nbytes(), "key maps": self._docs.nbytes()}
 
+    def to_arrays(self) -> dict[str, np.ndarray | list[np.ndarray]]:
+        """The index as named arrays (see :mod:`dedupe.persist`)."""
+        docs = {f"docs.{k}": v for k, v in self._docs.to_arrays().items()}
+        runs = {f"runs.{k}": v for k, v in self._runs.to_arrays().items()}
+        shape = np.array([self.b, self.r, self.h, self._dead_at_compaction], dtype=np.int64)
+        return {"shape": shape, **docs, **runs}
+
+    def restore(self, arrays: dict[str, np.ndarray]) -> None:
+        """Take the state `to_arrays` saved, made with the same threshold and ``num_perm``;
+        ValueError if it was not."""
+        b, r, h, dead = (int(n) for n in arrays["shape"])
+        if (b, r, h) != (self.b, self.r, self.h):
+            raise ValueError(f"saved bands are {b}x{r} of {h}, expecting {self.b}x{self.r}")
+        part = {k[5:]: v for k, v in arrays.items() if k.startswith("docs.")}
+        docs = DocIds.from_arrays(part)
+        part = {k[5:]: v for k, v in arrays.items() if k.startswith("runs.")}
+        runs = SortedRuns.from_arrays(part, docs.assigned)
+        self._docs, self._runs, self._dead_at_compaction = docs, runs, dead
+

@@ -13,8 +13,10 @@ The LSH index takes datasketch's ``storage_config`` (``{"type": "redis", ...}`` 
 shared index). Outside memory its keys are stored as plain bytes (``i:<int>`` or
 ``s:<text>``), never pickles: datasketch would otherwise unpickle whatever it reads back, and
 anyone who can write to the storage could run code in the process that queries it. Keys read
-back in any other form are ignored. The anchor index lives in memory as sorted numpy runs (about 12 bytes per
-anchor, ~45 anchors per article) and is rebuilt at start-up from the persisted signatures.
+back in any other form are ignored. The anchor index lives in memory as sorted numpy runs (about
+12 bytes per anchor, ~45 anchors per article). Both in-memory indexes give their state as
+named arrays (``to_arrays``/``restore``) for an index file that spares a restart the rebuild
+from every signature (see :mod:`dedupe.persist`).
 """
 
 from __future__ import annotations
@@ -100,12 +102,36 @@ class LSHIndex:
         self._lsh.insert(self._key(key), minhash, check_duplication=False)
 
     def insert_many(self, items: Iterable[tuple[Hashable, LeanMinHash]]) -> None:
-        """Bulk insert through datasketch's insertion session (one round trip per buffer
-        on Redis)."""
+        """Bulk insert: in memory, one vectorised hashing pass per chunk; elsewhere through
+        datasketch's insertion session (one round trip per buffer on Redis)."""
+        if isinstance(self._lsh, BandIndex):
+            self._lsh.insert_many(self._checked(items))
+            return
         with self._lsh.insertion_session() as session:
             for key, minhash in items:
                 self._check(minhash)
                 session.insert(self._key(key), minhash, check_duplication=False)
+
+    def _checked(
+        self, items: Iterable[tuple[Hashable, LeanMinHash]]
+    ) -> Iterable[tuple[Hashable, LeanMinHash]]:
+        for key, minhash in items:
+            self._check(minhash)
+            yield key, minhash
+
+    def use(self, bands: BandIndex) -> None:
+        """Take ``bands`` (same threshold and ``num_perm``, e.g. restored from an index
+        file) in place of the in-memory band index."""
+        if not isinstance(self._lsh, BandIndex) or (bands.b, bands.r, bands.h) != (
+            self._lsh.b, self._lsh.r, self._lsh.h
+        ):
+            raise ValueError("bands of another shape, or an index outside memory")
+        self._lsh = bands
+
+    @property
+    def in_memory(self) -> BandIndex | None:
+        """The in-memory band index, or None when the bands live in external storage."""
+        return self._lsh if isinstance(self._lsh, BandIndex) else None
 
     def query(self, minhash: LeanMinHash) -> list[Hashable]:
         self._check(minhash)
@@ -158,6 +184,18 @@ class AnchorIndex:
 
     def remove(self, key: Hashable) -> None:
         self._docs.remove(key)
+
+    def to_arrays(self) -> dict[str, np.ndarray | list[np.ndarray]]:
+        """The index as named arrays (see :mod:`dedupe.persist`)."""
+        docs = {f"docs.{k}": v for k, v in self._docs.to_arrays().items()}
+        return {**docs, **{f"runs.{k}": v for k, v in self._runs.to_arrays().items()}}
+
+    def restore(self, arrays: dict[str, np.ndarray]) -> None:
+        """Take the state `to_arrays` saved; ValueError if the arrays do not fit together."""
+        docs = DocIds.from_arrays({k[5:]: v for k, v in arrays.items() if k.startswith("docs.")})
+        part = {k[5:]: v for k, v in arrays.items() if k.startswith("runs.")}
+        self._runs = SortedRuns.from_arrays(part, docs.assigned)
+        self._docs = docs
 
     def query(self, anchors: np.ndarray, min_shared: int) -> dict[Hashable, int]:
         """Texts sharing at least `min_shared` anchors with `anchors`, with the counts."""

@@ -27,6 +27,7 @@ from typing import Any
 
 import numpy as np
 
+from dedupe.bands import BandIndex
 from dedupe.boilerplate import BoilerplateModel
 from dedupe.index import AnchorIndex, LSHIndex
 from dedupe.shingles import EMPTY, Tokens, shingle_set, tokenize
@@ -172,6 +173,51 @@ class Matcher:
 
         self._lsh.insert_many(indexable())
         return count
+
+    def to_arrays(self) -> dict[str, Any] | None:
+        """The candidate indexes and each key's outlet as named arrays with their meta, for
+        :func:`dedupe.persist.write_index`; None when they cannot be saved (bands outside
+        memory, keys other than integers)."""
+        bands = self._lsh.in_memory
+        if bands is None or any(type(k) is not int for k in self._outlets):
+            return None
+        names = sorted({o for o in self._outlets.values() if o is not None})
+        code = {name: i for i, name in enumerate(names)}
+        arrays: dict[str, Any] = {
+            "keys": np.fromiter(self._outlets, dtype=np.int64, count=len(self._outlets)),
+            "outlets": np.array([code.get(o, -1) for o in self._outlets.values()], np.int32),
+            **{f"bands.{k}": v for k, v in bands.to_arrays().items()},
+            **{f"anchors.{k}": v for k, v in self._anchors.to_arrays().items()},
+        }
+        meta = {"params": self.params.to_dict(), "lsh": self.thresholds.lsh,
+                "min_shingles": self.thresholds.min_shingles, "outlets": names}  # fmt: skip
+        return {"meta": meta, "arrays": arrays}
+
+    def restore(self, meta: dict[str, Any], arrays: dict[str, np.ndarray]) -> None:
+        """Take the indexes `to_arrays` saved, in place of what this matcher holds. Raises
+        ValueError (the matcher unchanged) when they were built with other parameters or
+        do not fit together."""
+        if meta.get("params") != self.params.to_dict() or (
+            meta.get("lsh"), meta.get("min_shingles")
+        ) != (self.thresholds.lsh, self.thresholds.min_shingles):
+            raise ValueError("the saved index was built with other parameters")
+        bands = self._lsh.in_memory
+        if bands is None:
+            raise ValueError("the bands of this matcher live outside memory")
+        names, keys, codes = meta["outlets"], arrays["keys"], arrays["outlets"]
+        if len(keys) != len(codes) or (
+            len(codes) and not -1 <= codes.min() <= codes.max() < len(names)
+        ):
+            raise ValueError("the saved outlets do not match their keys")
+        fresh_bands = BandIndex(self.thresholds.lsh, self.params.num_perm)
+        fresh_anchors = AnchorIndex()
+        fresh_bands.restore({k[6:]: v for k, v in arrays.items() if k.startswith("bands.")})
+        fresh_anchors.restore({k[8:]: v for k, v in arrays.items() if k.startswith("anchors.")})
+        self._lsh.use(fresh_bands)
+        self._anchors = fresh_anchors
+        outlet_of = [*names, None]  # code -1: no outlet
+        self._outlets = dict(zip(keys.tolist(), [outlet_of[c] for c in codes.tolist()]))
+        self._cache.clear()
 
     def remove(self, key: Hashable) -> None:
         """Forget `key` (no-op when unknown)."""

@@ -16,6 +16,7 @@ and filtered out at query time (:meth:`DocIds.live`), then dropped by the next
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Hashable
 
 import numpy as np
@@ -51,7 +52,7 @@ class DocIds:
 
     @staticmethod
     def _is_plain_int(key: Hashable) -> bool:
-        return type(key) is int and 0 <= key < 2**31 - 1  # noqa: E721 - bool is not an id
+        return type(key) is int and 0 <= key < 2**31 - 1  # bool is not an id
 
     def number(self, key: Hashable) -> int | None:
         """The live number of ``key``, or None."""
@@ -113,12 +114,40 @@ class DocIds:
         ]
 
     @property
+    def assigned(self) -> int:
+        """How many numbers were ever assigned (live or not)."""
+        return self._count
+
+    @property
     def dead(self) -> int:
         """How many numbers were assigned and are no longer live."""
         return self._count - self._live_count
 
     def nbytes(self) -> int:
         return int(self._key_of.nbytes + self._number_of.nbytes)
+
+    def to_arrays(self) -> dict[str, np.ndarray]:
+        """The maps as arrays, for an index file; integer keys only."""
+        if self._other_keys:
+            raise ValueError("only an index of integer keys can be saved")
+        return {
+            "key_of": self._key_of[: self._count],
+            "number_of": self._number_of,
+            "counts": np.array([self._count, self._live_count], dtype=np.int64),
+        }
+
+    @classmethod
+    def from_arrays(cls, arrays: dict[str, np.ndarray]) -> DocIds:
+        """The maps `to_arrays` saved. The arrays may be copy-on-write memory maps: they are
+        written in place (removals) and replaced when they grow."""
+        count, live_count = (int(n) for n in arrays["counts"])
+        key_of, number_of = arrays["key_of"], arrays["number_of"]
+        if len(key_of) != count or not 0 <= live_count <= count:
+            raise ValueError("document numbers do not match their count")
+        docs = cls()
+        docs._count, docs._live_count = count, live_count
+        docs._key_of, docs._number_of = key_of, number_of
+        return docs
 
 
 class SortedRuns:
@@ -188,6 +217,31 @@ class SortedRuns:
 
     def __len__(self) -> int:
         return sum(len(h) for h, _ in self._runs) + sum(len(h) for h, _ in self._pending)
+
+    def to_arrays(self) -> dict[str, list[np.ndarray] | np.ndarray]:
+        """The runs as they are (no merge, so saving costs no sort): each array is the list
+        of the runs' parts, written one after the other."""
+        self.flush()
+        return {
+            "hashes": [h for h, _ in self._runs],
+            "docs": [d for _, d in self._runs],
+            "lengths": np.array([len(h) for h, _ in self._runs], dtype=np.int64),
+        }
+
+    @classmethod
+    def from_arrays(cls, arrays: dict[str, np.ndarray], documents: int) -> SortedRuns:
+        """The runs `to_arrays` saved, as views of ``arrays`` (memory maps stay maps: a run
+        is only copied when a merge rewrites it). ``documents``: how many document numbers
+        exist; a posting beyond them means the arrays are not what was saved."""
+        hashes, docs, lengths = arrays["hashes"], arrays["docs"], arrays["lengths"]
+        if len(hashes) != len(docs) or int(lengths.sum()) != len(hashes) or (lengths < 0).any():
+            raise ValueError("posting runs do not match their lengths")
+        if len(docs) and int(docs.max()) >= documents:
+            raise ValueError("a posting names a document number that does not exist")
+        runs = cls()
+        bounds = np.concatenate([[0], np.cumsum(lengths)]).tolist()
+        runs._runs = [(hashes[a:b], docs[a:b]) for a, b in itertools.pairwise(bounds)]
+        return runs
 
     def nbytes(self) -> int:
         return sum(h.nbytes + d.nbytes for h, d in self._runs + self._pending)

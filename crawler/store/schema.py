@@ -357,3 +357,24 @@ def m010_evidence_counter(db: Database) -> None:
 def m011_evidence_table(db: Database) -> None:
     # The change counter in a table of its own, articles only: m010's cost too much per page.
     decision_schema.evidence_counter_v2(db)
+
+
+@migrations()
+def m012_signature_changes(db: Database) -> None:
+    # Which articles' signatures changed since the candidate index file was written, so a
+    # restart re-indexes those alone (crawler.index_file). AUTOINCREMENT: a seq is never
+    # reused once the log is pruned.
+    db.execute(
+        "create table if not exists signature_changes "
+        "(seq integer primary key autoincrement, article_id integer not null)"
+    )
+    for event, row in (("insert", "new"), ("update", "new"), ("delete", "old")):
+        db.execute(
+            f"create trigger if not exists signature_changes_{event} after {event} on signatures "
+            f"begin insert into signature_changes (article_id) values ({row}.article_id); end"
+        )
+    # An article removed from the store leaves its signature out of the index's rebuild.
+    db.execute(
+        "create trigger if not exists signature_changes_article after delete on articles "
+        "begin insert into signature_changes (article_id) values (old.id); end"
+    )
