@@ -1,8 +1,9 @@
 """Item pipelines: extract articles from fetched pages, follow their sources, then store and
 match them.
 
-Extraction is CPU-bound (trafilatura, lxml), so it runs in worker processes while the
-crawling process keeps fetching and storing: that is how a crawl uses a second core.
+Extraction is CPU-bound (trafilatura, lxml), so it runs in worker processes, and storing and
+matching run in a writer process (``crawler.crawl.batching``): the crawling process keeps
+fetching, which is how a crawl uses a second core.
 
 Following sources: only after extraction is it known which article a page credits, so the
 :class:`FollowSourcesPipeline` builds the requests for those source articles, admits them to the
@@ -14,7 +15,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import time
 from concurrent.futures import ProcessPoolExecutor
 from typing import Any
 
@@ -23,12 +23,12 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 from scrapy.utils.asyncio import create_looping_call
 
+from crawler.crawl.batching import StoreBatches, batch_settings
 from crawler.crawl.discovery import is_listing_url
 from crawler.crawl.frontier import Frontier
-from crawler.extract.captures import capture_of
+from crawler.crawl.storing import PageWrite
 from crawler.extract.page import NotAnArticle, extract_article
 from crawler.items import PageItem
-from crawler.matching import StoreMatcher
 from crawler.urls import BadURL, canonical_url, outlet_of
 from crawler.workers import worker_pool
 from dedupe.matcher import Presigned, presign
@@ -42,11 +42,13 @@ Prepared = tuple[Tokens, Presigned] | None
 
 
 def _extract_or_reason(
-    html: str, url: str, sign: SignatureParams | None = None
+    html: str, url: str, sign: SignatureParams | None = None, hints: dict[str, Any] | None = None
 ) -> tuple[dict[str, Any] | None, str | None, Prepared]:
     """Runs in a worker: returns (article, None, prepared) or (None, why it is not one, None).
-    With ``sign`` (the store's signature parameters) the text is also tokenised and signed
-    here, off the crawling process, for the matcher."""
+    The article is complete (identity, outlet, canonical credit URLs, a date from ``hints``
+    when the page has none): the crawling process only hands it on. With ``sign`` (the
+    store's signature parameters) the text is also tokenised and signed here, for the
+    matcher."""
     try:
         article = extract_article(html, url)
     except NotAnArticle as exc:
@@ -54,10 +56,26 @@ def _extract_or_reason(
     except Exception as exc:  # a parser bug on one page must not stop the crawl
         logger.exception("extraction failed on %s", url)
         return None, f"extraction failed: {type(exc).__name__}: {exc}", None
+    _complete(article, url, hints or {})
     if sign is None:
         return article, None, None
     tokens = tokenize(article["text"])
     return article, None, (tokens, presign(tokens, sign))
+
+
+def _complete(article: dict[str, Any], url: str, hints: dict[str, Any]) -> None:
+    article["fetched_url"] = url
+    article["url"] = article_identity(url, article.get("declared_canonical"))
+    article["outlet"] = outlet_of(article["url"])
+    for hit in article.get("attributions", []):
+        hit["url"] = _canonical_or_none(hit.get("url"))
+    if not article.get("published_at"):
+        # A date from the sitemap or feed is weaker than the page's own, but better than none.
+        for hint, source in (("news_publication_date", "news-sitemap"),
+                             ("feed_published", "feed"), ("sitemap_lastmod", "sitemap")):
+            if hints.get(hint):
+                article["published_at"], article["date_source"] = hints[hint], source
+                break
 
 
 def article_identity(page_url: str, declared: str | None) -> str:
@@ -108,28 +126,13 @@ class ExtractPipeline:
         article, reason, prepared = None, item.error, None
         if item.html is not None and not item.is_listing and not item.not_modified:
             url = item.final_url or item.url
-            # Set by the store pipeline when it matches in this process.
+            # Set by the store pipeline once the store's matcher is open.
             sign = getattr(self.crawler, "crosspost_signature_params", None)
             if self.pool is not None:
-                future = self.pool.submit(_extract_or_reason, item.html, url, sign)
+                future = self.pool.submit(_extract_or_reason, item.html, url, sign, item.hints)
                 article, reason, prepared = await asyncio.wrap_future(future)
             else:
-                article, reason, prepared = _extract_or_reason(item.html, url, sign)
-            if article is not None:
-                article["fetched_url"] = url
-                article["url"] = article_identity(url, article.get("declared_canonical"))
-                article["outlet"] = outlet_of(article["url"])
-                for hit in article.get("attributions", []):
-                    hit["url"] = _canonical_or_none(hit.get("url"))
-                if not article.get("published_at"):
-                    # A date from the sitemap or feed is weaker than the page's own, but
-                    # better than none.
-                    for hint, source in (("news_publication_date", "news-sitemap"),
-                                         ("feed_published", "feed"),
-                                         ("sitemap_lastmod", "sitemap")):
-                        if item.hints.get(hint):
-                            article["published_at"], article["date_source"] = item.hints[hint], source
-                            break
+                article, reason, prepared = _extract_or_reason(item.html, url, sign, item.hints)
         return {"page": item, "article": article, "reason": reason, "prepared": prepared}
 
 
@@ -187,101 +190,46 @@ class FollowSourcesPipeline:
 
 
 class StorePipeline:
-    """Writes every page (as a capture) and every article to the SQLite store.
+    """Writes every page (as a capture) and every article to the SQLite store, and matches
+    each article, through :class:`~crawler.crawl.batching.StoreBatches`: in a writer process
+    beside the crawl (``CROSSPOST_STORE_PROCESS``, the default) or in the crawling process.
 
-    Pages are committed in batches of ``CROSSPOST_COMMIT_EVERY`` pages, or after
+    Pages are stored in batches of ``CROSSPOST_COMMIT_EVERY`` pages, or after
     ``CROSSPOST_COMMIT_SECONDS``, whichever comes first; 1 commits every page."""
 
-    def __init__(
-        self, crawler: Crawler, match: bool = True, commit_every: int = 1,
-        commit_seconds: float = 1.0,
-    ) -> None:  # fmt: skip
+    def __init__(self, crawler: Crawler, options: dict[str, Any]) -> None:
         self.crawler = crawler
-        self.match = match
-        self.commit_every = max(1, commit_every)
-        self.commit_seconds = commit_seconds
-        self.frontier: Frontier | None = None
-        self.matching: StoreMatcher | None = None
-        self._uncommitted = 0
-        self._batch_started = 0.0
+        self.options = options
+        self.batches: StoreBatches | None = None
         self._flusher: Any = None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> StorePipeline:
-        settings = crawler.settings
-        return cls(
-            crawler,
-            settings.getbool("CROSSPOST_MATCH", True),
-            settings.getint("CROSSPOST_COMMIT_EVERY", 1),
-            settings.getfloat("CROSSPOST_COMMIT_SECONDS", 1.0),
-        )
+        return cls(crawler, batch_settings(crawler))
 
-    def open_spider(self) -> None:
-        # The frontier's store: marking a page done happens in the transaction storing it.
-        self.frontier = Frontier.of(self.crawler)
-        self.store = self.frontier.store
-        self.matching = StoreMatcher(self.store) if self.match else None
-        if self.matching is not None:
-            # The extraction workers sign texts with the store's parameters.
-            self.crawler.crosspost_signature_params = self.matching.matcher.params
-            caught_up = self.matching.catch_up()
-            if caught_up:
-                logger.info("Matched %d articles left unmatched by an earlier run", caught_up)
-        if self.commit_every > 1:
-            # A quiet spell (slow outlets) must not leave stored pages uncommitted.
-            self._flusher = create_looping_call(self._commit_if_due)
-            self._flusher.start(max(0.1, self.commit_seconds / 2), now=False)
+    async def open_spider(self) -> None:
+        # The frontier's job and store: a page is marked done in the batch that stores it, and
+        # the frontier's own writes go into the same ordered batches.
+        frontier = Frontier.of(self.crawler)
+        self.batches = StoreBatches(self.crawler, frontier.store, frontier.job, **self.options)
+        await self.batches.open()
+        frontier.writes = self.batches
+        # A quiet spell (slow outlets) must not leave fetched pages unstored.
+        self._flusher = create_looping_call(self.batches.flush_if_due)
+        self._flusher.start(max(0.1, self.batches.commit_seconds / 2), now=False)
 
-    def close_spider(self) -> None:
+    async def close_spider(self) -> None:
         if self._flusher is not None and self._flusher.running:
             self._flusher.stop()
-        self._commit()
-        if self.matching is not None:
-            self.matching.finish()
+        if self.batches is not None and not await self.batches.close():
+            # Some pages were not stored: the job stays resumable instead of finished.
+            Frontier.of(self.crawler).unstored = True
 
-    def _commit(self) -> None:
-        self.store.commit_batch()
-        self._uncommitted = 0
-
-    def _commit_if_due(self) -> None:
-        if self.store.in_batch and time.monotonic() - self._batch_started >= self.commit_seconds:
-            self._commit()
-
-    def process_item(self, item: Any) -> Any:
+    async def process_item(self, item: Any) -> Any:
         if not (isinstance(item, dict) and isinstance(item.get("page"), PageItem)):
             return item
-        if self.commit_every > 1 and not self.store.in_batch:
-            self.store.begin_batch()
-            self._batch_started = time.monotonic()
-        try:
-            return self._store(item)
-        finally:
-            self._uncommitted += 1
-            if self._uncommitted >= self.commit_every:
-                self._commit()
-
-    def _store(self, item: dict[str, Any]) -> dict[str, Any]:
-        page: PageItem = item["page"]
-        article = item["article"]
-        capture, state = capture_of(
-            page, article, item["reason"],
-            getattr(self.crawler, "crosspost_crawl_id", None), page.frontier_url,
-        )  # fmt: skip
-        outcome = capture["outcome"]
-        if outcome == "skipped":
-            logger.info("Skipped %s: %s", page.url, item["reason"])
-        article_id = self.store.jobs.save_fetch(
-            capture, article, job=self.frontier.job, frontier_url=page.frontier_url, state=state
-        )
-        stats = self.crawler.stats
-        stats.inc_value(f"crosspost/pages/{outcome}")
-        if article_id is not None:
-            stats.inc_value("crosspost/articles_stored")
-            if self.matching is not None:
-                tokens, presigned = item.get("prepared") or (None, None)
-                found = self.matching.add(
-                    article_id, article["text"], article["outlet"], article.get("text_hash"),
-                    tokens, presigned,
-                )  # fmt: skip
-                stats.inc_value("crosspost/matches_found", len(found))
+        await self.batches.add_page(PageWrite(
+            item["page"], item["article"], item["reason"],
+            getattr(self.crawler, "crosspost_crawl_id", None), item.get("prepared"),
+        ))  # fmt: skip
         return item

@@ -71,6 +71,9 @@ CROSSPOST_DB = "crosspost.db"
 CROSSPOST_EXTRACT_PROCESSES = 1
 # Match each stored article against the near-duplicate index as it arrives.
 CROSSPOST_MATCH = True
+# Store and match in a writer process beside the crawl, fed in batches (False: in the
+# crawling process, which then has that much less CPU for fetching).
+CROSSPOST_STORE_PROCESS = True
 # Stored pages are committed this many at a time, or after this many seconds: a commit per
 # page costs more than storing the page. A crash loses at most one batch, fetched again on
 # resume. 1 commits every page.

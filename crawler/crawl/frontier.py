@@ -12,6 +12,9 @@ Two components share one :class:`Frontier` per crawler:
   can reach the store, so a page is never marked done before the links found on it are saved.
 - the item pipelines (``crawler.pipelines``) mark pages done and admit attribution sources.
 
+While the crawl runs, the frontier's writes go through the store pipeline's batches
+(:attr:`Frontier.writes`), in order with the pages, to the one process that writes the store.
+
 The frontier also makes re-crawls incremental: sitemap and feed entries whose date is not newer
 than the one seen at the last fetch are skipped, ``--since`` drops older entries, and known
 pages are requested with ``If-None-Match`` / ``If-Modified-Since``.
@@ -110,6 +113,11 @@ class Frontier:
             logger.warning("Resuming crawl job %s: %d pages done, %d pending",
                            self.job, done, pending)
         self._limited: set[str] = set()
+        # Where admitted and done entries are written: the store, or the store pipeline's
+        # batches (``crawler.crawl.batching``), which apply them in order with the pages.
+        self.writes: Any = store.jobs
+        # Set when pages of this run could not be stored: the job is then not finished.
+        self.unstored = False
         self._apply_slot_delays()
         crawler.signals.connect(self.request_dropped, signal=signals.request_dropped)
         crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
@@ -182,7 +190,7 @@ class Frontier:
             fresh[key] = (self._conditional(request, state), outlet)
         if not fresh:
             return []
-        added = self.store.jobs.frontier_add(
+        added = self.writes.frontier_add(
             self.job, [(key, outlet, self._dump(req)) for key, (req, outlet) in fresh.items()]
         )
         self.known.update(fresh)
@@ -247,7 +255,7 @@ class Frontier:
 
     # -- completion -----------------------------------------------------------------------
     def mark_done(self, keys: list[str]) -> None:
-        self.store.jobs.frontier_done(self.job, keys)
+        self.writes.frontier_done(self.job, keys)
 
     def request_dropped(self, request: Request, spider: Any = None) -> None:
         # The duplicate filter dropped it (a redirect to a page fetched already): nothing more
@@ -258,7 +266,7 @@ class Frontier:
 
     def spider_closed(self, spider: Any, reason: str) -> None:
         try:
-            if reason == "finished":
+            if reason == "finished" and not self.unstored:
                 self.store.jobs.finish_job(self.job)
             elif reason == "shutdown":
                 # Ctrl-C: the command line says how to resume, once.
