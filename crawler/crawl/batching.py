@@ -142,7 +142,11 @@ class StoreBatches:
             except Exception as exc:
                 self._fail(exc)
             return
-        future = asyncio.wrap_future(self.pool.submit(write_batch, ops))
+        try:
+            future = asyncio.wrap_future(self.pool.submit(write_batch, ops))
+        except RuntimeError as exc:  # BrokenProcessPool: the writer is gone
+            self._fail(exc)
+            return
         self._pending.append(future)
         future.add_done_callback(self._landed)
 
