@@ -5,12 +5,17 @@ served on loopback by its own process. Each crawler runs in its own subprocess, 
 pages through robots.txt and the sitemaps, and fetches every page:
 
 - baseline: a bare Scrapy spider that fetches and discards (same politeness settings);
-- crosspost: ``crosspost crawl`` — extraction in a worker process, store, match, frontier.
+- crosspost: ``crosspost crawl`` — extraction in a worker process, storing and matching in the
+  writer process, frontier;
+- with ``--in-process-store``, also ``crosspost crawl -s CROSSPOST_STORE_PROCESS=False``
+  (storing and matching in the crawling process), in the same run.
 
-Prints pages/second, peak memory (``ru_maxrss`` of the crawl process; extraction workers are
-separate processes) and the ratio.
+Prints pages/second, CPU per page (all processes of the crawl: the crawling process and the
+extraction and writer processes it ends, user + system), peak memory (``ru_maxrss`` of the
+crawling process alone) and the ratio. CPU per page hardly depends on what else the machine
+runs; pages per second does.
 
-    python benchmarks/bench_crawl.py [--articles 5000] [--quick]
+    python benchmarks/bench_crawl.py [--articles 5000] [--quick] [--in-process-store]
 """
 
 from __future__ import annotations
@@ -58,7 +63,7 @@ def _baseline_spider(start: list[str]) -> None:
     print(FetchOnly.pages)
 
 
-def _run(command: list[str], proxy: str) -> tuple[float, int, str]:
+def _run(command: list[str], proxy: str) -> tuple[float, int, str, float]:
     env = {k: v for k, v in os.environ.items() if k.lower() not in ("http_proxy", "no_proxy")}
     env["http_proxy"] = proxy
     started = time.monotonic()
@@ -70,7 +75,27 @@ def _run(command: list[str], proxy: str) -> tuple[float, int, str]:
     proc.returncode = os.waitstatus_to_exitcode(status)
     if proc.returncode != 0:
         sys.exit(f"Error: {' '.join(command[:4])} failed:\n{err[-3000:]}")
-    return elapsed, usage.ru_maxrss // 1024, out
+    # wait4 counts the process and the children it waited for (extraction, writer).
+    return elapsed, usage.ru_maxrss // 1024, out, usage.ru_utime + usage.ru_stime
+
+
+def _crosspost(start: list[str], proxy: str, settings: dict[str, object], tmp: str,
+               name: str) -> tuple[float, int, float, int, int, int]:  # fmt: skip
+    """One ``crosspost crawl`` of the generated web: seconds, peak MB, CPU seconds, pages,
+    articles and matches stored."""
+    db = Path(tmp) / f"{name}.db"
+    sets = [x for key, value in settings.items() for x in ("-s", f"{key}={value}")]
+    seconds, peak, _, cpu = _run(
+        [sys.executable, "-m", "crawler", "crawl", "--db", str(db), "--no-follow-links",
+         "--no-follow-attribution", "--no-progress", *start, *sets], proxy)
+    conn = sqlite3.connect(db)
+    pages = conn.execute(
+        "select count(*) from captures where status = 200 and outcome != 'listing'"
+    ).fetchone()[0]
+    stored = conn.execute("select count(*) from articles").fetchone()[0]
+    matches = conn.execute("select count(*) from matches").fetchone()[0]
+    conn.close()
+    return seconds, peak, cpu, pages, stored, matches
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -80,6 +105,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="500 articles")
     parser.add_argument("--extract-processes", type=int, default=1,
                         help="CROSSPOST_EXTRACT_PROCESSES for the full pipeline")
+    parser.add_argument("--in-process-store", action="store_true",
+                        help="also crawl with storing and matching in the crawling process")
     parser.add_argument("--baseline-worker", nargs="*", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.baseline_worker is not None:
@@ -91,39 +118,41 @@ def main(argv: list[str] | None = None) -> int:
          "--outlets", str(args.outlets)],
         cwd=REPO, stdout=subprocess.PIPE, text=True,
     )
+    rows = []
     try:
         proxy = server.stdout.readline().strip()
         start = [f"http://gen{o}.test/" for o in range(args.outlets)]
-        base_time, base_mem, base_out = _run(
+        base_time, base_mem, base_out, base_cpu = _run(
             [sys.executable, __file__, "--baseline-worker", *start], proxy)
         base_pages = int(base_out.strip().splitlines()[-1])
+        rows.append(("fetch-only (Scrapy)", base_pages, base_time, base_cpu, base_mem))
+        full_settings = {**SETTINGS, "CROSSPOST_EXTRACT_PROCESSES": args.extract_processes}
+        variants = [("crosspost full", {})]
+        if args.in_process_store:
+            variants.append(("  store in-process", {"CROSSPOST_STORE_PROCESS": "False"}))
+        counts = []
         with tempfile.TemporaryDirectory() as tmp:
-            db = Path(tmp) / "bench.db"
-            full_settings = {**SETTINGS, "CROSSPOST_EXTRACT_PROCESSES": args.extract_processes}
-            sets = [x for name, value in full_settings.items() for x in ("-s", f"{name}={value}")]
-            full_time, full_mem, _ = _run(
-                [sys.executable, "-m", "crawler", "crawl", "--db", str(db), "--no-follow-links",
-                 "--no-follow-attribution", "--no-progress", *start, *sets], proxy)
-            conn = sqlite3.connect(db)
-            full_pages = conn.execute(
-                "select count(*) from captures where status = 200 and outcome != 'listing'"
-            ).fetchone()[0]
-            stored = conn.execute("select count(*) from articles").fetchone()[0]
-            matches = conn.execute("select count(*) from matches").fetchone()[0]
-            conn.close()
+            for n, (label, extra) in enumerate(variants):
+                seconds, peak, cpu, pages, stored, matches = _crosspost(
+                    start, proxy, {**full_settings, **extra}, tmp, f"run{n}")
+                rows.append((label, pages, seconds, cpu, peak))
+                counts.append((label.strip(), stored, matches))
     finally:
         server.terminate()
         server.wait(timeout=10)
-    base_rate, full_rate = base_pages / base_time, full_pages / full_time
+    base_rate = base_pages / base_time
     print(f"crawl benchmark: {articles} generated articles on {args.outlets} outlets, loopback, "
           f"{os.cpu_count()} cores, extraction processes: {args.extract_processes}")
-    print(f"{'crawler':<22} {'pages':>6} {'seconds':>8} {'pages/s':>8} {'peak MB':>8}")
-    print(f"{'fetch-only (Scrapy)':<22} {base_pages:>6} {base_time:>8.1f} {base_rate:>8.1f} "
-          f"{base_mem:>8}")
-    print(f"{'crosspost full':<22} {full_pages:>6} {full_time:>8.1f} {full_rate:>8.1f} "
-          f"{full_mem:>8}")
+    print(f"{'crawler':<22} {'pages':>6} {'seconds':>8} {'pages/s':>8} {'CPU ms/page':>12} "
+          f"{'peak MB':>8} {'ratio':>6}")
+    for label, pages, seconds, cpu, peak in rows:
+        rate = pages / seconds
+        print(f"{label:<22} {pages:>6} {seconds:>8.1f} {rate:>8.1f} {1000 * cpu / pages:>12.1f} "
+              f"{peak:>8} {rate / base_rate:>5.2f}x")
+    full_rate = rows[1][1] / rows[1][2]
     print(f"ratio full / fetch-only: {full_rate / base_rate:.2f}x  "
-          f"({stored} articles stored, {matches} matches)")
+          + "; ".join(f"{label}: {stored} articles stored, {matches} matches"
+                      for label, stored, matches in counts))
     return 0
 
 

@@ -40,6 +40,11 @@ logger = logging.getLogger(__name__)
 
 Prepared = tuple[Tokens, Presigned] | None
 
+# Batches handed to each extraction worker at a time (one runs while the next waits), and
+# the most pages in one.
+EXTRACT_BATCHES_PER_WORKER = 2
+EXTRACT_BATCH = 16
+
 
 def _extract_or_reason(
     html: str, url: str, sign: SignatureParams | None = None, hints: dict[str, Any] | None = None
@@ -61,6 +66,11 @@ def _extract_or_reason(
         return article, None, None
     tokens = tokenize(article["text"])
     return article, None, (tokens, presign(tokens, sign))
+
+
+def _extract_many(pages: list[tuple[Any, ...]]) -> list[tuple[dict[str, Any] | None, str | None, Prepared]]:
+    """Runs in a worker: :func:`_extract_or_reason` for each page of a batch."""
+    return [_extract_or_reason(*page) for page in pages]
 
 
 def _complete(article: dict[str, Any], url: str, hints: dict[str, Any]) -> None:
@@ -101,12 +111,18 @@ def _canonical_or_none(url: str | None) -> str | None:
 
 
 class ExtractPipeline:
-    """Turns page items into ``(page, article | None)`` by running trafilatura."""
+    """Turns page items into ``(page, article | None)`` by running trafilatura.
+
+    Pages go to the workers in batches: one page at a time while a worker is free, and the
+    pages that arrived meanwhile together once one is done. Each hand-over costs the crawling
+    process a pipe write and two thread wake-ups, whatever the batch's size."""
 
     def __init__(self, crawler: Crawler, processes: int) -> None:
         self.crawler = crawler
         self.processes = processes
         self.pool: ProcessPoolExecutor | None = None
+        self._waiting: list[tuple[tuple[Any, ...], asyncio.Future[Any]]] = []
+        self._sent = 0
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ExtractPipeline:
@@ -129,11 +145,44 @@ class ExtractPipeline:
             # Set by the store pipeline once the store's matcher is open.
             sign = getattr(self.crawler, "crosspost_signature_params", None)
             if self.pool is not None:
-                future = self.pool.submit(_extract_or_reason, item.html, url, sign, item.hints)
-                article, reason, prepared = await asyncio.wrap_future(future)
+                article, reason, prepared = await self._extract(item.html, url, sign, item.hints)
             else:
                 article, reason, prepared = _extract_or_reason(item.html, url, sign, item.hints)
         return {"page": item, "article": article, "reason": reason, "prepared": prepared}
+
+    async def _extract(self, *page: Any) -> tuple[dict[str, Any] | None, str | None, Prepared]:
+        result = asyncio.get_running_loop().create_future()
+        self._waiting.append((page, result))
+        if self._sent < EXTRACT_BATCHES_PER_WORKER * self.processes:
+            self._send()
+        return await result
+
+    def _send(self) -> None:
+        batch = self._waiting[:EXTRACT_BATCH]
+        del self._waiting[:EXTRACT_BATCH]
+        try:
+            done = asyncio.wrap_future(self.pool.submit(_extract_many, [p for p, _ in batch]))
+        except RuntimeError as exc:  # the pool is broken or shut down
+            for _, result in batch:
+                if not result.done():
+                    result.set_exception(exc)
+            return
+        self._sent += 1
+        done.add_done_callback(lambda done: self._landed(done, batch))
+
+    def _landed(self, done: asyncio.Future[Any], batch: list[tuple[Any, asyncio.Future[Any]]]) -> None:
+        self._sent -= 1
+        for n, (_, result) in enumerate(batch):
+            if result.done():
+                continue
+            if done.cancelled():
+                result.cancel()
+            elif done.exception() is not None:
+                result.set_exception(done.exception())
+            else:
+                result.set_result(done.result()[n])
+        while self._waiting and self._sent < EXTRACT_BATCHES_PER_WORKER * self.processes:
+            self._send()
 
 
 class FollowSourcesPipeline:
