@@ -378,3 +378,20 @@ def m012_signature_changes(db: Database) -> None:
         "create trigger if not exists signature_changes_article after delete on articles "
         "begin insert into signature_changes (article_id) values (old.id); end"
     )
+
+
+@migrations()
+def m013_fts_deferral(db: Database) -> None:
+    # Bulk writes add a batch's full-text rows in one statement (store.bulk): fed by the
+    # trigger, FTS5 flushes its terms at every statement. The flag is set and cleared in
+    # the bulk writer's transaction: no other connection ever sees it set.
+    db.execute("create table if not exists fts_control (deferred integer not null)")
+    if db.execute("select count(*) from fts_control").fetchone()[0] == 0:
+        db.execute("insert into fts_control (deferred) values (0)")
+    db.execute("drop trigger if exists articles_ai")
+    db.execute(
+        "create trigger articles_ai after insert on articles "
+        "when coalesce((select deferred from fts_control limit 1), 0) = 0 begin "
+        "insert into articles_fts (rowid, title, text) values (new.rowid, new.title, new.text); "
+        "end"
+    )
