@@ -4,6 +4,7 @@ crawl. Real processes, real SQLite files, the sample webs on loopback."""
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import signal
 import subprocess
@@ -75,6 +76,8 @@ def _results(db: Path) -> dict[str, object]:
 
 
 def test_the_writer_process_stores_and_matches_as_the_crawling_process_does(full_crawl, tmp_path):
+    """Same pages, same order: the crawling process storing texts its extraction worker
+    signed, and the writer process signing them itself, leave identical stores."""
     crawl_db, _, _ = full_crawl
     batches = _batches(crawl_db)
     here, there = tmp_path / "here.db", tmp_path / "there.db"
@@ -91,7 +94,10 @@ def test_the_writer_process_stores_and_matches_as_the_crawling_process_does(full
     try:
         params, caught_up = pool.submit(open_writer, str(there), True).result(timeout=120)
         assert params == SignatureParams() and caught_up == 0
-        futures = [pool.submit(write_batch, batch) for batch in batches]
+        # The writer signs texts itself (prepared None), as it does in a crawl.
+        unsigned = [[(k, j, dataclasses.replace(w, prepared=None)) if k == PAGE else (k, j, w)
+                     for k, j, w in batch] for batch in batches]
+        futures = [pool.submit(write_batch, batch) for batch in unsigned]
         results = [f.result(timeout=120) for f in futures]
         pool.submit(close_writer).result(timeout=120)
     finally:

@@ -74,16 +74,23 @@ class StoreBatches:
         self._pending: deque[asyncio.Future[BatchResult]] = deque()
 
     async def open(self) -> None:
-        """Open the matcher (here or in the writer process); the extraction workers then
-        sign texts with the store's signature parameters."""
+        """Open the matcher, here or in the writer process."""
         if self.in_process:
             self.matching, caught_up = open_matching(self.store, self.match)
             params = self.matching.matcher.params if self.matching else None
         else:
             self.pool = worker_pool(1)
             future = self.pool.submit(open_writer, str(self.store.path), self.match)
-            params, caught_up = await asyncio.wrap_future(future)
-        if params is not None:
+            try:
+                params, caught_up = await asyncio.wrap_future(future)
+            except BaseException as exc:  # the store refused, or the writer never started
+                self.failed = exc
+                self._end_pool()
+                raise
+        if params is not None and self.in_process:
+            # The extraction workers sign texts with the store's parameters, sparing the
+            # crawling process. A writer process signs what it matches itself: it has the
+            # CPU to spare, the extraction worker does not, and nothing crosses two pipes.
             self.crawler.crosspost_signature_params = params
         if caught_up:
             logger.info("Matched %d articles left unmatched by an earlier run", caught_up)
