@@ -131,6 +131,10 @@ class ExtractPipeline:
     def open_spider(self) -> None:
         if self.processes > 0:
             self.pool = worker_pool(self.processes)
+            # Start the workers (and their imports) now, while the crawl reads robots.txt
+            # and sitemaps, rather than when the first article page waits for them.
+            for _ in range(self.processes):
+                self.pool.submit(_extract_many, [])
 
     def close_spider(self) -> None:
         if self.pool is not None:

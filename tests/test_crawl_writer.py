@@ -262,3 +262,22 @@ def test_a_killed_crawl_leaves_no_writer_behind_and_no_half_written_page(tmp_pat
     done = {r["url"] for r in rows(db, "select url from frontier where state = 'done'")}
     captured = {r["url"] for r in rows(db, "select url from captures")}
     assert done and done <= captured
+
+
+def test_a_store_the_writer_refuses_stops_the_crawl_at_once(sample_web, full_crawl, tmp_path):
+    crawl_db, _, _ = full_crawl
+    db = tmp_path / "refused.db"
+    with Store(crawl_db) as source:
+        source.db.conn.execute(f"vacuum into '{db}'")
+    with Store(db) as store:  # signed with parameters this code would not make
+        store.set_state("dedupe.params", {**SignatureParams().to_dict(), "text_version": 0})
+    before = rows(db, "select count(*) n from captures")[0]["n"]
+    began = time.monotonic()
+    result = run_cli(["crawl", "--db", str(db), *truth.start_urls(), *FAST, "--restart"],
+                     proxy=sample_web.proxy_url, timeout=120)
+    assert time.monotonic() - began < 60
+    assert "Storing failed" in result.stderr and "crosspost rematch" in result.stderr, (
+        result.stderr[-3000:])
+    assert "Traceback" not in result.stderr, result.stderr[-3000:]
+    assert rows(db, "select count(*) n from captures")[0]["n"] == before
+    assert rows(db, "select state from crawl_jobs")[0]["state"] == "running"

@@ -68,32 +68,41 @@ class StoreBatches:
         self.pool: ProcessPoolExecutor | None = None
         self.failed: BaseException | None = None
         self.closed = False
+        self._stopping = False
         self._ops: list[tuple] = []
         self._pages = 0
         self._started = 0.0
         self._pending: deque[asyncio.Future[BatchResult]] = deque()
 
     async def open(self) -> None:
-        """Open the matcher, here or in the writer process."""
+        """Open the matcher here, or start the writer process. The crawl does not wait for
+        the writer to be ready: batches queue behind its start-up, and a writer that cannot
+        open the store stops the crawl as any failure of the writer does."""
         if self.in_process:
             self.matching, caught_up = open_matching(self.store, self.match)
-            params = self.matching.matcher.params if self.matching else None
+            if self.matching is not None:
+                # The extraction workers sign texts with the store's parameters, sparing the
+                # crawling process. A writer process signs what it matches itself: it has
+                # the CPU to spare, the extraction worker does not.
+                self.crawler.crosspost_signature_params = self.matching.matcher.params
+            self._caught_up(caught_up)
+            return
+        self.pool = worker_pool(1)
+        opened = asyncio.wrap_future(self.pool.submit(open_writer, str(self.store.path), self.match))
+        opened.add_done_callback(self._opened)
+
+    def _opened(self, opened: asyncio.Future[tuple[Any, int]]) -> None:
+        if opened.cancelled():
+            return
+        if opened.exception() is not None:
+            self._fail(opened.exception())
         else:
-            self.pool = worker_pool(1)
-            future = self.pool.submit(open_writer, str(self.store.path), self.match)
-            try:
-                params, caught_up = await asyncio.wrap_future(future)
-            except BaseException as exc:  # the store refused, or the writer never started
-                self.failed = exc
-                self._end_pool()
-                raise
-        if params is not None and self.in_process:
-            # The extraction workers sign texts with the store's parameters, sparing the
-            # crawling process. A writer process signs what it matches itself: it has the
-            # CPU to spare, the extraction worker does not, and nothing crosses two pipes.
-            self.crawler.crosspost_signature_params = params
-        if caught_up:
-            logger.info("Matched %d articles left unmatched by an earlier run", caught_up)
+            self._caught_up(opened.result()[1])
+
+    @staticmethod
+    def _caught_up(count: int) -> None:
+        if count:
+            logger.info("Matched %d articles left unmatched by an earlier run", count)
 
     # -- the frontier's writes ------------------------------------------------------------
     def frontier_add(self, job: str, entries: list[tuple[str, str, str]]) -> set[str]:
@@ -135,8 +144,10 @@ class StoreBatches:
 
     def flush_if_due(self) -> None:
         """Hand over a batch older than ``commit_seconds``: a quiet spell (slow outlets)
-        must not leave fetched pages unstored."""
-        if self._ops and time.monotonic() - self._started >= self.commit_seconds:
+        must not leave fetched pages unstored. (Called every half of that.)"""
+        if self.failed is not None:
+            self._stop_crawl()  # the engine may not have been running at the failure
+        elif self._ops and time.monotonic() - self._started >= self.commit_seconds:
             self.flush()
 
     def flush(self) -> None:
@@ -193,10 +204,16 @@ class StoreBatches:
         self.failed = exc
         self._ops = []
         logger.error("Storing failed: %s: %s. The crawl stops; what was committed is kept, and "
-                     "running the same command resumes the job.", type(exc).__name__, exc)  # fmt: skip
+                     "running the same command resumes the job.", type(exc).__name__,
+                     str(exc).rstrip("."))  # fmt: skip
+        self._stop_crawl()
+
+    def _stop_crawl(self) -> None:
         engine = getattr(self.crawler, "engine", None)
-        if not self.closed and engine is not None and engine.running:
-            asyncio.ensure_future(engine.close_spider_async(reason="store failed"))
+        if self._stopping or self.closed or engine is None or not engine.running:
+            return
+        self._stopping = True
+        asyncio.ensure_future(engine.close_spider_async(reason="store failed"))
 
     # -- closing --------------------------------------------------------------------------
     async def close(self) -> bool:
