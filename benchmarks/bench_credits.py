@@ -9,7 +9,8 @@ version of the same parser in the same run.
 The pages are the fundus test pages and the trafilatura evaluation pages (HTML: extracted
 once, untimed, as ingest extracts them) and the FakeNewsCorpus sample (text records). What is
 timed is what extraction spends on credits for one article: ``find_attributions`` on the text
-and the page's HTML as ``read_page`` made it, and ``attribution_lines`` on the text. The
+and the page's HTML as ``read_page`` made it, and ``attribution_lines`` on the text (one call
+to ``credits_with_lines`` in versions that have it, as extraction makes). The
 baseline is ``crawler/extract/credits`` at REV, taken out with ``git archive`` and imported
 under another name; both versions run on the same pages, interleaved, best of three passes.
 The last column counts pages where the two versions' results differ (it should be 0 when
@@ -127,9 +128,13 @@ def run(package: ModuleType, items: list[dict[str, Any]]) -> tuple[float, list[A
     clear_caches(package)
     results = []
     start = time.perf_counter()
+    both = getattr(package, "credits_with_lines", None)  # one scan for both, where it exists
     for item, page in zip(items, pages, strict=True):
-        hits = package.find_attributions(item["text"], page, item["url"])
-        lines = package.attribution_lines(item["text"])
+        if both is not None:
+            hits, lines = both(item["text"], page, item["url"])
+        else:
+            hits = package.find_attributions(item["text"], page, item["url"])
+            lines = package.attribution_lines(item["text"])
         results.append((hits, lines))
     elapsed = time.perf_counter() - start
     return elapsed, [([asdict(h) for h in hits], lines) for hits, lines in results]

@@ -74,7 +74,7 @@ def _record_inputs(pages: dict[tuple[str, str], Page]) -> list[tuple[tuple[str, 
         elif page.dataset == "fakenewscorpus_sample" and page.file_id in fakenews:
             row = fakenews[page.file_id]
             out.append((key, {"url": row["url"], "text": row["content"]}))
-        elif page.dataset == "articlecomparisons_multioutlet" and page.file_id in multi:
+        elif page.dataset.startswith("articlecomparisons_") and page.file_id in multi:
             row = multi[page.file_id]
             out.append(
                 (

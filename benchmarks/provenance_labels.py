@@ -28,10 +28,15 @@ CREDIT_FORMS = (
 #: Look-alikes that are not credits (is_credit=0 rows); ``none`` marks a page with no credit.
 NON_CREDIT_FORMS = (
     "none", "photo", "in-story", "related", "affiliation", "copyright", "metadata", "footer",
-    "dateline", "contributed", "courtesy", "sign-off",
+    "dateline", "contributed", "courtesy", "sign-off", "byline",
 )  # fmt: skip
 #: Datasets whose pages carry every credit and look-alike labelled: precision is measured there.
-COMPLETE_DATASETS = ("fundus", "trafilatura_eval_en", "fakenewscorpus_sample")
+COMPLETE_DATASETS = (
+    "fundus",
+    "trafilatura_eval_en",
+    "fakenewscorpus_sample",
+    "articlecomparisons_pages",
+)
 
 # One party, many names: the agencies as the labelled pages write them. Written out here (not
 # taken from the parser's registry) so that a registry mistake cannot score itself correct.

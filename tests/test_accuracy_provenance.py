@@ -252,6 +252,7 @@ def test_credit_labels_are_well_formed():
         "trafilatura_eval_en",
         "fakenewscorpus_sample",
         "articlecomparisons_multioutlet",
+        "articlecomparisons_pages",
     }
     assert {r["dataset"] for r in rows} == datasets
     per_page = Counter((r["dataset"], r["file_id"]) for r in rows)

@@ -18,7 +18,7 @@ from lxml import etree
 from lxml import html as lxml_html
 from trafilatura import bare_extraction
 
-from crawler.extract.credits import attribution_lines, find_attributions, read_page
+from crawler.extract.credits import credits_with_lines, read_page
 from crawler.extract.dates import published_date
 from crawler.urls import BadURL, outlet_of
 
@@ -109,7 +109,7 @@ def extract_article(html: str, url: str) -> dict[str, Any]:
         own_outlet = outlet_of(url)
     except BadURL:
         own_outlet = None
-    attributions = find_attributions(text, page, url, own_outlet=own_outlet)
+    attributions, credit_lines = credits_with_lines(text, page, url, own_outlet=own_outlet)
     return {
         "attributions": [asdict(hit) for hit in attributions],
         "title": doc.title,
@@ -123,5 +123,5 @@ def extract_article(html: str, url: str) -> dict[str, Any]:
         "og_type": og_type,
         "text": text,
         "text_hash": hashlib.sha1(text.encode("utf-8")).hexdigest(),
-        "attribution_lines": attribution_lines(text),
+        "attribution_lines": credit_lines,
     }

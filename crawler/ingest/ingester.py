@@ -25,10 +25,10 @@ from dataclasses import asdict, dataclass, field
 from datetime import UTC
 from typing import Any
 
+from crawler.decisions import refresh as refresh_decisions
 from crawler.extract.credits import (
-    attribution_lines,
     author_attributions,
-    find_attributions,
+    credits_with_lines,
     name_key,
     registered_domain,
 )
@@ -45,7 +45,6 @@ from crawler.ingest.inputs import (  # noqa: F401 - part of this module's API
     UnknownFormat,
     detect_format,
 )
-from crawler.decisions import refresh as refresh_decisions
 from crawler.matching import StoreMatcher
 from crawler.pipelines import article_identity
 from crawler.store import Store, utcnow
@@ -147,13 +146,13 @@ def prepare(record: Record) -> tuple[dict[str, Any] | None, dict[str, Any] | Non
             scanned = text[:_ATTRIBUTION_WINDOW] + "\n" + text[-_ATTRIBUTION_WINDOW:]
         else:
             scanned = text
-        hits = find_attributions(scanned, None, fetched_url, own_outlet=outlet)
+        hits, credit_lines = credits_with_lines(scanned, None, fetched_url, own_outlet=outlet)
         article = {
             "url": fetched_url,
             "outlet": outlet,
             "text": text,
             "text_hash": hashlib.sha1(text.encode("utf-8")).hexdigest(),
-            "attribution_lines": attribution_lines(scanned),
+            "attribution_lines": credit_lines,
             "attributions": [asdict(hit) for hit in hits],
         }
     article["fetched_url"] = record.url

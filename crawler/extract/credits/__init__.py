@@ -26,7 +26,7 @@ from .names import Found, looks_like_domain, name_key
 from .outlets import OutletDirectory, registered_domain
 from .registry import Registry, Source, default_registry
 from .resolve import FORM_OF_KIND, Attribution, Context, credit, meta_credit
-from .scan import candidate_lines, scan
+from .scan import candidate_lines, lines_of, scan
 from .statedate import stated_origin
 
 __all__ = [
@@ -39,6 +39,7 @@ __all__ = [
     "Source",
     "attribution_lines",
     "author_attributions",
+    "credits_with_lines",
     "default_registry",
     "find_attributions",
     "name_key",
@@ -51,6 +52,7 @@ KINDS = (
     "original-source",
     "originally-published",
     "first-appeared",
+    "also-appeared",
     "source-url",
     "republished",
     "reprinted",
@@ -133,6 +135,19 @@ def find_attributions(
     page's registered domain (derived from ``page_url`` when None); statements resolving to
     it are the page's own boilerplate and are left out.
     """
+    return credits_with_lines(text, html, page_url, own_outlet, directory)[0]
+
+
+def credits_with_lines(
+    text: str | None,
+    html: str | HtmlText | None,
+    page_url: str,
+    own_outlet: str | None = None,
+    directory: OutletDirectory | None = None,
+) -> tuple[list[Attribution], list[str]]:
+    """:func:`find_attributions` and the lines of ``text`` that state a credit (the page's
+    own notices included, as :func:`attribution_lines` gives them), from one reading of the
+    text: extraction needs both, and the scan is most of what credits cost."""
     own = registered_domain(own_outlet) if own_outlet else registered_domain(page_url)
     directory = directory or OutletDirectory()
     if isinstance(html, _html.HtmlText):
@@ -145,11 +160,14 @@ def find_attributions(
 
     text_found: list[tuple[Found, str | None]] = []
     clean = ""
+    lines: list[str] = []
     if text:
         clean, links = _strip_markup(text)
+        scanned = scan(clean, ctx.known, registry, own=ctx.is_own_name)
+        lines = lines_of(clean, scanned)
         text_found = [
             (f, f.url or links.get(f.name))
-            for f in scan(clean, ctx.known, registry)
+            for f in scanned
             if not (page and _only_in_captions(clean, f, page))
         ]
     html_found: list[tuple[Found, str | None]] = []
@@ -214,7 +232,7 @@ def find_attributions(
             )
     if origin:
         results = [_with_origin_date(hit, origin, directory) for hit in results]
-    return results
+    return results, lines
 
 
 def _only_in_captions(clean: str, found: Found, page: _html.HtmlText) -> bool:

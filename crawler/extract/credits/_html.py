@@ -6,6 +6,7 @@ article is X"; the HTML keeps it, and keeps which URL the name links to.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from urllib.parse import urljoin
 
@@ -82,10 +83,12 @@ class HtmlText:
     site_name: str | None = None
     title_at: int = 0  # offset of the first <h1>: the article header starts there
     metadata: list[MetaCredit] = field(default_factory=list)
-    captions: list[tuple[int, int]] = field(default_factory=list)  # figure and caption spans
+    # figure, caption and fact-box spans
+    captions: list[tuple[int, int]] = field(default_factory=list)
 
     def in_caption(self, offset: int) -> bool:
-        """True inside a <figure> or <figcaption>: there a name credits a picture."""
+        """True inside a <figure>, a <figcaption> or a fact box: there a name credits a
+        picture, or the facts of the box ("Kilde: Helsenorge.no" closing "Fakta om …")."""
         return any(start <= offset < end for start, end in self.captions)
 
     @property
@@ -153,7 +156,7 @@ def parse(html: str | lxml_html.HtmlElement, base_url: str | None) -> HtmlText |
         tag = el.tag.lower() if isinstance(el.tag, str) else ""
         block = tag in _BLOCKS
         if closing:
-            if tag in ("figure", "figcaption", "picture") or id(el) in media_boxes:
+            if tag in ("figure", "figcaption", "picture") or id(el) in media_boxes or _fact_box(tag, el):
                 out.captions.append((start, length))
             if tag == "a" and el.get("href"):
                 href = el.get("href").strip()
@@ -177,6 +180,17 @@ def parse(html: str | lxml_html.HtmlElement, base_url: str | None) -> HtmlText |
     out.text = "".join(parts)
     out.title_at = seen_title[0] if seen_title else 0
     return out
+
+
+_FACT_BOX = re.compile(r"(?<![a-z])(?:fact|fakta)|infobox|info-box|infokasten", re.IGNORECASE)
+
+
+def _fact_box(tag: str, el: object) -> bool:
+    """A box of facts beside the story (``<amedia-factbox>``, ``class="fact-box"``)."""
+    if _FACT_BOX.search(tag):
+        return True
+    classes = el.get("class")  # type: ignore[attr-defined]
+    return bool(classes) and _FACT_BOX.search(classes) is not None
 
 
 _CAPTION_CHARS = 300  # a box holding an image and at most this much text is the image's caption

@@ -39,6 +39,10 @@ _BULLET_LABEL = re.compile(
     r"\d+\s*(?:min|minute)s?\s+read|\d{1,2}[/.]\d{1,2}|[A-Z][a-z]{2,8}\.?\s+\d{1,2}|yesterday|today|now)",
     _I,
 )
+_BULLET_ALONE = re.compile(r"^(?P<name>[^•·|]{2,40}?)\s*[•·]$")
+_LABEL_NAME = re.compile(r"^[A-Z0-9][\w.'’&-]*(?:\s+[A-Z0-9][\w.'’&-]*){0,4}$")
+# A caption's photo credit ("(AP Photo/Luca Bruno)") puts the photographer's line after it.
+PHOTO_CAPTION = re.compile(r"\b(?:AP|AFP|Reuters|EPA|Getty|Photo)\s*Photo\b|\bPhoto\s*(?:by\b|:|/)|ORG XMIT", _I)
 _SPLIT = re.compile(
     r"\s*(?:[,/;|&•·+]|(?<!\.)\b(?:and|y|et|und|e|mit|with|avec|con|com)\b(?!\.\w)|\bи\b|و|،|、|\s"
     + DASH
@@ -58,6 +62,16 @@ _BYLINE_TAIL = re.compile(
     r"[a-z]*\.?\s+\d{1,2}\b.*$|\s+[-–—|]\s+\S*@.*$|\s+[-–—|]\s+\[email.*$)",
     _I,
 )
+_MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+
+
+def _may_have_tail(line: str) -> bool:
+    """Whether :data:`_BYLINE_TAIL` can match: it needs " in ", a month or an address. The
+    expression tries every position of a line; this test is a few substring checks."""
+    low = line.lower()
+    return " in " in low or "@" in low or "[email" in low or any(m in low for m in _MONTHS)
+
+
 _INITIALS = re.compile(r"^[a-zäöüß]{2,4}$")  # "sak/Reuters": an editor's initials beside the agency
 _INPUTS = re.compile(
     r"^\(?\s*(?:(?:with\s+inputs?\s+from|inputs?\s+from|mit|avec|con|com)\s+|[—–-]\s*)", _I
@@ -148,7 +162,7 @@ def byline(
     ):
         return  # "Photo: Pablo Martinez Monsivais, AP" credits a picture; "©" lines are notices
     m = _POSTED_BY.match(stripped)
-    tail = None if m else _BYLINE_TAIL.search(stripped)
+    tail = None if m or not _may_have_tail(stripped) else _BYLINE_TAIL.search(stripped)
     if tail and tail.start() > 0:
         stripped = stripped[: tail.start()]
     m = m or BYLINE.match(stripped)
@@ -188,12 +202,18 @@ def byline(
 
 
 def provider_label(stripped: str, pos: int, known: Known) -> Found | None:
-    """An aggregator's label for its provider: "Provided by Reuters", "Fox Nation • 2h"."""
-    m = _PROVIDER.match(stripped) or _BULLET_LABEL.match(stripped)
+    """An aggregator's label for its provider: "Provided by Reuters", "Fox Nation • 2h",
+    "Local 10 Miami•" (a name and the bullet alone: the label's layout, whatever the name)."""
+    bullet = "•" in stripped or "·" in stripped or "|" in stripped
+    m = _PROVIDER.match(stripped) or (_BULLET_LABEL.match(stripped) if bullet else None)
+    alone = None
+    if not m and bullet and stripped[-1] in "•·" and not BYLINE.match(stripped):
+        alone = _BULLET_ALONE.match(stripped)
+    m = m or alone
     if not m:
         return None
     name, _, _ = trim_name(m.group("name"))
-    if not valid_name(name) or not known(name):
+    if not valid_name(name) or not (known(name) or (alone and _LABEL_NAME.match(name))):
         return None
     at = pos + m.start("name")
     return Found(
@@ -203,7 +223,7 @@ def provider_label(stripped: str, pos: int, known: Known) -> Found | None:
         at,
         at + len(name),
         form="provider-label",
-        strict=True,
+        strict=alone is None,
     )
 
 

@@ -20,6 +20,8 @@ _CUTS = [
     re.compile(r",?\s+(?:with|by)\s+(?:[\w’'-]+\s+){0,3}permission\b", _I),
     re.compile(r"\s+and\s+(?:is|was|has|have|are|were|it|can|may|appears?)\b", _I),
     re.compile(r",?\s+(?:which|who|where|whose|that)\b", _I),
+    # An apposition describes the name: "Workday Magazine, a nonprofit newsroom devoted to …"
+    re.compile(r",\s+(?:a|an|the)\s+(?=[a-z])"),
     re.compile(r"\s*[(\[|（【]"),
     re.compile(r"\s+[-–—]\s+"),
     re.compile(r"\s+(?:here|below)\s*:?\s*$", _I),

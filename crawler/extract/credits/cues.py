@@ -163,6 +163,17 @@ SENTENCE: list[tuple[str, str, re.Pattern[str]]] = [
             _I,
         ),
     ),
+    # "A version of this piece also appeared on National Review Online": another home of the
+    # piece, with no word on which came first. Closing and opening lines only.
+    (
+        "also-appeared",
+        "footer",
+        re.compile(
+            r"^(?P<lead>.*)\b(?:also|previously)\s+(?:been\s+)?(?:appeared|ran|published|posted|printed)"
+            r"\s+(?:on|at|in|by)\s*:?\s*" + _END,
+            _I,
+        ),
+    ),
     (
         "print-issue",
         "print-issue",
@@ -214,6 +225,16 @@ SENTENCE: list[tuple[str, str, re.Pattern[str]]] = [
         ),
     ),
     ("contributed", "contributed", re.compile(r"\bcontributed\s+by\s+" + _END, _I)),
+    # "The post below was written by Joseph Tye, of TX CopBlock, and posted at …"
+    (
+        "byline",
+        "byline",
+        re.compile(
+            r"^(?P<lead>.*?)\b(?:was|were|is|has\s+been)\s+(?:originally\s+)?(?:written|authored|penned|"
+            r"reported)\s+by\s+" + _END,
+            _I,
+        ),
+    ),
     # Agency input: "(With inputs from PTI)", "Con información de EFE", "avec AFP", "mit Material von dpa".
     (
         "contributed",
@@ -289,12 +310,27 @@ FRAGMENTS: list[tuple[str, ...]] = [
         "appeared first",
         "appeared originally",
     ),
+    (
+        "also appeared",
+        "also ran",
+        "also published",
+        "also posted",
+        "also printed",
+        "also been",
+        "previously appeared",
+        "previously ran",
+        "previously published",
+        "previously posted",
+        "previously printed",
+        "previously been",
+    ),
     ("issue of", "edition of", "number of"),
     ("republish", "re-publish", "repost", "re-post", "crosspost", "cross-post", "reproduced"),
     ("reproduc", "republic", "reproduz", "republi", "ripres", "ripubblic", "перепечат"),
     ("joint", "co-publish", "copublish", "partnership", "collaboration"),
     ("reprint",),
     ("contributed",),
+    ("written by", "authored by", "penned by", "reported by"),
     (
         "input",
         "reporting",

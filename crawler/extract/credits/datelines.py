@@ -17,6 +17,13 @@ Known = Callable[[str], bool]
 # Dashes as written and as mis-decoded (UTF-8 read as cp1252 once or twice).
 DASH = r"(?:—|–|‒|―|−|‐|-{1,3}|â€[”“\"•\x94\x93]|Ã¢Â?€Â?[\x93\x94”“]|Ã¢â‚¬â€[œ\x9d])"
 _WIRE_TAIL = re.compile(r"(?:^|\s)" + DASH + r"\s*(?P<name>[^\W\d_][\w .]{1,30}?)\s*\.?$")
+_TAIL_CHARS = 64  # a dash as mis-decoded (12 characters), spaces, a 31-character name
+_HAS_DASH = re.compile(r"[—–‒―−‐\-€]")
+# What a dateline opens with must stand in its first _HEAD_CHARS characters: a bracket or
+# slash, a dash, or a CJK agency's 电.
+_HEAD_CHARS = 160
+_HEAD_OPEN = re.compile(r"[(\[（【/]")
+_HEAD_CJK = re.compile(r"[电電【]")
 _OPEN, _CLOSE = r"(?P<open>[(\[（【/])", r"[)\]）】/]"
 _DATELINE_TAIL = (
     r"\s*(?P<name>[^\W_][\w&.'’ -]{0,40}?)\s*"
@@ -84,7 +91,12 @@ def dateline(
     """A dateline opening the article: "LONDON (Reuters) -", "Berlin (dpa) -", "ISLAMABAD, Dec 3
     (APP):", "(اے پی پی)", "МОСКВА, 3 декабря. /ТАСС/.", "新华社北京12月3日电"."""
     m = None
-    for pattern in (_DATELINE, _DATELINE_PAREN):
+    head = stripped[:_HEAD_CHARS]
+    opens = _HEAD_OPEN.search(head) is not None
+    dashed = _HAS_DASH.search(head) is not None
+    if not (opens or dashed or _HEAD_CJK.search(head)):
+        return None
+    for pattern in (_DATELINE, _DATELINE_PAREN) if opens else ():
         m = pattern.match(stripped)
         # "( REUTERS/Jonathan Ernst/Reuters )" is a photo credit, not "(REUTERS)"
         if m and _PAIRS.get(m.group("open")) == stripped[m.end("name") :].lstrip()[:1]:
@@ -116,7 +128,7 @@ def dateline(
                 form="dateline",
                 strict=not wire,
             )
-    m = _KO_DATELINE.match(stripped)
+    m = _KO_DATELINE.match(stripped) if opens else None
     if m and agency(m.group("name")):
         at = pos + m.start("name")
         return Found(
@@ -127,7 +139,7 @@ def dateline(
             at + len(m.group("name")),
             form="dateline",
         )
-    for pattern in _DATELINE_AFTER:
+    for pattern in _DATELINE_AFTER if dashed else ():
         m = pattern.match(stripped)
         if m and agency(m.group("name").strip(' ."')) and m.group("place").strip().isupper():
             name = m.group("name").strip(' ."')
@@ -170,7 +182,12 @@ def dateline(
 
 def wire_tail(stripped: str, pos: int, agency: Known) -> Found | None:
     """A paragraph that ends "— AP" or "-- Reuters."."""
-    m = _WIRE_TAIL.search(stripped)
+    # The dash, the name and the space before them fit in the last _TAIL_CHARS characters:
+    # searching only there spares long paragraphs a scan from every position.
+    start = max(0, len(stripped) - _TAIL_CHARS)
+    if not _HAS_DASH.search(stripped, start):
+        return None
+    m = _WIRE_TAIL.search(stripped, start)
     if not m or not agency(m.group("name").strip()):
         return None
     name = m.group("name").strip()

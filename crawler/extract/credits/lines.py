@@ -22,16 +22,21 @@ _SOURCE_WORDS = (
     r"zdroj|kilde|källa|lähde|sumber|nguồn|出典|출처|πηγή|מקור|منبع|izvor|vir|allikas|šaltinis|avots|извор"
 )
 _SOURCE_LINE = re.compile(
-    r"^[(\[（]?\s*(?:original\s+|article\s+|story\s+|news\s+|weitere\s+|other\s+|additional\s+|autres\s+|"
+    r"^(?:[/|•·–—-]\s*)?[(\[（]?\s*(?:original\s+|article\s+|story\s+|news\s+|weitere\s+|other\s+|additional\s+|autres\s+|"
     r"otras\s+|altre\s+)?(?:" + _SOURCE_WORDS + r")\s*[:：•·|]\s*"
     r"(?P<name>.*?)[)\]）]?$",
     _I,
 )
-# "via X", "h/t via X", and the same in brackets: "(via Geeks Are Sexy)". A bare "h/t X"
-# thanks whoever pointed to something (a tip, a quote's reference), not the piece's source.
+# "via X", "h/t via X", "H/T: X", "Hat tip to X", and the same in brackets: "(via Geeks Are
+# Sexy)". A line of its own only: inside a sentence "via" is the story's ("via satellite").
 _VIA_LINE = re.compile(
-    r"^(?P<open>[(\[])?\s*(?:h/t\s+)?via\s*:?\s+(?P<name>.+?)\s*(?(open)[)\]])$", _I
+    r"^(?P<open>[(\[])?\s*(?:(?:h/t\s+)?via|h/t|h\.t\.|hat\s+tip(?:\s+to)?)\s*:?\s+(?P<name>.+?)"
+    r"\s*(?(open)[)\]])$",
+    _I,
 )
+_VIA_PARTS = re.compile(r"\s+(?:and|&)\s+|,\s*|;\s*")
+# "IHR (Institute For Historical Review)": the spelled-out name is the one to resolve.
+_ABBREVIATED = re.compile(r"^(?P<short>[\w.]{2,12})\s*\((?P<long>[^()]{4,80})\)$")
 # PLACE[, region or date] (AGENCY) —   ·   (AGENCY) —   ·   MOSCOW, Dec 3 /TASS/.
 Known = Callable[[str], bool]
 
@@ -75,12 +80,33 @@ def source_line(stripped: str, pos: int, next_line: str | None) -> Found | None:
     )
 
 
-def via_line(stripped: str, pos: int) -> Found | None:
+def via_line(stripped: str, pos: int) -> list[Found]:
+    """The sources of a "via X" line, one per name ("h/t A and B")."""
     m = _VIA_LINE.match(stripped)
-    if not m or len(stripped.split()) > 8:
-        return None
-    name, _, _ = trim_name(m.group("name"))
-    if not valid_name(name) or is_platform(name):
-        return None
-    at = pos + m.start("name")
-    return Found("via", clean_text(stripped), name, at, at + len(m.group("name")), form="via")
+    if not m or len(stripped.split()) > 12:
+        return []
+    raw = m.group("name")
+    if " @ " in raw or len(raw.split()) > 8:
+        return []  # "h/t Preamble to the U.S. Constitution @ vocabulary.com": a reference
+    found = []
+    offset = 0
+    for part in _VIA_PARTS.split(raw):
+        at = raw.find(part, offset)
+        offset = at + len(part)
+        short = _ABBREVIATED.match(part.strip())
+        if short and _abbreviates(short.group("short"), short.group("long")):
+            part, at = short.group("long"), at + part.find(short.group("long"))
+        name, _, _ = trim_name(part)
+        if not valid_name(name) or is_platform(name) or not name[:1].isalnum():
+            continue
+        start = pos + m.start("name") + at
+        found.append(Found("via", clean_text(stripped), name, start, start + len(part), form="via"))
+    return found
+
+
+def _abbreviates(short: str, long: str) -> bool:
+    """True when ``short`` is built of the initials of ``long``, in order ("IHR" for
+    "Institute For Historical Review", its "For" left out)."""
+    initials = iter(w[0].upper() for w in long.split() if w[:1].isalpha())
+    letters = short.replace(".", "").upper()
+    return len(letters) >= 2 and all(ch in initials for ch in letters)

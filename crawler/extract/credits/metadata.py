@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from urllib.parse import urljoin
@@ -29,6 +30,7 @@ _LD_FIELDS = {
 _AUTHOR_META = (
     "author",
     "article:author",
+    "og:article:author",
     "articleAuthor",
     "byl",
     "dc.creator",
@@ -46,6 +48,7 @@ _SOURCE_META = (
     "article:source",
 )
 _MAX_LD_CHARS = 500_000
+_SHARED = re.compile(r"\s*/\s*")
 
 
 @dataclass(frozen=True)
@@ -155,7 +158,10 @@ def read(tree, base_url: str | None) -> list[MetaCredit]:
     for name in _AUTHOR_META:
         for value in tree.xpath("//meta[@name=$n or @property=$n]/@content", n=name):
             if value and value.strip() and not value.strip().startswith(("http://", "https://")):
-                found.append(MetaCredit(f"meta {name}", "byline", value.strip(), None))
+                # A shared byline names each party: "AFP/The Local".
+                for part in _SHARED.split(value.strip()):
+                    if part.strip():
+                        found.append(MetaCredit(f"meta {name}", "byline", part.strip(), None))
     for name in _SOURCE_META:
         for value in tree.xpath("//meta[@name=$n or @property=$n]/@content", n=name):
             url = (

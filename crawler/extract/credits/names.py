@@ -50,6 +50,17 @@ def looks_like_domain(text: str) -> bool:
     return registered_domain(text) is not None
 
 
+# Suffixes of source files that are also country domains ("setup.py", "index.js", "run.sh")
+_FILE_SUFFIXES = {"py", "js", "sh", "md", "rs", "rb", "go", "cs", "ts", "so", "ps", "cc", "ai"}
+
+
+def file_name_like(text: str) -> bool:
+    """True for "setup.py" or "bigstuff.py": a file name, though .py is Paraguay's domain
+    (whose sites are under com.py, as abc.com.py)."""
+    head, dot, suffix = text.strip().rpartition(".")
+    return bool(dot) and "." not in head and suffix.lower() in _FILE_SUFFIXES
+
+
 def clean_text(text: str) -> str:
     return _SPACES.sub(" ", text).strip()
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from .bylines import PUBLICATION
 from .metadata import MetaCredit
-from .names import Found, clean_text, looks_like_domain, name_key
+from .names import Found, clean_text, file_name_like, looks_like_domain, name_key
 from .outlets import OutletDirectory, registered_domain
 from .registry import Source
 
@@ -34,6 +34,7 @@ FORM_OF_KIND = {
     "original-source": "footer",
     "originally-published": "footer",
     "first-appeared": "footer",
+    "also-appeared": "footer",
     "republished": "footer",
     "reprinted": "footer",
     "courtesy": "footer",
@@ -113,6 +114,8 @@ class Context:
 
     def known(self, name: str) -> bool:
         """A name that stands for an outlet or agency (for bylines, sign-offs, labels)."""
+        if file_name_like(name):
+            return False
         return bool(
             self.directory.registry.find(name)
             or self.directory.resolve(name)

@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import replace
 from functools import lru_cache
 
-from . import bylines, datelines
+from . import bylines, closings, datelines
 from . import lines as line_forms
 from .bylines import PUBLICATION
 from .cues import has_cue, minimal
@@ -31,6 +31,9 @@ _ABBREV = re.compile(
 _CUE_FRAGMENTS = (
     "original",
     "first",
+    "appeared",
+    "also ran",
+    "previously ran",
     "publish",
     "reprint",
     "posted",
@@ -195,6 +198,7 @@ def scan(
     *,
     title_at: int = 0,
     whole_page: bool = False,
+    own: Known | None = None,
 ) -> list[Found]:
     """Every credit in a text, in order.
 
@@ -236,6 +240,7 @@ def scan(
     rows = _rows(text)
     first = next((i for i, (_, s) in enumerate(rows) if s >= title_at), 0) if title_at else 0
     last = len(rows) - 1
+    own = own or (lambda name: False)
     for index, (line, start) in enumerate(rows):
         from_top = index - first
         # On a whole page, captions and share bars stand between the title and the byline.
@@ -244,18 +249,32 @@ def scan(
         if at_bottom and index == last and from_top > 0:
             at_top = False  # the last line of a short text closes it
         edge = (0 <= from_top < _EDGE_LINES) or (not whole_page and last - index < _EDGE_LINES)
+        address = not whole_page and len(line) < 64 and "." in line and " " not in line.strip()
         if (
-            not (at_top or at_bottom)
+            not (at_top or at_bottom or address)
             and not _has_cue(line)
             and not (0 <= from_top < _BYLINE_LINES and bylines.BYLINE.match(line.strip()))
         ):
             continue
         stripped = line.strip()
         pos = start + len(line) - len(line.lstrip())
+        if address:
+            found_address = closings.address_line(stripped, pos, at_top or at_bottom)
+            if found_address is not None:
+                hits.append(found_address)
+                continue
         next_line = rows[index + 1][0] if index < last else None
-        line_hit = line_forms.source_line(stripped, pos, next_line) or line_forms.via_line(
-            stripped, pos
-        )
+        line_hit = line_forms.source_line(stripped, pos, next_line)
+        if line_hit is None and any(cue in stripped.lower() for cue in ("via", "h/t", "h.t.", "tip")):
+            vias = line_forms.via_line(stripped, pos)
+            if vias:
+                hits.extend(vias)
+                continue
+        if line_hit is None and (at_top or at_bottom) and "/" in stripped:
+            shared = closings.shared_signoff(stripped, pos, own)
+            if shared:
+                hits.extend(shared)
+                continue
         if line_hit is None and "/" in stripped and len(stripped) < 40:
             found = list(bylines.initials_signoff(stripped, pos, agency))
             if found:
@@ -268,8 +287,10 @@ def scan(
         if line_hit is None and (at_bottom or edge):
             line_hit = line_forms.courtesy_line(stripped, pos)
         if line_hit is None and at_bottom:
-            line_hit = datelines.wire_tail(stripped, pos, agency) or bylines.writer_line(
-                stripped, pos, known
+            line_hit = (
+                datelines.wire_tail(stripped, pos, agency)
+                or bylines.writer_line(stripped, pos, known)
+                or closings.about_source(stripped, pos, known)
             )
         if line_hit is None and (at_top or at_bottom or 0 <= from_top < _BYLINE_LINES):
             line_hit = bylines.provider_label(stripped, pos, known) if at_top else None
@@ -279,6 +300,8 @@ def scan(
                         stripped, pos, known, bare_known, agency_names, at_top, at_bottom
                     )
                 )
+                if found and index > 0 and bylines.PHOTO_CAPTION.search(rows[index - 1][0]):
+                    found = []  # "Luca Bruno, AP" after "(AP Photo/Luca Bruno)": the photo's
                 if found:
                     hits.extend(found)
                     continue
@@ -330,8 +353,13 @@ def scan(
 
 def candidate_lines(text: str) -> list[str]:
     """Lines that carry a credit, whitespace-normalised, in order."""
+    return lines_of(text, scan(text))
+
+
+def lines_of(text: str, hits: list[Found]) -> list[str]:
+    """The lines of ``text`` that the credits ``hits`` stand on, whitespace-normalised."""
     seen: list[str] = []
-    for hit in scan(text):
+    for hit in hits:
         line = text[
             text.rfind("\n", 0, hit.start) + 1 : (text.find("\n", hit.start) + 1 or len(text) + 1)
             - 1
@@ -342,4 +370,4 @@ def candidate_lines(text: str) -> list[str]:
     return seen
 
 
-__all__ = ["candidate_lines", "name_key", "scan"]
+__all__ = ["candidate_lines", "lines_of", "name_key", "scan"]

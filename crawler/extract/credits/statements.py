@@ -33,6 +33,11 @@ _BY_END = re.compile(r"\bby\s*:?\s*$", _I)
 _NAME_END = re.compile(r"\s+and\s+(?=[A-Z])|;")
 _YEAR_START = re.compile(r"\d{4}\b")
 _NAME_PARTS = re.compile(r"\s+(?:and|y|e|et|und|и)\s+|,\s*|/")
+_WRITER_OF = re.compile(
+    r"(?P<author>(?:(?!\s(?:and|&)\s)[^,;]){2,60}?),?\s+(?:of|from|at|for)\s+(?P<name>[^,;()]{2,60}?)(?=\s*(?:[,;(]|\s+and\s|\.?$))"
+)
+# A writer's school or institute is their affiliation, not the piece's source.
+_ACADEMIC = re.compile(r"\b(?:universit\w*|college|school|institute|academy|department|hospital)\b", _I)
 # Statement kinds whose name must resolve to a known outlet or agency to count.
 _STRICT = {"contributed-input", "print-issue"}
 # What a statement speaks of when it credits: the piece, not the world.
@@ -85,6 +90,13 @@ def sentence_hits(sentence: str, start: int, edge: str | None) -> Iterator[Found
         lead = m.group("lead") if "lead" in pattern.groupindex else stripped[: m.start()]
         if _PHOTO.search(lead[-40:]) and kind != "contributed":
             continue  # "Photo courtesy of X", "Image first published by Y"
+        if kind == "byline":
+            # Only a writer named with the outlet they write for: "written by A, of X".
+            written = _WRITER_OF.match(m.group("name"))
+            if not written or not _PIECE.search(lead) or _ACADEMIC.search(written.group("name")):
+                continue
+        if kind == "also-appeared" and (edge is None or (lead.strip() and not _PIECE.search(lead))):
+            continue  # "the study was previously published in Nature" is the story's
         if (
             kind == "first-appeared"
             and len(lead.split()) > 30
@@ -126,7 +138,10 @@ def sentence_hits(sentence: str, start: int, edge: str | None) -> Iterator[Found
             split = BY_AT.match("by " + name)
             if split:
                 author, name = split.group("author"), LEAD_TRIM.sub("", split.group("name")).strip()
-        if kind in ("contributed", "via") and not author:
+        if kind == "byline":
+            author, name = written.group("author"), written.group("name").strip(" .")
+            raw = m.group("name")[: written.end("name")]
+        elif kind in ("contributed", "via") and not author:
             # "contributed by Jane Doe of The New York Times and John Roe of Reuters"
             name = _NAME_END.split(name)[0].strip()
             split = A_OF_B.match(name)
@@ -140,7 +155,10 @@ def sentence_hits(sentence: str, start: int, edge: str | None) -> Iterator[Found
             or _PHOTO.search(stripped[: m.start()])
         ):
             continue
-        if not valid_name(name):
+        if not valid_name(name) and not (
+            # "Read more at: <the original's title>", whose link a text export lost
+            kind == "read-more" and name[:1].isupper() and len(name.split()) <= 25
+        ):
             continue
         # In running prose a source is a proper name or a site: "first published in 1998" is not.
         if not (
