@@ -17,7 +17,7 @@ from typing import Any
 
 import numpy as np
 
-from crawler.index_file import IndexFile
+from crawler.index_file import BOILERPLATE_KEY, IndexFile, load_boilerplate, save_boilerplate
 from crawler.store import Store, StoreError
 from dedupe.boilerplate import BoilerplateModel
 from dedupe.matcher import Matcher, Presigned
@@ -28,7 +28,6 @@ from dedupe.verify import Match, Thresholds
 logger = logging.getLogger(__name__)
 
 PARAMS_KEY = "dedupe.params"
-BOILERPLATE_KEY = "dedupe.boilerplate"
 THRESHOLDS_KEY = "dedupe.thresholds"
 # The parameters a user may choose; the others describe the code and must stay current.
 TUNABLE_PARAMS = ("num_perm", "seed", "shingle_size", "scheme", "anchor_every")
@@ -134,12 +133,11 @@ class StoreMatcher:
             except IncompatibleSignatureError as exc:
                 raise StoreError(str(exc)) from None
         store.set_state(PARAMS_KEY, params.to_dict())
-        model = store.get_state(BOILERPLATE_KEY)
         self.matcher = Matcher(
             params,
             storage_config,
             thresholds=thresholds,
-            boilerplate=BoilerplateModel.from_dict(model) if model else None,
+            boilerplate=load_boilerplate(store),
             get_text=store.text_of,
         )
         self._hashes = TextHashes()
@@ -237,8 +235,8 @@ class StoreMatcher:
         if dropped:
             logger.info("%d matches dropped: shared only text their outlets repeat", dropped)
         self._new_pairs.clear()
-        self.store.set_state(BOILERPLATE_KEY, self.matcher.boilerplate.to_dict())
         self.save_index()
+        save_boilerplate(self.store, self.matcher.boilerplate)
 
     def add_many(
         self, items: list[tuple[int, str, str | None, str | None]]
@@ -286,8 +284,8 @@ class StoreMatcher:
             logger.info("%d matches dropped: shared only text their outlets repeat", dropped)
         if pairs is None:
             self._new_pairs.clear()
-        self.store.set_state(BOILERPLATE_KEY, self.matcher.boilerplate.to_dict())
         self.save_index()
+        save_boilerplate(self.store, self.matcher.boilerplate)
         return kept, dropped
 
 
@@ -312,7 +310,7 @@ def rematch_store(
         model = BoilerplateModel()
         for _, text, outlet, _ in store.bulk.iter_articles():
             model.observe(outlet, tokenize(text or "").paragraph_keys)
-        store.set_state(BOILERPLATE_KEY, model.to_dict())
+        save_boilerplate(store, model)
     store.bulk.clear_matching()
     store.set_state(PARAMS_KEY, params.to_dict())
     store.set_state(THRESHOLDS_KEY, thresholds.to_dict())

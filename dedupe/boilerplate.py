@@ -17,12 +17,20 @@ callers can cache shingle sets per (key, version).
 
 Paragraphs seen only once are kept in a bounded, oldest-first-evicted table per outlet:
 boilerplate recurs often, so it stays in the table, while one-off paragraphs age out and
-memory stays bounded on unbounded crawls. The whole model is a plain JSON-able dict
-(`to_dict`/`from_dict`) for the store to persist.
+memory stays bounded on unbounded crawls.
+
+Saved, the model has two parts. The boilerplate itself and each outlet's version are a small
+JSON-able dict (`to_dict(pending=False)`). The paragraphs still on their way to boilerplate
+(all but a few keys of the model: two thousand an outlet, each with its articles' sketches)
+are numpy arrays (`pending_arrays`), which `from_dict` takes back as they are and reads into
+an outlet's table only when that outlet is observed again: opening a store parses no big
+JSON and builds no dict of every paragraph. `to_dict()` gives the whole model as one JSON
+dict, the form stores kept before.
 """
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterable
 from typing import Any
 
@@ -32,6 +40,9 @@ __all__ = ["BoilerplateModel"]
 
 _FORMAT = 1
 _SKETCH_SIZE = 8
+# The arrays of `pending_arrays`, each concatenated over the outlets (with offsets per outlet).
+PENDING_ARRAYS = ("names", "name_offsets", "key_offsets", "keys", "counts", "seen_offsets",
+                  "seen", "sketch_offsets", "sketches", "sketch_sizes")  # fmt: skip
 _SAME_ARTICLE = 0.5
 # One-off paragraphs kept per outlet in a saved model (see _persisted).
 _PERSIST_RECENT = 2_000
@@ -61,17 +72,110 @@ def _persisted(
     return [(k, v) for k, v in pending.items() if len(v) >= 2 and k not in keep] + recent
 
 
+Pending = dict[int, tuple[tuple[int, ...], ...]]
+Part = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]
+
+
+def _encode(entries: list[tuple[int, tuple[tuple[int, ...], ...]]]) -> Part:
+    """One outlet's pending paragraphs as arrays: keys, the number of articles each was
+    seen in, those articles' sketches (indexes into the outlet's table of sketches), the
+    table (``_SKETCH_SIZE`` keys a row) and the length of each of its sketches."""
+    table: dict[tuple[int, ...], int] = {}
+    refs = [table.setdefault(sketch, len(table)) for _, seen in entries for sketch in seen]
+    sketches = np.zeros((len(table), _SKETCH_SIZE), dtype=np.uint64)
+    sizes = np.zeros(len(table), dtype=np.uint8)
+    for sketch, row in table.items():
+        sketches[row, : len(sketch)] = sketch
+        sizes[row] = len(sketch)
+    return (
+        np.fromiter((k for k, _ in entries), dtype=np.uint64, count=len(entries)),
+        np.fromiter((len(seen) for _, seen in entries), dtype=np.uint32, count=len(entries)),
+        np.array(refs, dtype=np.uint32),
+        sketches.reshape(-1),
+        sizes,
+    )
+
+
+class _Saved:
+    """Pending paragraphs as `pending_arrays` saved them, read per outlet when needed."""
+
+    def __init__(self, arrays: dict[str, np.ndarray]) -> None:
+        missing = [name for name in PENDING_ARRAYS if name not in arrays]
+        if missing:
+            raise ValueError(f"pending arrays lack {', '.join(missing)}")
+        self.a = arrays
+        n = len(arrays["name_offsets"]) - 1
+        for what, offsets in (("names", "name_offsets"), ("keys", "key_offsets"),
+                              ("seen", "seen_offsets"), ("sketch_sizes", "sketch_offsets")):  # fmt: skip
+            bounds = arrays[offsets]
+            if (
+                len(bounds) != n + 1
+                or bounds[0] != 0
+                or bounds[-1] != len(arrays[what])
+                or (n and (np.diff(bounds) < 0).any())
+            ):
+                raise ValueError(f"pending arrays: {offsets} do not fit {what}")
+        if len(arrays["counts"]) != len(arrays["keys"]) or (
+            len(arrays["sketches"]) != _SKETCH_SIZE * len(arrays["sketch_sizes"])
+        ):
+            raise ValueError("pending arrays: counts or sketches of the wrong length")
+
+    def names(self) -> list[str]:
+        raw, ends = self.a["names"].tobytes(), self.a["name_offsets"].tolist()
+        return [raw[a:b].decode("utf-8") for a, b in itertools.pairwise(ends)]
+
+    def _span(self, name: str, i: int) -> slice:
+        bounds = self.a[name]
+        return slice(int(bounds[i]), int(bounds[i + 1]))
+
+    def part(self, i: int) -> Part:
+        keys, seen, table = self._span("key_offsets", i), self._span("seen_offsets", i), \
+            self._span("sketch_offsets", i)  # fmt: skip
+        return (self.a["keys"][keys], self.a["counts"][keys], self.a["seen"][seen],
+                self.a["sketches"][table.start * _SKETCH_SIZE : table.stop * _SKETCH_SIZE],
+                self.a["sketch_sizes"][table])  # fmt: skip
+
+    def pending(self, i: int) -> Pending:
+        keys, counts, refs, flat, sizes = self.part(i)
+        rows = flat.reshape(-1, _SKETCH_SIZE).tolist()
+        # Shared sketch tuples again, as when they were learnt.
+        table = [tuple(row[:n]) for row, n in zip(rows, sizes.tolist())]
+        seen = [table[r] for r in refs.tolist()]
+        pending: Pending = {}
+        at = 0
+        for key, count in zip(keys.tolist(), counts.tolist()):
+            pending[key] = tuple(seen[at : at + count])
+            at += count
+        if at != len(seen):
+            raise ValueError("pending arrays: counts do not add up with the sketches seen")
+        return pending
+
+
 class _Outlet:
-    __slots__ = ("_array", "boilerplate", "pending", "version")
+    __slots__ = ("_array", "_pending", "_saved", "boilerplate", "version")
 
     def __init__(self) -> None:
         self.boilerplate: set[int] = set()
         # paragraph key -> sketches of the different articles it was seen in. An article's
         # sketch is one tuple shared by all its paragraphs: most pending paragraphs are seen
         # once, and a tuple of one shared sketch is the least a paragraph can cost.
-        self.pending: dict[int, tuple[tuple[int, ...], ...]] = {}
+        self._pending: Pending = {}
+        # Until the outlet is observed again, its saved pending paragraphs stay arrays.
+        self._saved: tuple[_Saved, int] | None = None
         self.version = 0
         self._array: np.ndarray | None = None
+
+    @property
+    def pending(self) -> Pending:
+        if self._saved is not None:
+            saved, i = self._saved
+            self._pending, self._saved = saved.pending(i), None
+        return self._pending
+
+    def part(self) -> Part:
+        if self._saved is not None:  # saved as `_persisted` keeps them: the same again
+            return self._saved[0].part(self._saved[1])
+        return _encode(_persisted(self._pending))
 
     def array(self) -> np.ndarray:
         if self._array is None:
@@ -95,6 +199,8 @@ class BoilerplateModel:
         self.min_articles = min_articles
         self.max_pending = max_pending
         self._outlets: dict[str, _Outlet] = {}
+        # Whether anything was observed since the model was made or read (worth saving).
+        self.changed = False
 
     def observe(self, outlet: str, paragraph_keys: Iterable[int]) -> bool:
         """Record that an article of `outlet` has these paragraphs. Observing the same
@@ -103,6 +209,7 @@ class BoilerplateModel:
         if not outlet:
             return False
         state = self._outlets.setdefault(outlet, _Outlet())
+        self.changed = True
         paragraphs = set(map(int, paragraph_keys))
         article = _sketch(paragraphs)
         learnt = False
@@ -140,8 +247,9 @@ class BoilerplateModel:
     def outlets(self) -> list[str]:
         return list(self._outlets)
 
-    def to_dict(self) -> dict[str, Any]:
-        """A JSON-serialisable snapshot (keys as hex strings)."""
+    def to_dict(self, pending: bool = True) -> dict[str, Any]:
+        """A JSON-serialisable snapshot (keys as hex strings); without the pending
+        paragraphs (saved as `pending_arrays` instead) when ``pending`` is False."""
         return {
             "format": _FORMAT,
             "min_articles": self.min_articles,
@@ -152,20 +260,49 @@ class BoilerplateModel:
                     "boilerplate": sorted(f"{k:016x}" for k in state.boilerplate),
                     "pending": {
                         f"{k:016x}": [[f"{p:016x}" for p in sketch] for sketch in sketches]
-                        for k, sketches in _persisted(state.pending)
+                        for k, sketches in (_persisted(state.pending) if pending else ())
                     },
                 }
                 for name, state in self._outlets.items()
             },
         }
 
+    def pending_arrays(self) -> dict[str, np.ndarray | list[np.ndarray]]:
+        """The pending paragraphs that `to_dict` would save, as arrays (one-dimensional,
+        or lists of parts to concatenate) named as in ``PENDING_ARRAYS``; outlets not
+        observed since they were read are copied over as they are."""
+        names = [name.encode("utf-8") for name in self._outlets]
+        parts = [state.part() for state in self._outlets.values()]
+
+        def offsets(lengths: list[int]) -> np.ndarray:
+            return np.concatenate(([0], np.cumsum(lengths, dtype=np.int64))).astype(np.int64)
+
+        return {
+            "names": np.frombuffer(b"".join(names), dtype=np.uint8),
+            "name_offsets": offsets([len(n) for n in names]),
+            "key_offsets": offsets([len(p[0]) for p in parts]),
+            "keys": [p[0] for p in parts],
+            "counts": [p[1] for p in parts],
+            "seen_offsets": offsets([len(p[2]) for p in parts]),
+            "seen": [p[2] for p in parts],
+            "sketch_offsets": offsets([len(p[4]) for p in parts]),
+            "sketches": [p[3] for p in parts],
+            "sketch_sizes": [p[4] for p in parts],
+        }
+
     @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> BoilerplateModel:
+    def from_dict(
+        cls, data: dict[str, Any], pending: dict[str, np.ndarray] | None = None
+    ) -> BoilerplateModel:
+        """The model `to_dict` saved; with ``pending``, the arrays `pending_arrays` saved
+        (kept as they are, e.g. memory-mapped, until an outlet is observed). Raises
+        ValueError for another format or arrays that do not fit together."""
         if data.get("format") != _FORMAT:
             raise ValueError(
                 f"unsupported boilerplate model format {data.get('format')!r}; "
                 "rebuild it by re-ingesting the articles (`crosspost rematch`)"
             )
+        saved = None if pending is None else _Saved(pending)
         model = cls(min_articles=data["min_articles"], max_pending=data["max_pending"])
         for name, raw in data["outlets"].items():
             state = _Outlet()
@@ -173,7 +310,7 @@ class BoilerplateModel:
             state.boilerplate = {int(k, 16) for k in raw["boilerplate"]}
             # The paragraphs of one article share its sketch again, as when it was learnt.
             shared: dict[tuple[int, ...], tuple[int, ...]] = {}
-            state.pending = {
+            state._pending = {
                 int(k, 16): tuple(
                     shared.setdefault(key, key)
                     for key in (tuple(int(p, 16) for p in sketch) for sketch in sketches)
@@ -181,4 +318,9 @@ class BoilerplateModel:
                 for k, sketches in raw["pending"].items()
             }
             model._outlets[name] = state
+        if saved is not None:
+            for i, name in enumerate(saved.names()):
+                state = model._outlets.setdefault(name, _Outlet())
+                if not state._pending:
+                    state._saved = (saved, i)
         return model
