@@ -25,89 +25,22 @@ from scrapy.utils.asyncio import create_looping_call
 
 from crawler.crawl.batching import StoreBatches, batch_settings
 from crawler.crawl.discovery import is_listing_url
+from crawler.crawl.extraction import Extracted, article_identity, extract_many, extract_or_reason
 from crawler.crawl.frontier import Frontier
 from crawler.crawl.storing import PageWrite
-from crawler.extract.page import NotAnArticle, extract_article
 from crawler.items import PageItem
-from crawler.urls import BadURL, canonical_url, outlet_of
+from crawler.urls import BadURL, outlet_of
 from crawler.workers import worker_pool
-from dedupe.matcher import Presigned, presign
-from dedupe.shingles import Tokens, tokenize
-from dedupe.signature import SignatureParams
 
 logger = logging.getLogger(__name__)
 
-
-Prepared = tuple[Tokens, Presigned] | None
+# ``crawler.ingest`` keys articles as the crawl does.
+__all__ = ["ExtractPipeline", "FollowSourcesPipeline", "StorePipeline", "article_identity"]
 
 # Batches handed to each extraction worker at a time (one runs while the next waits), and
 # the most pages in one.
 EXTRACT_BATCHES_PER_WORKER = 2
 EXTRACT_BATCH = 16
-
-
-def _extract_or_reason(
-    html: str, url: str, sign: SignatureParams | None = None, hints: dict[str, Any] | None = None
-) -> tuple[dict[str, Any] | None, str | None, Prepared]:
-    """Runs in a worker: returns (article, None, prepared) or (None, why it is not one, None).
-    The article is complete (identity, outlet, canonical credit URLs, a date from ``hints``
-    when the page has none): the crawling process only hands it on. With ``sign`` (the
-    store's signature parameters) the text is also tokenised and signed here, for the
-    matcher."""
-    try:
-        article = extract_article(html, url)
-    except NotAnArticle as exc:
-        return None, str(exc), None
-    except Exception as exc:  # a parser bug on one page must not stop the crawl
-        logger.exception("extraction failed on %s", url)
-        return None, f"extraction failed: {type(exc).__name__}: {exc}", None
-    _complete(article, url, hints or {})
-    if sign is None:
-        return article, None, None
-    tokens = tokenize(article["text"])
-    return article, None, (tokens, presign(tokens, sign))
-
-
-def _extract_many(pages: list[tuple[Any, ...]]) -> list[tuple[dict[str, Any] | None, str | None, Prepared]]:
-    """Runs in a worker: :func:`_extract_or_reason` for each page of a batch."""
-    return [_extract_or_reason(*page) for page in pages]
-
-
-def _complete(article: dict[str, Any], url: str, hints: dict[str, Any]) -> None:
-    article["fetched_url"] = url
-    article["url"] = article_identity(url, article.get("declared_canonical"))
-    article["outlet"] = outlet_of(article["url"])
-    for hit in article.get("attributions", []):
-        hit["url"] = _canonical_or_none(hit.get("url"))
-    if not article.get("published_at"):
-        # A date from the sitemap or feed is weaker than the page's own, but better than none.
-        for hint, source in (("news_publication_date", "news-sitemap"),
-                             ("feed_published", "feed"), ("sitemap_lastmod", "sitemap")):
-            if hints.get(hint):
-                article["published_at"], article["date_source"] = hints[hint], source
-                break
-
-
-def article_identity(page_url: str, declared: str | None) -> str:
-    """An article's key: its declared canonical URL when that stays on the same outlet (AMP,
-    mobile and tracking variants collapse to one article), else its own canonical URL. A
-    canonical link to another outlet is evidence of republication, not identity."""
-    own = canonical_url(page_url)
-    if declared:
-        try:
-            target = canonical_url(declared)
-        except BadURL:
-            return own
-        if outlet_of(target) == outlet_of(own):
-            return target
-    return own
-
-
-def _canonical_or_none(url: str | None) -> str | None:
-    try:
-        return canonical_url(url) if url else None
-    except BadURL:
-        return None
 
 
 class ExtractPipeline:
@@ -134,7 +67,7 @@ class ExtractPipeline:
             # Start the workers (and their imports) now, while the crawl reads robots.txt
             # and sitemaps, rather than when the first article page waits for them.
             for _ in range(self.processes):
-                self.pool.submit(_extract_many, [])
+                self.pool.submit(extract_many, [])
 
     def close_spider(self) -> None:
         if self.pool is not None:
@@ -151,10 +84,10 @@ class ExtractPipeline:
             if self.pool is not None:
                 article, reason, prepared = await self._extract(item.html, url, sign, item.hints)
             else:
-                article, reason, prepared = _extract_or_reason(item.html, url, sign, item.hints)
+                article, reason, prepared = extract_or_reason(item.html, url, sign, item.hints)
         return {"page": item, "article": article, "reason": reason, "prepared": prepared}
 
-    async def _extract(self, *page: Any) -> tuple[dict[str, Any] | None, str | None, Prepared]:
+    async def _extract(self, *page: Any) -> Extracted:
         result = asyncio.get_running_loop().create_future()
         self._waiting.append((page, result))
         if self._sent < EXTRACT_BATCHES_PER_WORKER * self.processes:
@@ -165,7 +98,7 @@ class ExtractPipeline:
         batch = self._waiting[:EXTRACT_BATCH]
         del self._waiting[:EXTRACT_BATCH]
         try:
-            done = asyncio.wrap_future(self.pool.submit(_extract_many, [p for p, _ in batch]))
+            done = asyncio.wrap_future(self.pool.submit(extract_many, [p for p, _ in batch]))
         except RuntimeError as exc:  # the pool is broken or shut down
             for _, result in batch:
                 if not result.done():

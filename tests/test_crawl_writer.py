@@ -4,9 +4,11 @@ crawl. Real processes, real SQLite files, the sample webs on loopback."""
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import os
 import signal
+import sqlite3
 import subprocess
 import sys
 import time
@@ -16,6 +18,7 @@ from pathlib import Path
 from conftest import FAST, ROOT, rows, run_cli
 from test_crawl_jobs import generated_web
 
+from crawler.crawl.extraction import extract_or_reason
 from crawler.crawl.storing import (
     ADMIT,
     PAGE,
@@ -27,7 +30,6 @@ from crawler.crawl.storing import (
     write_batch,
 )
 from crawler.items import PageItem
-from crawler.pipelines import _extract_or_reason
 from crawler.sampleweb import truth
 from crawler.store import Store
 from crawler.urls import outlet_of
@@ -40,17 +42,26 @@ JOB = "writer-test"
 def _batches(crawl_db: Path, size: int = 8) -> list[list[tuple]]:
     """The article pages of a real crawl as the pipelines hand them over: each page admitted
     to the frontier, then stored, in batches."""
-    captures = rows(crawl_db, "select url, final_url, status, content_type, body, encoding, "
-                              "fetched_at from captures where outcome = 'article' order by id")
+    captures = rows(
+        crawl_db,
+        "select url, final_url, status, content_type, body, encoding, "
+        "fetched_at from captures where outcome = 'article' order by id",
+    )
     params = SignatureParams()
     ops: list[tuple] = []
     for c in captures:
         html = zlib.decompress(c["body"]).decode(c["encoding"] or "utf-8")
-        page = PageItem(url=c["url"], final_url=c["final_url"], status=c["status"],
-                        content_type=c["content_type"], body=html.encode(),
-                        encoding=c["encoding"], fetched_at=c["fetched_at"],
-                        frontier_url=c["url"])
-        article, reason, prepared = _extract_or_reason(html, c["final_url"], params, {})
+        page = PageItem(
+            url=c["url"],
+            final_url=c["final_url"],
+            status=c["status"],
+            content_type=c["content_type"],
+            body=html.encode(),
+            encoding=c["encoding"],
+            fetched_at=c["fetched_at"],
+            frontier_url=c["url"],
+        )
+        article, reason, prepared = extract_or_reason(html, c["final_url"], params, {})
         assert article is not None, reason
         ops.append((ADMIT, JOB, [(c["url"], outlet_of(c["url"]), "{}")]))
         ops.append((PAGE, JOB, PageWrite(page, article, None, None, prepared)))
@@ -65,11 +76,17 @@ def _new_store(path: Path) -> None:
 def _results(db: Path) -> dict[str, object]:
     return {
         "articles": rows(db, "select url, title, text_hash, outlet from articles order by url"),
-        "matches": rows(db, "select a.url, b.url, m.kind, m.jaccard, m.containment_a_in_b, "
-                            "m.containment_b_in_a from matches m join articles a on a.id = m.a "
-                            "join articles b on b.id = m.b order by 1, 2"),
-        "signatures": rows(db, "select a.url, s.signature from signatures s "
-                               "join articles a on a.id = s.article_id order by 1"),
+        "matches": rows(
+            db,
+            "select a.url, b.url, m.kind, m.jaccard, m.containment_a_in_b, "
+            "m.containment_b_in_a from matches m join articles a on a.id = m.a "
+            "join articles b on b.id = m.b order by 1, 2",
+        ),
+        "signatures": rows(
+            db,
+            "select a.url, s.signature from signatures s "
+            "join articles a on a.id = s.article_id order by 1",
+        ),
         "frontier": rows(db, "select url, state from frontier order by url"),
         "captures": rows(db, "select url, outcome, status from captures order by id"),
     }
@@ -95,8 +112,13 @@ def test_the_writer_process_stores_and_matches_as_the_crawling_process_does(full
         params, caught_up = pool.submit(open_writer, str(there), True).result(timeout=120)
         assert params == SignatureParams() and caught_up == 0
         # The writer signs texts itself (prepared None), as it does in a crawl.
-        unsigned = [[(k, j, dataclasses.replace(w, prepared=None)) if k == PAGE else (k, j, w)
-                     for k, j, w in batch] for batch in batches]
+        unsigned = [
+            [
+                (k, j, dataclasses.replace(w, prepared=None)) if k == PAGE else (k, j, w)
+                for k, j, w in batch
+            ]
+            for batch in batches
+        ]
         futures = [pool.submit(write_batch, batch) for batch in unsigned]
         results = [f.result(timeout=120) for f in futures]
         pool.submit(close_writer).result(timeout=120)
@@ -118,15 +140,30 @@ def test_a_crawl_with_the_writer_process_finds_what_one_without_it_finds(
 ):  # fmt: skip
     writer_db, _, _ = full_crawl  # the default: CROSSPOST_STORE_PROCESS on
     db = tmp_path / "in-process.db"
-    result = run_cli(["crawl", "--db", str(db), *truth.start_urls(), *FAST,
-                      "-s", "CROSSPOST_STORE_PROCESS=False"], proxy=sample_web.proxy_url)
+    result = run_cli(
+        [
+            "crawl",
+            "--db",
+            str(db),
+            *truth.start_urls(),
+            *FAST,
+            "-s",
+            "CROSSPOST_STORE_PROCESS=False",
+        ],
+        proxy=sample_web.proxy_url,
+    )
     assert result.returncode == 0, result.stderr[-3000:]
 
     def found(path: Path) -> tuple[set, set]:
         articles = {r["url"] for r in rows(path, "select url from articles")}
-        pairs = {frozenset((r[0], r[1])) for r in rows(
-            path, "select a.url, b.url from matches m join articles a on a.id = m.a "
-                  "join articles b on b.id = m.b")}
+        pairs = {
+            frozenset((r[0], r[1]))
+            for r in rows(
+                path,
+                "select a.url, b.url from matches m join articles a on a.id = m.a "
+                "join articles b on b.id = m.b",
+            )
+        }
         return articles, pairs
 
     assert found(db) == found(writer_db)
@@ -195,11 +232,9 @@ def _slow_crawl(db: Path, proxy: str, start: list[str]) -> subprocess.Popen:
 def _wait_for_articles(db: Path, crawl: subprocess.Popen, n: int) -> None:
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline and crawl.poll() is None:
-        try:
+        with contextlib.suppress(sqlite3.Error):  # the store is being created
             if rows(db, "select count(*) n from articles")[0]["n"] >= n:
                 return
-        except Exception:  # the store is being created
-            pass
         time.sleep(0.2)
     raise AssertionError("the crawl stored nothing in two minutes")
 
@@ -252,12 +287,19 @@ def test_a_killed_crawl_leaves_no_writer_behind_and_no_half_written_page(tmp_pat
             except ProcessLookupError:
                 pass
     # every stored article came with its capture, its frontier entry done and its signature
-    assert not rows(db, "select a.id from articles a left join captures c on c.id = a.capture_id "
-                        "where c.id is null")
-    assert not rows(db, "select a.url from articles a join frontier f on f.url = a.url "
-                        "where f.state != 'done'")
-    assert not rows(db, "select a.id from articles a left join signatures s "
-                        "on s.article_id = a.id where s.article_id is null")
+    assert not rows(
+        db,
+        "select a.id from articles a left join captures c on c.id = a.capture_id "
+        "where c.id is null",
+    )
+    assert not rows(
+        db, "select a.url from articles a join frontier f on f.url = a.url where f.state != 'done'"
+    )
+    assert not rows(
+        db,
+        "select a.id from articles a left join signatures s "
+        "on s.article_id = a.id where s.article_id is null",
+    )
     # every page marked done was stored (listings and robots.txt included)
     done = {r["url"] for r in rows(db, "select url from frontier where state = 'done'")}
     captured = {r["url"] for r in rows(db, "select url from captures")}
@@ -273,11 +315,15 @@ def test_a_store_the_writer_refuses_stops_the_crawl_at_once(sample_web, full_cra
         store.set_state("dedupe.params", {**SignatureParams().to_dict(), "text_version": 0})
     before = rows(db, "select count(*) n from captures")[0]["n"]
     began = time.monotonic()
-    result = run_cli(["crawl", "--db", str(db), *truth.start_urls(), *FAST, "--restart"],
-                     proxy=sample_web.proxy_url, timeout=120)
+    result = run_cli(
+        ["crawl", "--db", str(db), *truth.start_urls(), *FAST, "--restart"],
+        proxy=sample_web.proxy_url,
+        timeout=120,
+    )
     assert time.monotonic() - began < 60
     assert "Storing failed" in result.stderr and "crosspost rematch" in result.stderr, (
-        result.stderr[-3000:])
+        result.stderr[-3000:]
+    )
     assert "Traceback" not in result.stderr, result.stderr[-3000:]
     assert rows(db, "select count(*) n from captures")[0]["n"] == before
     assert rows(db, "select state from crawl_jobs")[0]["state"] == "running"

@@ -9,9 +9,9 @@ admitted here are therefore sent to the writer too, in the same ordered stream a
 the writer applies them in order, so a page is never marked done before the links found on
 it are recorded, whichever batch a crash interrupts.
 
-Waits are bounded: a batch that the writer has not stored within ``BATCH_TIMEOUT`` seconds,
-a writer that died or raised, stops the crawl with an error; what was committed stays, and
-the same command resumes the job.
+Waits are bounded: a batch that the writer has not stored within ``BATCH_TIMEOUT`` seconds
+of being ready, a writer that died or raised, stops the crawl with an error; what was
+committed stays, and the same command resumes the job.
 """
 
 from __future__ import annotations
@@ -73,6 +73,7 @@ class StoreBatches:
         self._pages = 0
         self._started = 0.0
         self._pending: deque[asyncio.Future[BatchResult]] = deque()
+        self._opening: asyncio.Future[Any] | None = None
 
     async def open(self) -> None:
         """Open the matcher here, or start the writer process. The crawl does not wait for
@@ -88,8 +89,10 @@ class StoreBatches:
             self._caught_up(caught_up)
             return
         self.pool = worker_pool(1)
-        opened = asyncio.wrap_future(self.pool.submit(open_writer, str(self.store.path), self.match))
-        opened.add_done_callback(self._opened)
+        self._opening = asyncio.wrap_future(
+            self.pool.submit(open_writer, str(self.store.path), self.match)
+        )
+        self._opening.add_done_callback(self._opened)
 
     def _opened(self, opened: asyncio.Future[tuple[Any, int]]) -> None:
         if opened.cancelled():
@@ -157,7 +160,7 @@ class StoreBatches:
         if self.pool is None:
             try:
                 self._count(apply_batch(self.store, self.matching, ops))
-            except Exception as exc:
+            except Exception as exc:  # noqa: BLE001 - whatever broke the store stops the crawl
                 self._fail(exc)
             return
         try:
@@ -168,13 +171,16 @@ class StoreBatches:
         self._pending.append(future)
         future.add_done_callback(self._landed)
 
-    async def _wait(self, future: asyncio.Future[BatchResult]) -> None:
-        try:
-            await asyncio.wait_for(asyncio.shield(future), BATCH_TIMEOUT)
-        except TimeoutError:
+    async def _wait(self, future: asyncio.Future[Any]) -> None:
+        """Wait for ``future`` (its outcome is handled by its callback), at most
+        ``BATCH_TIMEOUT`` once the writer is ready: opening a large store, or matching the
+        articles an earlier run left unmatched, may take longer, and ends when the writer
+        is ready, fails or dies."""
+        if self._opening is not None and not self._opening.done():
+            await asyncio.wait({self._opening})
+        done, _ = await asyncio.wait({future}, timeout=BATCH_TIMEOUT)
+        if not done:
             self._fail(TimeoutError(f"the writer process stored nothing for {BATCH_TIMEOUT:.0f} s"))
-        except Exception:
-            pass  # reported by _landed
 
     def _landed(self, future: asyncio.Future[BatchResult]) -> None:
         if future in self._pending:
@@ -224,11 +230,10 @@ class StoreBatches:
             for future in list(self._pending):
                 await self._wait(future)
             if self.pool is not None and self.failed is None:
-                try:
-                    await asyncio.wait_for(asyncio.wrap_future(self.pool.submit(close_writer)),
-                                           BATCH_TIMEOUT)  # fmt: skip
-                except Exception as exc:
-                    self._fail(exc)
+                closing = asyncio.wrap_future(self.pool.submit(close_writer))
+                await self._wait(closing)
+                if closing.done() and closing.exception() is not None:
+                    self._fail(closing.exception())
             elif self.matching is not None and self.failed is None:
                 self.matching.finish()
         finally:
