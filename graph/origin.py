@@ -113,6 +113,16 @@ def _external_candidates(work: FamilyWork) -> dict[str, list[Attribution]]:
     return {key: list(ats.values()) for key, ats in found.items()}
 
 
+def _outside_rank(key: str, ats: list[Attribution]) -> tuple[int, bool, int, str]:
+    """How strongly the members name ``key`` as their origin. An aggregator's provider label
+    ("Star Tribune•" on Yahoo News) names who handed the copy on, not who wrote it: members
+    crediting the text itself (a dateline, a byline, a footer) count first, then whether the
+    party is a wire service, then every credit."""
+    own_words = sum(1 for at in ats if at.form != "provider-label")
+    wire = any(at.source_kind == "wire" for at in ats)
+    return (own_words, wire, len(ats), key)
+
+
 def _external_origin(work: FamilyWork, key: str, ats: list[Attribution]) -> ExternalOrigin:
     """The origin named by ``ats`` as an :class:`ExternalOrigin` and a stand-in article."""
     best = max(ats, key=lambda at: (at.visible, bool(at.source_kind), len(at.name or "")))
@@ -163,7 +173,7 @@ def choose_origin(work: FamilyWork) -> None:
     candidates = _external_candidates(work)
     best_key = None
     if candidates:
-        best_key = max(candidates, key=lambda k: (len(candidates[k]), k))
+        best_key = max(candidates, key=lambda k: _outside_rank(k, candidates[k]))
     best_root = None
     if credited_roots:
         best_root = min(credited_roots, key=lambda u: (-leading[u], work.key(u)))

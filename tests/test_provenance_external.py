@@ -158,6 +158,28 @@ def test_aggregator_is_never_the_origin_its_provider_is():
     assert family.chain(msn)[-1] == family.origin
 
 
+def test_a_provider_label_names_the_conduit_not_the_writer():
+    # AP's "The Latest" on Yahoo News twice: one copy labels its provider "Channel 8 San
+    # Diego" and carries "WASHINGTON (AP) -"; the other only labels "Star Tribune".
+    one = "https://news.yahoo.test/latest-democrats-1.html"
+    two = "https://news.yahoo.test/latest-democrats-2.html"
+    articles = [
+        art(one, "news.yahoo.test", "2018-07-13T17:00:00Z"),
+        art(two, "news.yahoo.test", "2018-07-13T18:00:00Z"),
+    ]
+    credits = [
+        Attribution(one, "provider-label", "Channel 8 San Diego•", None,
+                    form="provider-label", name="Channel 8 San Diego"),
+        ap_credit(one, "dateline", "WASHINGTON (AP) -"),
+        Attribution(two, "provider-label", "Star Tribune•", "startribune.test",
+                    form="provider-label", source_kind="outlet", name="Star Tribune"),
+    ]  # fmt: skip
+    prov = decide_provenance(articles, [Match(one, two, 0.9, 0.95, 0.95)], credits)
+    family = prov.family(one)
+    assert family.origin == AP
+    assert family.external.name == "The Associated Press"
+
+
 def test_a_credit_to_an_aggregator_alone_names_no_origin():
     a, b = A, B
     credits = [
