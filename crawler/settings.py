@@ -75,7 +75,8 @@ CROSSPOST_MATCH = True
 # crawling process, which then has that much less CPU for fetching).
 CROSSPOST_STORE_PROCESS = True
 # Stored pages are committed this many at a time, or after this many seconds: a commit per
-# page costs more than storing the page. A crash loses at most one batch, fetched again on
+# page costs more than storing the page. A crash loses at most the batches not committed yet
+# (the one being filled, and up to two waiting for the writer process), fetched again on
 # resume. 1 commits every page.
 CROSSPOST_COMMIT_EVERY = 8
 CROSSPOST_COMMIT_SECONDS = 1.0
