@@ -7,16 +7,19 @@
 Each measurement opens the store in a fresh process, as `crosspost crawl`, `ingest` and
 `rematch` do (``StoreMatcher``), and reports the time to load the candidate indexes and the
 whole open (which also reads the boilerplate model), the peak of Python and numpy
-allocations while the indexes load (traced in a second process), the resident memory they
-added (mapped file pages included) and the process's peak:
+allocations while the indexes load and during the whole open (traced in a second process),
+the resident memory the indexes added (mapped file pages included) and the process's peak:
 
 - *rebuild*: no index file, the indexes are built from every stored signature (the
   baseline); that process then saves the index file, and the time to write it is reported;
-- *index file*: the same store with the file just written;
+- *index file*: the same store with the file just written, first with the boilerplate model
+  as one JSON document in the state table (as stores kept it before), then with its pending
+  paragraphs in ``<db>.boilerplate`` (the same model, written in each form before the open;
+  the store is left in the second form);
 - *index file, 1% changed*: 1% of the signatures rewritten after the file was saved (as by
   a run that stopped without finishing), re-indexed from their signatures at start-up.
 
-Then the file's bytes per article, by structure.
+Then the file's bytes per article, by structure, and the boilerplate model's in each form.
 """
 
 from __future__ import annotations
@@ -32,7 +35,8 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from benchmarks.bench_ingest import add_store_options, store_for  # noqa: E402
+from benchmarks.bench_ingest import add_store_options, store_for
+from benchmarks.bench_memory import boilerplate_as
 
 STRUCTURES = {
     "band postings": ("matcher.bands.runs.",),
@@ -61,13 +65,16 @@ def child(db: Path, mode: str, heap: bool) -> dict:
     class Timed(StoreMatcher):
         def _load(self) -> None:
             rss = _rss_mb()
-            if heap:
-                tracemalloc.start()
+            if heap:  # the peak of the open so far (the boilerplate model), then the indexes'
+                base, result["open_heap_mb"] = tracemalloc.get_traced_memory()
+                tracemalloc.reset_peak()
             started = time.perf_counter()
             super()._load()
             result["index_seconds"] = time.perf_counter() - started
             if heap:
-                result["heap_mb"] = tracemalloc.get_traced_memory()[1] / 2**20
+                result["heap_mb"] = (tracemalloc.get_traced_memory()[1] - base) / 2**20
+                result["open_heap_mb"] = max(result["open_heap_mb"] / 2**20,
+                                             tracemalloc.get_traced_memory()[1] / 2**20)  # fmt: skip
                 tracemalloc.stop()
             result["rss_mb"] = _rss_mb() - rss
 
@@ -83,6 +90,8 @@ def child(db: Path, mode: str, heap: bool) -> dict:
                     "(select article_id from signatures order by article_id desc limit ?)",
                     [n],
                 )
+        if heap:
+            tracemalloc.start()
         started = time.perf_counter()
         matching = Timed(store)
         result["seconds"] = time.perf_counter() - started
@@ -108,7 +117,7 @@ def measure(db: Path, mode: str) -> dict:
             check=True, capture_output=True, text=True,
         )  # fmt: skip
         row = json.loads(out.stdout.strip().splitlines()[-1])
-        found.update(row if not heap else {"heap_mb": row["heap_mb"]})
+        found.update(row if not heap else {k: row[k] for k in ("heap_mb", "open_heap_mb")})
     return found
 
 
@@ -134,16 +143,26 @@ def main(argv: list[str] | None = None) -> int:
         print(json.dumps(child(args.db, args.child, args.heap)))
         return 0
     db = store_for(args, 100_000, "bench-restart-")
-    rows = [("rebuild from every signature (baseline)", measure(db, "rebuild")),
-            ("index file", measure(db, "file")),
-            ("index file, 1% of signatures changed since", measure(db, "changed"))]  # fmt: skip
+    model = {"json": boilerplate_as(db, "json")}
+    rows = [("rebuild from every signature (baseline), model as JSON", measure(db, "rebuild")),
+            ("index file, model as JSON (before)", measure(db, "file"))]  # fmt: skip
+    model["arrays"] = boilerplate_as(db, "arrays")
+    rows += [("index file, model's pending paragraphs as arrays", measure(db, "file")),
+             ("index file and model arrays, 1% of signatures changed since",
+              measure(db, "changed"))]  # fmt: skip
     n = rows[0][1]["indexed"]
     print(f"\nopening the matcher of {db.name}: {n:,} indexed articles, same run")
-    print("| indexes from | load indexes, s | whole open, s | heap peak, MB | resident after, MB "
-          "| process peak, MB |\n|---|---:|---:|---:|---:|---:|")  # fmt: skip
+    print("| indexes from | load indexes, s | whole open, s | heap peak (indexes), MB | heap "
+          "peak (whole open), MB | resident after, MB | process peak, MB |\n"
+          "|---|---:|---:|---:|---:|---:|---:|")  # fmt: skip
     for name, row in rows:
         print(f"| {name} | {row['index_seconds']:.2f} | {row['seconds']:.2f} | "
-              f"{row['heap_mb']:,.0f} | {row['rss_mb']:,.0f} | {row['peak_mb']:,.0f} |")  # fmt: skip
+              f"{row['heap_mb']:,.0f} | {row['open_heap_mb']:,.0f} | {row['rss_mb']:,.0f} | "
+              f"{row['peak_mb']:,.0f} |")  # fmt: skip
+    print("\n| boilerplate model | in the state, bytes/article | file, bytes/article | "
+          "saved in, s |\n|---|---:|---:|---:|")  # fmt: skip
+    for form, (seconds, state_bytes, file_bytes) in model.items():
+        print(f"| {form} | {state_bytes / n:,.0f} | {file_bytes / n:,.0f} | {seconds:.2f} |")
     rebuild = rows[0][1]
     print(f"\nindex file: {rebuild['file_bytes'] / 1e6:,.1f} MB, {rebuild['file_bytes'] / n:,.0f} "
           f"bytes/article, written in {rebuild['write_seconds']:.2f} s")  # fmt: skip
