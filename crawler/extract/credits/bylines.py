@@ -144,7 +144,7 @@ def byline(
 ) -> Iterator[Found]:
     """Bylines naming an agency or outlet ("By Reuters staff", "By JOSH BOAK Associated
     Press", "Por EFE"); lines that are only such names ("PTI", "AFP/dpa", "— Reuters")."""
-    if not stripped or len(stripped.split()) > 16:
+    if not stripped or len(stripped.split(None, 17)) > 16:
         return
     # Whitespace runs collapse (pages pad bylines with hundreds of spaces, which would cost the
     # expressions quadratic time); ``index`` maps each kept character to its offset in the line.
