@@ -255,6 +255,7 @@ def test_a_writer_that_dies_stops_the_crawl_with_an_error_and_the_job_resumes(tm
                 crawl.wait(timeout=30)
         assert "Storing failed" in err and "resumes the job" in err, err[-3000:]
         assert "Traceback" not in err, err[-3000:]
+        assert crawl.returncode != 0  # a script sees that this run did not store its pages
         [job] = rows(db, "select state from crawl_jobs")
         assert job["state"] == "running"  # left to resume
         stored = rows(db, "select count(*) n from articles")[0]["n"]
@@ -324,6 +325,7 @@ def test_a_store_the_writer_refuses_stops_the_crawl_at_once(sample_web, full_cra
     assert "Storing failed" in result.stderr and "crosspost rematch" in result.stderr, (
         result.stderr[-3000:]
     )
+    assert result.returncode != 0
     assert "Traceback" not in result.stderr, result.stderr[-3000:]
     assert rows(db, "select count(*) n from captures")[0]["n"] == before
     assert rows(db, "select state from crawl_jobs")[0]["state"] == "running"

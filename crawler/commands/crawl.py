@@ -149,6 +149,12 @@ def crawl(targets, db_path, outlets_file, depth, max_pages, follow_links, follow
     print_crawl_summary("failed" if failed else result.finish_reason, summary, result.stats)
     if failed:
         raise click.ClickException("nothing could be fetched; see the reasons above")
+    if result.finish_reason == "store failed":
+        # The writer could not store what was fetched: the job stays resumable, but this run
+        # did not do its work, and scripts must see that.
+        raise click.ClickException(
+            "the store could not be written; see the error above. The crawl can be resumed."
+        )
 
 
 def print_crawl_summary(reason: str | None, summary: dict[str, Any],

@@ -6,7 +6,14 @@
 - :mod:`.outlets_file` — the outlets file (TOML/CSV/text);
 - :mod:`.fetch` and :mod:`.fetchguard` — one-off fetches for lookups and the guard that keeps
   them off private networks;
-- :mod:`.warc_writer` — WARC output of what was fetched.
+- :mod:`.warc_writer` — WARC output of what was fetched;
+- :mod:`.extraction` — what the extraction worker processes run (light imports);
+- :mod:`.batching` and :mod:`.storing` — the crawling process's batches for the writer
+  process, and the writer process that stores and matches them;
+- :mod:`.addresses`, :mod:`.resolver` and :mod:`.guardmiddleware` — which addresses a crawl
+  may reach.
 
-May import: Scrapy, ``crawler.store``, ``crawler.items``, ``crawler.urls``, ``crawler.spiders``.
+May import: Scrapy, ``crawler.store``, ``crawler.items``, ``crawler.urls``, ``crawler.spiders``,
+``crawler.matching`` and ``crawler.workers`` (the writer and extraction processes),
+``crawler.extract``.
 """

@@ -22,7 +22,7 @@ _LISTING_PATH = re.compile(
     re.VERBOSE | re.IGNORECASE,
 )
 _LISTING_QUERY = re.compile(r"(^|&)(s|q|page|paged|replytocom|share)=", re.IGNORECASE)
-_FEED_TYPES = ("application/rss+xml", "application/atom+xml", "application/feed+json")
+FEED_TYPES = ("application/rss+xml", "application/atom+xml", "application/feed+json")
 
 
 def is_listing_url(url: str) -> bool:
@@ -50,7 +50,7 @@ def feed_links(selector: Selector, base_url: str) -> list[str]:
     """Feeds a page advertises with ``<link rel=alternate type=application/rss+xml>``."""
     urls = []
     for link in selector.xpath("//link[@rel='alternate'][@href]"):
-        if (link.attrib.get("type") or "").lower() in _FEED_TYPES:
+        if (link.attrib.get("type") or "").lower() in FEED_TYPES:
             urls.append(urljoin(base_url, link.attrib["href"].strip()))
     return urls
 

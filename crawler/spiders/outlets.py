@@ -30,6 +30,7 @@ from scrapy.utils.sitemap import Sitemap, sitemap_urls_from_robots
 from twisted.python.failure import Failure
 
 from crawler.crawl.discovery import (
+    FEED_TYPES,
     BrokenFeed,
     feed_links,
     is_listing_url,
@@ -206,7 +207,11 @@ class OutletSpider(SitemapSpider):
         yield item
         if item.html is None or response.status >= 300:
             return
-        for feed in feed_links(response.selector, response.url):
+        # Most pages advertise no feed: looking for its type in the text spares building the
+        # page's selector, the crawling process's largest cost of its own per page.
+        low = response.text.lower()
+        advertised = any(kind in low for kind in FEED_TYPES)
+        for feed in feed_links(response.selector, response.url) if advertised else ():
             if self._in_job(feed):
                 yield Request(feed, self.parse_feed, errback=self.on_error,
                               meta={"discovered_via": "feed-link"})
