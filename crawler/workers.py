@@ -9,6 +9,7 @@ one ends the process at once.
 
 from __future__ import annotations
 
+import _thread
 import logging
 import multiprocessing
 import multiprocessing.context
@@ -31,6 +32,7 @@ INTERRUPTED_STATUS = 128 + signal.SIGINT
 
 _pools: weakref.WeakSet[ProcessPoolExecutor] = weakref.WeakSet()
 _interrupts = 0
+_watchdog: threading.Timer | None = None
 
 
 def _exit_with_parent(parent: int) -> None:
@@ -58,6 +60,8 @@ def _sigint_ignored():
         yield
     finally:
         signal.signal(signal.SIGINT, previous)
+        if sys.unraisablehook is _redeliver:
+            sys.unraisablehook = _redeliver.previous  # type: ignore[attr-defined]
 
 
 class _QuietSpawnProcess(multiprocessing.context.SpawnProcess):
@@ -144,23 +148,46 @@ def on_interrupt(first: Callable[[], Any] | None = None) -> None:
     KeyboardInterrupt where the main thread is), any later one ends the process at once."""
 
     def handler(signum: int, frame: Any) -> None:
-        global _interrupts
+        global _interrupts, _watchdog
         _interrupts += 1
         if _interrupts > 1:
             exit_now("Interrupted again: stopped at once.")
-        # Python swallows an exception raised in a finaliser or weakref callback, and a
-        # library may catch it: whatever happens to the clean stop, it may not become a hang.
-        watchdog = threading.Timer(
+        # A library may catch the interrupt: whatever happens to the clean stop, it may not
+        # become a hang.
+        _watchdog = threading.Timer(
             CLEAN_STOP_SECONDS, exit_now, ["Interrupted: the clean stop took too long; stopped."]
         )
-        watchdog.daemon = True
-        watchdog.start()
+        _watchdog.daemon = True
+        _watchdog.start()
         if first is None:
+            if sys.unraisablehook is not _redeliver:
+                _redeliver.previous = sys.unraisablehook  # type: ignore[attr-defined]
+                sys.unraisablehook = _redeliver
             raise KeyboardInterrupt
         _say("Stopping cleanly (Ctrl-C again to stop at once) ...")
         first()
 
     signal.signal(signal.SIGINT, handler)
+
+
+def _redeliver(unraisable: Any) -> None:
+    """Python swallows an exception raised in a finaliser or a weakref callback, printing a
+    traceback: a Ctrl-C that lands there would be lost, and the clean stop wait for the
+    watchdog. Deliver it again, once the callback is over, as the same first Ctrl-C."""
+    global _interrupts
+    if isinstance(unraisable.exc_value, KeyboardInterrupt) and _interrupts == 1:
+        if _watchdog is not None:
+            _watchdog.cancel()
+        _interrupts = 0
+        # From another thread: signalled from here, the handler would raise inside this hook.
+        again = threading.Timer(0.01, _thread.interrupt_main, [signal.SIGINT])
+        again.daemon = True
+        again.start()
+        return
+    _redeliver.previous(unraisable)  # type: ignore[attr-defined]
+
+
+_redeliver.previous = sys.__unraisablehook__  # type: ignore[attr-defined]
 
 
 @contextmanager
