@@ -110,14 +110,19 @@ CLEAN_STOP_SECONDS = 10.0
 def stop_workers() -> None:
     """End every worker process of this process now (their work is dropped)."""
     for pool in list(_pools):
-        pool.shutdown(wait=False, cancel_futures=True)
-        # The executor keeps its processes in a private mapping; without it, the workers
-        # still leave within a second through their parent watch.
-        for process in list((getattr(pool, "_processes", None) or {}).values()):
-            try:
-                process.terminate()
-            except (OSError, ValueError, AttributeError):
-                pass
+        end_pool(pool)
+
+
+def end_pool(pool: ProcessPoolExecutor) -> None:
+    """End one pool's processes now, without waiting for their work (which is dropped)."""
+    pool.shutdown(wait=False, cancel_futures=True)
+    # The executor keeps its processes in a private mapping; without it, the workers still
+    # leave within a second through their parent watch.
+    for process in list((getattr(pool, "_processes", None) or {}).values()):
+        try:
+            process.terminate()
+        except (OSError, ValueError, AttributeError):
+            pass
 
 
 def interrupted() -> bool:

@@ -41,7 +41,7 @@ from crawler.crawl.storing import (
 from crawler.extract.captures import outcome_of
 from crawler.matching import StoreMatcher
 from crawler.store import Store
-from crawler.workers import worker_pool
+from crawler.workers import end_pool, worker_pool
 
 logger = logging.getLogger(__name__)
 
@@ -248,12 +248,7 @@ class StoreBatches:
             pool.shutdown(wait=True)
             return
         # A writer that failed may be stuck: end it (SQLite rolls its open batch back).
-        pool.shutdown(wait=False, cancel_futures=True)
-        for process in list((getattr(pool, "_processes", None) or {}).values()):
-            try:
-                process.terminate()
-            except (OSError, ValueError, AttributeError):
-                pass
+        end_pool(pool)
 
 
 def batch_settings(crawler: Crawler) -> dict[str, Any]:
