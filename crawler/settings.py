@@ -138,6 +138,11 @@ CROSSPOST_REDIS_MAX_BACKLOG = 20000
 # One politeness limit per outlet across all workers (delay and concurrency kept in Redis);
 # False: each worker is polite on its own, so N workers may load an outlet N times as much.
 CROSSPOST_REDIS_SHARED_POLITENESS = True
+# One fetch of each site's robots.txt for all workers: the first stores it in Redis, the others
+# read it from there (False: every worker fetches it, one more request per site and worker).
+CROSSPOST_REDIS_SHARED_ROBOTS = True
+# Seconds a shared robots.txt is kept before a worker fetches it again (RFC 9309: at most a day).
+CROSSPOST_REDIS_ROBOTS_TTL = 86400
 # A shared key: workers sign each page they send, the writer refuses entries it cannot verify.
 # Prefer the environment variable of the same name (settings show up in process lists).
 CROSSPOST_REDIS_HMAC_KEY = None

@@ -22,6 +22,7 @@ Every key of one distributed crawl starts with one prefix (``crosspost`` by defa
 ``{p}:issued``              sorted set: request id -> when a worker leased it (ms), until stored
 ``{p}:polite:<outlet>``     hash + ``:active`` sorted set: the outlet's shared politeness slot
 ``{p}:outlet-delays``       hash: outlet -> its own delay (s) from the outlets file
+``{p}:robots:<origin>``     hash: a site's robots.txt (status, type, body) + ``:fetching`` lock
 ``{p}:lsh…``                the shared LSH index (datasketch's keys)
 ==========================  ==============================================================
 """
@@ -162,6 +163,10 @@ class Keys:
 
     def polite(self, outlet: str) -> str:
         return f"{self.prefix}:polite:{outlet}"
+
+    def robots(self, origin: str) -> str:
+        """The shared copy of the robots.txt of ``origin`` (``scheme://host:port``)."""
+        return f"{self.prefix}:robots:{origin}"
 
     @property
     def lsh(self) -> bytes:

@@ -58,6 +58,9 @@ def redis_settings(url: str, prefix: str) -> dict[str, Any]:
     middlewares.pop("crawler.crawl.frontier.FrontierMiddleware", None)
     middlewares["crawler.distributed.frontier.LeaseMiddleware"] = 10
     downloader = dict(settings.getdict("DOWNLOADER_MIDDLEWARES"))
+    # Just after the robots.txt middleware (100): its request for a site's robots.txt is
+    # answered from Redis when another worker fetched it, before it takes a politeness slot.
+    downloader["crawler.distributed.robots.SharedRobotsTxt"] = 105
     # Next to the downloader: every request of the worker takes its outlet's shared slot.
     downloader["crawler.distributed.politeness.SharedPoliteness"] = 990
     extensions = dict(settings.getdict("EXTENSIONS"))
