@@ -175,21 +175,22 @@ class SharedRobotsTxt:
         while True:
             try:
                 copy = parse_copy(self._read(keys=[key], args=[3, MAX_TYPE, MAX_BODY]))
+                response = None if copy is None else self._response(request, copy)
             except BadCopy as exc:
                 if not complained:
                     logger.warning("Ignoring the copy of %s in Redis (%s); fetching it",
                                    request.url, exc)  # fmt: skip
                     self.crawler.stats.inc_value("crosspost/redis/robots_bad_copy")
                     complained = True
-                copy = None
+                response = None
             except RedisError as exc:  # Redis unreachable: robots.txt still has to be read
                 logger.warning("Cannot read the shared robots.txt of %s (%s); fetching it",
                                origin, exc)  # fmt: skip
                 return None
-            if copy is not None:
+            if response is not None:
                 self._count_wait(started)
                 self.crawler.stats.inc_value("crosspost/redis/robots_shared")
-                return self._response(request, copy)
+                return response
             try:
                 locked = self.client.set(key + ":fetching", token, nx=True, px=self.lease_ms)
             except RedisError as exc:
@@ -211,10 +212,13 @@ class SharedRobotsTxt:
 
     def _response(self, request: Request, copy: Copy) -> Response:
         headers = Headers({"Content-Type": copy.content_type} if copy.content_type else {})
-        cls = responsetypes.from_args(headers=headers, url=request.url, body=copy.body)
-        # "cached": answered without a fetch, as the project's middlewares (WARC) read it.
-        return cls(url=request.url, status=copy.status, headers=headers, body=copy.body,
-                   request=request, flags=["cached", FLAG])  # fmt: skip
+        try:
+            cls = responsetypes.from_args(headers=headers, url=request.url, body=copy.body)
+            # "cached": answered without a fetch, as the project's middlewares (WARC) read it.
+            return cls(url=request.url, status=copy.status, headers=headers, body=copy.body,
+                       request=request, flags=["cached", FLAG])  # fmt: skip
+        except (TypeError, ValueError) as exc:  # a content type no response can carry
+            raise BadCopy(str(exc)) from None
 
     def process_response(self, request: Request, response: Response) -> Response:
         held = request.meta.pop(LOCK_META, None)
