@@ -238,18 +238,17 @@ class StoreMatcher:
         self.save_index()
         save_boilerplate(self.store, self.matcher.boilerplate)
 
-    def add_many(
-        self, items: list[tuple[int, str, str | None, str | None]]
-    ) -> list[list[Match]]:
+    def add_many(self, items: list[tuple]) -> list[list[Match]]:
         """`add` for many stored articles (id, text, outlet, text hash), matched in order
-        and written in one transaction; returns each article's matches."""
+        and written in one transaction; returns each article's matches. An item may carry
+        two more fields, the text's tokens and presigned signature (see `add`)."""
         found: list[list[Match]] = []
         writes = []
-        for article_id, text, outlet, text_hash in items:
+        for article_id, text, outlet, text_hash, *prepared in items:
             if self._hashes.unchanged(article_id, text_hash):
                 found.append([])
                 continue
-            result = self.matcher.add(article_id, text or "", outlet)
+            result = self.matcher.add(article_id, text or "", outlet, *prepared)
             blob = serialize(result.signature, self.matcher.params) if result.signature else None
             writes.append((article_id, text_hash, blob, [_row(m) for m in result]))
             self._hashes.set(article_id, text_hash)

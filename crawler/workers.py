@@ -35,10 +35,15 @@ _interrupts = 0
 _watchdog: threading.Timer | None = None
 
 
-def _exit_with_parent(parent: int) -> None:
+def _exit_with_parent(parent: int, niceness: int = 0) -> None:
     """A worker outlives a parent killed with SIGKILL (nothing tells it); it checks every
     second and leaves when its parent is gone, instead of holding memory forever."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if niceness > 0:
+        try:
+            os.nice(niceness)
+        except (AttributeError, OSError):  # no nice() on this platform: equal shares
+            pass
 
     def watch() -> None:
         while os.getppid() == parent:
@@ -89,14 +94,18 @@ def _quiet_resource_tracker() -> None:
             os.environ["PYTHONWARNINGS"] = previous
 
 
-def worker_pool(processes: int) -> ProcessPoolExecutor:
+def worker_pool(processes: int, niceness: int = 0) -> ProcessPoolExecutor:
+    """A pool of ``processes`` spawned workers that leave with this process. ``niceness``
+    lowers their CPU priority: where one process is a pipeline's bound (the one that stores
+    and matches) and its workers only have to keep ahead of it, they should take the CPU it
+    leaves instead of slowing it down on a machine with as many cores as processes."""
     _quiet_resource_tracker()
     # spawn, not fork: forking a process that runs a Twisted reactor is unsafe.
     pool = ProcessPoolExecutor(
         processes,
         mp_context=_QuietSpawnContext(),
         initializer=_exit_with_parent,
-        initargs=(os.getpid(),),
+        initargs=(os.getpid(), niceness),
     )
     _pools.add(pool)
     return pool

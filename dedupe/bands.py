@@ -19,6 +19,7 @@ from collections.abc import Hashable, Iterable, Iterator
 from contextlib import contextmanager
 
 import numpy as np
+from datasketch import LeanMinHash
 from datasketch.lsh import _optimal_param
 
 from dedupe.postings import DocIds, SortedRuns
@@ -66,6 +67,8 @@ class BandIndex:
         self._docs = DocIds()
         self._runs = SortedRuns()
         self._dead_at_compaction = 0
+        # The last signature hashed and its band hashes: a text is queried, then inserted.
+        self._last: tuple[object, np.ndarray] | None = None
 
     def __len__(self) -> int:
         return len(self._docs)
@@ -79,10 +82,19 @@ class BandIndex:
             raise ValueError(f"expecting a signature of {self.h} values, got {values.shape}")
         return values
 
+    def _band_hashes(self, minhash: object) -> np.ndarray:
+        last = self._last
+        if last is not None and last[0] is minhash:
+            return last[1]
+        hashes = band_hashes(self._values(minhash), self.b, self.r)
+        if isinstance(minhash, LeanMinHash):  # immutable, unlike an array or a MinHash
+            self._last = (minhash, hashes)
+        return hashes
+
     def insert(self, key: Hashable, minhash: object, check_duplication: bool = False) -> None:
         del check_duplication  # Re-inserting a key replaces it, as a crawl's update must.
         number = self._docs.assign(key)
-        hashes = band_hashes(self._values(minhash), self.b, self.r)
+        hashes = self._band_hashes(minhash)
         self._runs.add(hashes, np.full(self.b, number, dtype=np.uint32))
         self._maybe_compact()
 
@@ -109,7 +121,7 @@ class BandIndex:
         yield self
 
     def query(self, minhash: object) -> list[Hashable]:
-        hashes = band_hashes(self._values(minhash), self.b, self.r)
+        hashes = self._band_hashes(minhash)
         numbers = self._docs.live(np.unique(self._runs.lookup(hashes)))
         return self._docs.keys(numbers)
 

@@ -22,7 +22,7 @@ from __future__ import annotations
 import logging
 from collections import OrderedDict
 from collections.abc import Callable, Hashable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -56,18 +56,33 @@ class AddResult(list[Match]):
 
 @dataclass(frozen=True, eq=False)
 class Presigned:
-    """A text's shingle set and signature with no paragraph left out, made where the text
-    was extracted; valid for a text none of whose paragraphs its outlet repeats."""
+    """A text's shingle set and signature made where the text was extracted, with the
+    paragraphs in ``without`` (sorted paragraph keys: those of the text its outlet was then
+    known to repeat) left out; valid while the outlet's known boilerplate leaves out exactly
+    those paragraphs of this text."""
 
     params: SignatureParams
     shingles: np.ndarray
     signature: Signature | None
+    without: np.ndarray = field(default_factory=lambda: EMPTY)
 
 
-def presign(tokens: Tokens, params: SignatureParams) -> Presigned:
-    shingles = shingle_set(tokens, params.shingle_size) if len(tokens) else EMPTY
+def presign(tokens: Tokens, params: SignatureParams, boilerplate: np.ndarray | None = None) -> Presigned:
+    """Sign ``tokens`` without the paragraphs ``boilerplate`` (the outlet's known boilerplate
+    keys, sorted; none by default) names."""
+    without = EMPTY
+    if boilerplate is not None and len(boilerplate) and len(tokens):
+        without = _known_paragraphs(tokens, boilerplate)
+    shingles = shingle_set(tokens, params.shingle_size, without) if len(tokens) else EMPTY
     signature = make_signature(shingles, params) if len(shingles) else None
-    return Presigned(params, shingles, signature)
+    return Presigned(params, shingles, signature, without)
+
+
+def _known_paragraphs(tokens: Tokens, boilerplate: np.ndarray) -> np.ndarray:
+    """The text's paragraph keys that are in ``boilerplate`` (sorted uint64), sorted."""
+    keys = np.unique(tokens.paragraph_keys)
+    at = np.minimum(np.searchsorted(boilerplate, keys), len(boilerplate) - 1)
+    return keys[boilerplate[at] == keys]
 
 
 class Matcher:
@@ -134,7 +149,7 @@ class Matcher:
         if (
             presigned is not None
             and presigned.params == self.params
-            and not self._has_boilerplate(tokens, outlet)
+            and self._leaves_out(presigned.without, tokens, outlet)
         ):
             shingles, signature = presigned.shingles, presigned.signature
         else:
@@ -299,12 +314,13 @@ class Matcher:
             return EMPTY
         return shingle_set(tokens, self.params.shingle_size, self.boilerplate.boilerplate(outlet))
 
-    def _has_boilerplate(self, tokens: Tokens, outlet: str | None) -> bool:
+    def _leaves_out(self, without: np.ndarray, tokens: Tokens, outlet: str | None) -> bool:
+        """Whether the outlet's boilerplate, as known now, leaves out exactly the paragraphs
+        ``without`` of this text."""
         known = self.boilerplate.boilerplate(outlet)
-        # A few keys on each side: sets beat np.isin's fixed cost by an order of magnitude.
-        return len(known) > 0 and not set(known.tolist()).isdisjoint(
-            tokens.paragraph_keys.tolist()
-        )
+        if not len(known) or not len(tokens):
+            return not len(without)
+        return np.array_equal(_known_paragraphs(tokens, known), without)
 
     def _remember(self, key: Hashable, outlet: str | None, shingles: np.ndarray) -> None:
         self._cache[key] = (self.boilerplate.version(outlet), shingles)
