@@ -16,8 +16,15 @@ Each size runs ``python -m crawler ingest`` in a subprocess on a fresh database 
 articles per second, the peak memory of the ingest (ru_maxrss of the process tree, from
 wait4), and the stored matches against the planted copies: a planted pair is found when
 its two articles are matched; a match is "outside" when its articles belong to different
-story families (copies of one origin do match each other). The last column is the cost per
-article relative to the smallest size in the same run: 1.0 everywhere is linear growth.
+story families (copies of one origin do match each other). "CPU ms/art" is the CPU time of
+the whole process tree per article; "storing ms/art" that of the process that stores and
+matches in input order (recorded by the ingest on its run's row), the ingest's bound when
+there are cores enough for its workers. The last column is the cost per article relative to
+the first row of the run: 1.0 everywhere is linear growth.
+
+``--baseline REV`` ingests each corpus with the code of a git revision too (unpacked with
+``git archive``), alternating with the current code ``--repeat`` times: the same corpus on
+the same machine in the same run, so the two can be compared.
 """
 
 from __future__ import annotations
@@ -112,14 +119,20 @@ def generate(path: Path, n: int, seed: int = 7) -> list[tuple[int, int]]:
     return planted
 
 
-def ingest(path: Path, db: Path, jobs: int) -> tuple[float, int]:
-    """(seconds, peak RSS in bytes) of one `crosspost ingest` run."""
+def ingest(path: Path, db: Path, jobs: int, tree: Path = REPO) -> tuple[float, int]:
+    """(seconds, peak RSS in bytes) of one `crosspost ingest` run of the code in ``tree``."""
+    seconds, peak, _cpu = ingest_measured(path, db, jobs, tree)
+    return seconds, peak
+
+
+def ingest_measured(path: Path, db: Path, jobs: int, tree: Path = REPO) -> tuple[float, int, float]:
+    """(seconds, peak RSS in bytes, CPU seconds of the whole process tree) of one run."""
     command = [sys.executable, "-m", "crawler", "ingest", "--silent", "--jobs", str(jobs),
                "--db", str(db), str(path)]  # fmt: skip
     log = db.with_suffix(".log")
     started = time.perf_counter()
     with open(log, "wb") as out:
-        proc = subprocess.Popen(command, cwd=REPO, stdout=out, stderr=subprocess.STDOUT)
+        proc = subprocess.Popen(command, cwd=tree, stdout=out, stderr=subprocess.STDOUT)
         # wait4 gives this process's rusage with its reaped workers (RUSAGE_BOTH), so the
         # peak is the largest process of this run alone.
         _, status, usage = os.wait4(proc.pid, 0)
@@ -127,7 +140,26 @@ def ingest(path: Path, db: Path, jobs: int) -> tuple[float, int]:
     elapsed = time.perf_counter() - started
     if proc.returncode != 0:
         sys.exit(f"Error: ingest failed:\n{log.read_text()[-3000:]}")
-    return elapsed, usage.ru_maxrss * 1024
+    return elapsed, usage.ru_maxrss * 1024, usage.ru_utime + usage.ru_stime
+
+
+def storing_cpu(db: Path) -> float | None:
+    """CPU seconds of the ingest's storing process, as its run recorded them (None for code
+    that did not record them)."""
+    conn = sqlite3.connect(db)
+    try:
+        row = conn.execute("select stats from crawls order by id desc limit 1").fetchone()
+    finally:
+        conn.close()
+    value = json.loads(row[0] or "{}").get("cpu_seconds") if row else None
+    return float(value) if value is not None else None
+
+
+def checkout(rev: str, into: Path) -> Path:
+    """The project's code at git revision ``rev``, unpacked in ``into`` (the baseline)."""
+    archive = subprocess.run(["git", "archive", rev], cwd=REPO, capture_output=True, check=True)
+    subprocess.run(["tar", "-x", "-C", str(into)], input=archive.stdout, check=True)
+    return into
 
 
 def store_for(args: argparse.Namespace, default_size: int, prefix: str) -> Path:
@@ -185,17 +217,28 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sizes", help="comma-separated corpus sizes (default 10k,100k,1M)")
     parser.add_argument("--jobs", type=int, default=2, help="ingest --jobs (default 2)")
     parser.add_argument("--keep", type=Path, help="keep corpora and databases in this directory")
+    parser.add_argument("--baseline", metavar="REV",
+                        help="also ingest each corpus with the code of this git revision, "
+                             "alternating with the current code (same corpus, same run)")
+    parser.add_argument("--repeat", type=int, default=1,
+                        help="runs of each code per size, alternated (default 1)")  # fmt: skip
     args = parser.parse_args(argv)
     sizes = [int(s) for s in args.sizes.split(",")] if args.sizes else (
         [SIZES[0]] if args.quick else list(SIZES)
     )  # fmt: skip
     workdir = args.keep or Path(tempfile.mkdtemp(prefix="bench-ingest-"))
     workdir.mkdir(parents=True, exist_ok=True)
-    header = ("articles", "JSONL", "generate", "ingest", "articles/s", "peak RSS", "matches",
-              "planted found", "recall", "outside", "cost/article")  # fmt: skip
-    widths = [8, 8, 8, 8, 10, 9, 9, 17, 6, 7, 12]
+    trees = {"now": REPO}
+    if args.baseline:
+        trees = {args.baseline[:10]: checkout(args.baseline, Path(tempfile.mkdtemp(
+            prefix="bench-ingest-baseline-"))), "now": REPO}  # fmt: skip
+    header = ("code", "articles", "JSONL", "generate", "ingest", "articles/s", "peak RSS",
+              "CPU ms/art", "storing ms/art", "matches", "planted found", "recall", "outside",
+              "cost/article")  # fmt: skip
+    widths = [10, 9, 8, 8, 8, 10, 9, 10, 14, 9, 17, 6, 7, 12]
     # Rows are printed as each size finishes: the largest takes hours.
-    print(f"\ncrosspost ingest, end to end (--jobs {args.jobs}, {os.cpu_count()} CPUs)")
+    print(f"\ncrosspost ingest, end to end (--jobs {args.jobs}, {os.cpu_count()} CPUs; "
+          "CPU: the whole process tree; storing: the process that stores and matches)")
     print("  ".join(h.rjust(w) for h, w in zip(header, widths)), flush=True)
     base = None
     try:
@@ -204,20 +247,25 @@ def main(argv: list[str] | None = None) -> int:
             started = time.perf_counter()
             planted = generate(corpus, n)
             made = time.perf_counter() - started
-            for leftover in workdir.glob(f"ingest-{n}.db*"):
-                leftover.unlink()
-            seconds, peak = ingest(corpus, db, args.jobs)
-            figures = evaluate(db, n, planted)
-            per_article = seconds / n
-            base = base or per_article
-            row = (
-                f"{n:,}", f"{corpus.stat().st_size / 1e6:,.0f} MB", f"{made:.0f} s",
-                f"{seconds:,.0f} s", f"{n / seconds:,.0f}", f"{peak / 2**20:,.0f} MiB",
-                f"{figures['matches']:,}", f"{figures['found']:,} / {len(planted):,}",
-                f"{figures['found'] / max(1, len(planted)):.3f}", f"{figures['outside']:,}",
-                f"{per_article / base:.2f}",
-            )  # fmt: skip
-            print("  ".join(v.rjust(w) for v, w in zip(row, widths)), flush=True)
+            for _ in range(args.repeat):
+                for code, tree in trees.items():
+                    for leftover in workdir.glob(f"ingest-{n}.db*"):
+                        leftover.unlink()
+                    seconds, peak, cpu = ingest_measured(corpus, db, args.jobs, tree)
+                    figures = evaluate(db, n, planted)
+                    storing = storing_cpu(db)
+                    per_article = seconds / n
+                    base = base or per_article
+                    row = (
+                        code, f"{n:,}", f"{corpus.stat().st_size / 1e6:,.0f} MB", f"{made:.0f} s",
+                        f"{seconds:,.0f} s", f"{n / seconds:,.0f}", f"{peak / 2**20:,.0f} MiB",
+                        f"{1000 * cpu / n:.2f}",
+                        f"{1000 * storing / n:.2f}" if storing is not None else "-",
+                        f"{figures['matches']:,}", f"{figures['found']:,} / {len(planted):,}",
+                        f"{figures['found'] / max(1, len(planted)):.3f}", f"{figures['outside']:,}",
+                        f"{per_article / base:.2f}",
+                    )  # fmt: skip
+                    print("  ".join(v.rjust(w) for v, w in zip(row, widths)), flush=True)
             if not args.keep:
                 corpus.unlink()
                 for path in workdir.glob(f"ingest-{n}.*"):
@@ -225,6 +273,9 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         if not args.keep:
             shutil.rmtree(workdir, ignore_errors=True)
+        for code, tree in trees.items():
+            if tree != REPO:
+                shutil.rmtree(tree, ignore_errors=True)
     return 0
 
 
