@@ -45,6 +45,27 @@ def test_an_unknown_url_suggests_stored_ones_of_the_same_path_or_outlet(full_cra
     assert lines[0] == truth.FLAGSHIP_ORIGIN_URL
 
 
+def test_stored_urls_of_a_path_are_found_through_an_index_not_a_scan(full_crawl):
+    """A mistyped URL is a common lookup: on a store of millions its suggestions must not
+    read every article's row."""
+    import sqlite3
+
+    from crawler.store.schema import URL_PATH
+
+    db, _, _ = full_crawl
+    conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+    try:
+        path = "/" + truth.FLAGSHIP_ORIGIN_URL.split("/", 3)[3]
+        plan = " ".join(row[-1] for row in conn.execute(
+            f"explain query plan select url from articles where {URL_PATH} in (?, ?) limit 5",
+            [path, path + "/"]))  # fmt: skip
+        assert "articles_url_path" in plan, plan
+        found = conn.execute(f"select url from articles where {URL_PATH} = ?", [path]).fetchall()
+        assert (truth.FLAGSHIP_ORIGIN_URL,) in found
+    finally:
+        conn.close()
+
+
 def test_stats_over_an_empty_window_says_so_and_lags_keep_one_unit(full_crawl):
     db, _, _ = full_crawl
     empty = run_cli(["stats", "--db", str(db), "--since", "2030-01-01"])

@@ -84,6 +84,7 @@ def lookup(url, db_path, as_json, text_source, fetch, allow_private, allow_hosts
         raise click.UsageError("give a URL or --text FILE|- (one of them)")
     if fetch and text_source is not None:
         raise click.UsageError("--fetch needs a URL, not --text")
+    similar: list[str] = []
     try:
         if text_source is not None:
             text = _read_text(text_source)
@@ -100,7 +101,8 @@ def lookup(url, db_path, as_json, text_source, fetch, allow_private, allow_hosts
             else:
                 with existing_store(db_path, readonly=True) as store:
                     result = lookup_url(store, url)
-                    similar = [] if result.get("found") else similar_urls(store, url)
+                    if not result.get("found") and not as_json:
+                        similar = similar_urls(store, url)
     except (ProvenanceError, StoreError) as exc:
         raise click.ClickException(str(exc)) from None
     if as_json:
@@ -119,6 +121,7 @@ def similar_urls(store, url: str, limit: int = 5) -> list[str]:
     import re
     from urllib.parse import urlsplit
 
+    from crawler.store.schema import URL_PATH
     from crawler.urls import outlet_of
 
     parts = urlsplit(url)
@@ -126,8 +129,8 @@ def similar_urls(store, url: str, limit: int = 5) -> list[str]:
     found: list[str] = []
     if len(path) > 1:
         found = [row[0] for row in store.db.execute(
-            "select url from articles where url like ? or url like ? limit ?",
-            [f"%{path}", f"%{path}/", limit])]
+            f"select url from articles where {URL_PATH} in (?, ?) limit ?",
+            [path, f"{path}/", limit])]
     if found:
         return found
     try:
