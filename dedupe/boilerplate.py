@@ -15,9 +15,10 @@ before their outlet's boilerplate was known, verification always recomputes shin
 the current model; `version(outlet)` changes whenever an outlet learns a new paragraph, so
 callers can cache shingle sets per (key, version).
 
-Paragraphs seen only once are kept in a bounded, oldest-first-evicted table per outlet:
-boilerplate recurs often, so it stays in the table, while one-off paragraphs age out and
-memory stays bounded on unbounded crawls.
+Paragraphs seen only once are kept in a bounded, oldest-first-evicted table per outlet
+(`dedupe.pending`: numpy arrays behind a small dict, about 17 bytes a paragraph and 65 an
+article): boilerplate recurs often, so it stays in the table, while one-off paragraphs age
+out and memory stays bounded on unbounded crawls.
 
 Saved, the model has two parts. The boilerplate itself and each outlet's version are a small
 JSON-able dict (`to_dict(pending=False)`). The paragraphs still on their way to boilerplate
@@ -36,15 +37,16 @@ from typing import Any
 
 import numpy as np
 
+from dedupe.pending import SKETCH_SIZE as _SKETCH_SIZE
+from dedupe.pending import PendingTable
+
 __all__ = ["BoilerplateModel"]
 
 _FORMAT = 1
-_SKETCH_SIZE = 8
 # The arrays of `pending_arrays`, each concatenated over the outlets (with offsets per outlet).
 PENDING_ARRAYS = ("names", "name_offsets", "key_offsets", "keys", "counts", "seen_offsets",
                   "seen", "sketch_offsets", "sketches", "sketch_sizes")  # fmt: skip
-_SAME_ARTICLE = 0.5
-# One-off paragraphs kept per outlet in a saved model (see _persisted).
+# One-off paragraphs kept per outlet in a saved model (see `_Outlet.persisted`).
 _PERSIST_RECENT = 2_000
 
 
@@ -52,24 +54,13 @@ def _sketch(paragraph_keys: set[int]) -> tuple[int, ...]:
     return tuple(sorted(paragraph_keys)[:_SKETCH_SIZE])
 
 
-def _similar(a: tuple[int, ...], b: tuple[int, ...]) -> bool:
-    """Bottom-k estimate of the Jaccard similarity of two paragraph sets, thresholded."""
-    union = sorted(set(a) | set(b))[:_SKETCH_SIZE]
-    both = set(a) & set(b)
-    shared = sum(1 for k in union if k in both)
-    return shared >= _SAME_ARTICLE * len(union)
-
-
-def _persisted(
-    pending: dict[int, tuple[tuple[int, ...], ...]],
-) -> list[tuple[int, tuple[tuple[int, ...], ...]]]:
-    """The pending paragraphs worth saving: those seen in two articles already (on their
-    way to boilerplate), and the most recent one-off ones (a footer seen once just before
-    the save). Saving every one-off paragraph made the snapshot grow with the corpus:
-    gigabytes of JSON for a million articles, parsed again whenever the store is opened."""
-    recent = list(pending.items())[-_PERSIST_RECENT:]
-    keep = {k for k, _ in recent}
-    return [(k, v) for k, v in pending.items() if len(v) >= 2 and k not in keep] + recent
+def _paragraphs(paragraph_keys: Iterable[int]) -> tuple[set[int], np.ndarray]:
+    """The keys as a set, and as a ``uint64`` array (repeats allowed) for the frozen part of
+    the pending table. Raises OverflowError for a key that is no ``uint64``."""
+    if isinstance(paragraph_keys, np.ndarray) and paragraph_keys.dtype == np.uint64:
+        return set(paragraph_keys.tolist()), paragraph_keys
+    paragraphs = set(map(int, paragraph_keys))
+    return paragraphs, np.fromiter(paragraphs, dtype=np.uint64, count=len(paragraphs))
 
 
 Pending = dict[int, tuple[tuple[int, ...], ...]]
@@ -152,30 +143,42 @@ class _Saved:
 
 
 class _Outlet:
-    __slots__ = ("_array", "_pending", "_saved", "boilerplate", "version")
+    __slots__ = ("_array", "_bounds", "_saved", "_table", "boilerplate", "version")
 
-    def __init__(self) -> None:
+    def __init__(self, bounds: tuple[int, int]) -> None:
         self.boilerplate: set[int] = set()
-        # paragraph key -> sketches of the different articles it was seen in. An article's
-        # sketch is one tuple shared by all its paragraphs: most pending paragraphs are seen
-        # once, and a tuple of one shared sketch is the least a paragraph can cost.
-        self._pending: Pending = {}
+        # paragraph key -> sketches of the different articles it was seen in.
+        self._bounds = bounds
+        self._table = PendingTable(*bounds)
         # Until the outlet is observed again, its saved pending paragraphs stay arrays.
         self._saved: tuple[_Saved, int] | None = None
         self.version = 0
         self._array: np.ndarray | None = None
 
     @property
-    def pending(self) -> Pending:
+    def table(self) -> PendingTable:
         if self._saved is not None:
             saved, i = self._saved
-            self._pending, self._saved = saved.pending(i), None
-        return self._pending
+            self._table = PendingTable.from_items(saved.pending(i).items(), *self._bounds)
+            self._saved = None
+        return self._table
+
+    @property
+    def pending(self) -> Pending:
+        """The pending paragraphs as a dict, oldest first (a copy)."""
+        return dict(self.table.items())
+
+    def persisted(self) -> list[tuple[int, tuple[tuple[int, ...], ...]]]:
+        """The pending paragraphs worth saving: those seen in two articles already (on their
+        way to boilerplate), and the most recent one-off ones (a footer seen once just before
+        the save). Saving every one-off paragraph made the snapshot grow with the corpus:
+        gigabytes of JSON for a million articles, parsed again whenever the store is opened."""
+        return self.table.persisted(_PERSIST_RECENT)
 
     def part(self) -> Part:
-        if self._saved is not None:  # saved as `_persisted` keeps them: the same again
+        if self._saved is not None:  # saved as `persisted` keeps them: the same again
             return self._saved[0].part(self._saved[1])
-        return _encode(_persisted(self._pending))
+        return _encode(self.persisted())
 
     def array(self) -> np.ndarray:
         if self._array is None:
@@ -198,6 +201,10 @@ class BoilerplateModel:
             raise ValueError(f"max_pending must be at least 100, got {max_pending}; use 50000")
         self.min_articles = min_articles
         self.max_pending = max_pending
+        # Each pending table's recent dict holds 512 to 4,096 paragraphs (an eighth of its
+        # frozen ones): small beside the arrays, merged into them rarely enough to cost about
+        # a microsecond an article. A small max_pending (tests) merges more often.
+        self._bounds = (min(512, max_pending // 16), 4096)
         self._outlets: dict[str, _Outlet] = {}
         # Whether anything was observed since the model was made or read (worth saving).
         self.changed = False
@@ -208,26 +215,17 @@ class BoilerplateModel:
         outlet learnt new boilerplate."""
         if not outlet:
             return False
-        state = self._outlets.setdefault(outlet, _Outlet())
+        paragraphs, query = _paragraphs(paragraph_keys)
+        state = self._outlets.get(outlet)
+        if state is None:
+            state = self._outlets[outlet] = _Outlet(self._bounds)
         self.changed = True
-        paragraphs = set(map(int, paragraph_keys))
-        article = _sketch(paragraphs)
-        learnt = False
-        pending = state.pending
-        for paragraph in paragraphs:
-            if paragraph in state.boilerplate:
-                continue
-            seen = pending.pop(paragraph, ())  # re-inserted last: recently seen stays
-            if not any(_similar(article, other) for other in seen):
-                seen = (*seen, article)
-            if len(seen) >= self.min_articles:
-                state.boilerplate.add(paragraph)
-                learnt = True
-            else:
-                pending[paragraph] = seen
-        if len(pending) > self.max_pending:
-            for stale in list(pending)[: len(pending) - self.max_pending * 9 // 10]:
-                del pending[stale]
+        table = state.table
+        learnt = table.observe(
+            paragraphs, query, _sketch(paragraphs), state.boilerplate, self.min_articles
+        )
+        if len(table) > self.max_pending:
+            table.evict(self.max_pending * 9 // 10)
         if learnt:
             state.version += 1
             state._array = None
@@ -260,7 +258,7 @@ class BoilerplateModel:
                     "boilerplate": sorted(f"{k:016x}" for k in state.boilerplate),
                     "pending": {
                         f"{k:016x}": [[f"{p:016x}" for p in sketch] for sketch in sketches]
-                        for k, sketches in (_persisted(state.pending) if pending else ())
+                        for k, sketches in (state.persisted() if pending else ())
                     },
                 }
                 for name, state in self._outlets.items()
@@ -305,22 +303,18 @@ class BoilerplateModel:
         saved = None if pending is None else _Saved(pending)
         model = cls(min_articles=data["min_articles"], max_pending=data["max_pending"])
         for name, raw in data["outlets"].items():
-            state = _Outlet()
+            state = _Outlet(model._bounds)
             state.version = raw["version"]
             state.boilerplate = {int(k, 16) for k in raw["boilerplate"]}
-            # The paragraphs of one article share its sketch again, as when it was learnt.
-            shared: dict[tuple[int, ...], tuple[int, ...]] = {}
-            state._pending = {
-                int(k, 16): tuple(
-                    shared.setdefault(key, key)
-                    for key in (tuple(int(p, 16) for p in sketch) for sketch in sketches)
-                )
+            pending = {
+                int(k, 16): tuple(tuple(int(p, 16) for p in sketch) for sketch in sketches)
                 for k, sketches in raw["pending"].items()
             }
+            state._table = PendingTable.from_items(pending.items(), *model._bounds)
             model._outlets[name] = state
         if saved is not None:
             for i, name in enumerate(saved.names()):
-                state = model._outlets.setdefault(name, _Outlet())
-                if not state._pending:
+                state = model._outlets.setdefault(name, _Outlet(model._bounds))
+                if not len(state._table):
                     state._saved = (saved, i)
         return model
