@@ -9,14 +9,12 @@ import logging
 import random
 import shutil
 import sqlite3
-import subprocess
-import sys
-import textwrap
 from pathlib import Path
 
 import numpy as np
 import pytest
-from test_index_persist import ROOT, add, family_corpus, index_of
+from crash_tools import die_while_saving
+from test_index_persist import add, family_corpus, index_of
 from test_ingest import story
 
 from crawler.index_file import BOILERPLATE_KEY, FILE_KEY, load_boilerplate
@@ -270,41 +268,16 @@ def test_in_memory_store_keeps_the_whole_model_in_its_state():
         assert load_boilerplate(store).to_dict() == state
 
 
-_CRASH = """
-import os, sys, zlib
-sys.path.insert(0, {root!r})
-sys.path.insert(0, {tests!r})
-from test_boilerplate_persist import second_run
-from test_index_persist import add
-from crawler.matching import StoreMatcher
-from crawler.store import Store
-import dedupe.persist as persist
-
-calls = 0
-def crc32(data, value=0):
-    global calls
-    calls += 1
-    if calls == {after}:
-        os._exit(3)  # the process dies here, mid-write
-    return zlib.crc32(data, value)
-with Store({db!r}) as store:
-    matching = StoreMatcher(store)
-    add(store, matching, second_run())
-    matching.save_index()
-    # From here on, checksums are only computed by the writer of the boilerplate file.
-    persist.zlib = type("Z", (), {{"crc32": staticmethod(crc32)}})
-    matching.reverify()
-"""
-
-
 @pytest.mark.parametrize("after", [1, 6])
 def test_crash_while_saving_leaves_the_model_saved_before(tmp_path, caplog, after):
     db = tmp_path / "c.db"
     run(db, first_run())
     before, saved = file_of(db).read_bytes(), model_of(db).to_dict()
-    script = _CRASH.format(root=str(ROOT), tests=str(ROOT / "tests"), after=after, db=str(db))
-    result = subprocess.run([sys.executable, "-c", textwrap.dedent(script)],
-                            check=False, capture_output=True, text=True, timeout=120)  # fmt: skip
+    result = die_while_saving(
+        db, after,
+        imports="from test_boilerplate_persist import second_run\nfrom test_index_persist import add",
+        steps="add(store, matching, second_run())\nmatching.save_index()",
+    )  # fmt: skip
     assert result.returncode == 3, result.stderr[-2000:]
     assert list(tmp_path.glob(".c.db.boilerplate.tmp-*")), "the crash left no partial file"
     assert file_of(db).read_bytes() == before

@@ -8,13 +8,11 @@ import hashlib
 import logging
 import shutil
 import sqlite3
-import subprocess
-import sys
-import textwrap
 from pathlib import Path
 
 import numpy as np
 import pytest
+from crash_tools import die_while_saving
 from datasketch import MinHashLSH
 from test_ingest import story
 
@@ -22,8 +20,6 @@ from crawler.matching import StoreMatcher
 from crawler.store import Store
 from dedupe import deserialize
 from dedupe.persist import IndexFileError, read_index, write_index
-
-ROOT = Path(__file__).resolve().parents[1]
 
 
 def family_corpus(n_families: int = 12, seed: int = 0) -> list[tuple[str, str, str]]:
@@ -234,31 +230,6 @@ def test_other_thresholds_rebuild(tmp_path, caplog):
     assert "other parameters" in caplog.text
 
 
-_CRASH = """
-import os, sys, zlib
-sys.path.insert(0, {root!r})
-sys.path.insert(0, {tests!r})
-from test_index_persist import add, family_corpus
-from crawler.matching import StoreMatcher
-from crawler.store import Store
-import dedupe.persist as persist
-
-calls = 0
-def crc32(data, value=0):
-    global calls
-    calls += 1
-    if calls == {after}:
-        os._exit(3)  # the process dies here, mid-write
-    return zlib.crc32(data, value)
-with Store({db!r}) as store:
-    matching = StoreMatcher(store)
-    add(store, matching, family_corpus(5, seed=11))
-    # From here on, checksums are only computed by the writer of the new file.
-    persist.zlib = type("Z", (), {{"crc32": staticmethod(crc32)}})
-    matching.reverify()
-"""
-
-
 @pytest.mark.parametrize("after", [2, 12])
 @pytest.mark.parametrize("had_file", [True, False])
 def test_crash_while_writing_leaves_the_old_file_or_none(tmp_path, after, had_file):
@@ -267,9 +238,10 @@ def test_crash_while_writing_leaves_the_old_file_or_none(tmp_path, after, had_fi
     before = index_of(db).read_bytes()
     if not had_file:
         index_of(db).unlink()
-    script = _CRASH.format(root=str(ROOT), tests=str(ROOT / "tests"), after=after, db=str(db))
-    result = subprocess.run([sys.executable, "-c", textwrap.dedent(script)],
-                            check=False, capture_output=True, text=True, timeout=120)  # fmt: skip
+    result = die_while_saving(
+        db, after, imports="from test_index_persist import add, family_corpus",
+        steps="add(store, matching, family_corpus(5, seed=11))",
+    )
     assert result.returncode == 3, result.stderr[-2000:]
     assert list(tmp_path.glob(".c.db.index.tmp-*")), "the crash left no partial file"
     if had_file:
