@@ -7,7 +7,8 @@ compact tables, on the same articles in the same run.
 
 Articles: the ingest benchmark's corpus (`bench_ingest.generate`: 500 outlets, each with its
 own footer, 20% planted copies across outlets), tokenised once into paragraph keys as
-`crosspost ingest` does; each size is the first N articles. Time: µs per `observe` call,
+`crosspost ingest` does; each size is the first N articles. The last row is one outlet held
+at its bound: 12,000 articles of 16 random paragraphs, evicting every few hundred articles. Time: µs per `observe` call,
 best of ``--repeat`` passes per implementation (alternated, garbage collector on, no
 tracing). Memory: what tracemalloc sees held by the model after a separate pass (numpy
 reports its arrays to it), per pending paragraph and per article. "same" checks that both
@@ -103,6 +104,12 @@ def articles(n: int, workdir: Path) -> Stream:
     return stream
 
 
+def one_outlet(n: int = 12_000, seed: int = 5) -> Stream:
+    rng = np.random.default_rng(seed)
+    return [("one.example", rng.integers(0, 2**64 - 1, 16, dtype=np.uint64, endpoint=True))
+            for _ in range(n)]  # fmt: skip
+
+
 def feed(model: DictModel | BoilerplateModel, stream: Stream) -> float:
     started = time.perf_counter()
     for outlet, keys in stream:
@@ -151,8 +158,9 @@ def main(argv: list[str] | None = None) -> int:
     widths = (9, 17, 10, 18, 15, 13, 4)
     print(" | ".join(h.rjust(w) for h, w in zip(header, widths)))
     print("-|-".join("-" * w for w in widths))
-    for n in sizes:
-        stream = everything[:n]
+    streams = [(f"{n:,}", everything[:n]) for n in sizes] + [("1 outlet", one_outlet())]
+    for label, stream in streams:
+        n = len(stream)
         best = {name: float("inf") for name in IMPLEMENTATIONS}
         states = {}
         for _ in range(args.repeat):
@@ -165,7 +173,7 @@ def main(argv: list[str] | None = None) -> int:
         same = len({repr(s) for s in states.values()}) == 1
         for name, make in IMPLEMENTATIONS.items():
             size, pending = held(make, stream)
-            row = (f"{n:,}", name, f"{best[name] / n * 1e6:.1f}", f"{pending:,}",
+            row = (label, name, f"{best[name] / n * 1e6:.1f}", f"{pending:,}",
                    f"{size / max(pending, 1):.0f}", f"{size / n:,.0f}",
                    "yes" if same else "NO")  # fmt: skip
             print(" | ".join(c.rjust(w) for c, w in zip(row, widths)), flush=True)
