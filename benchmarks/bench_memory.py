@@ -39,6 +39,7 @@ STRUCTURES = {
     "dedupe/bands.py": "LSH bands (key maps)",
     "dedupe/postings.py": "band and anchor postings",
     "dedupe/boilerplate.py": "boilerplate model",
+    "dedupe/pending.py": "boilerplate model",
     "dedupe/index.py": "anchor index",
     "crawler/matching.py": "matched-text digests",
     "dedupe/matcher.py": "matcher (outlet of each article)",
