@@ -16,6 +16,7 @@ counted and reported with their line numbers; they never stop the run.
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import logging
 import time
@@ -263,6 +264,7 @@ class Ingester:
             if self.matching is not None:
                 kept, dropped = self.matching.reverify()
                 self.summary.matches, self.summary.dropped_matches = kept, dropped
+            self._release()
             refresh_decisions(self.store, "ingest", force=True)
         except BaseException:
             reason = "interrupted"
@@ -273,6 +275,17 @@ class Ingester:
             self.summary.cpu_seconds = time.process_time() - cpu
             self.store.finish_crawl(self.crawl_id, reason, self.summary.stats())
         return self.summary
+
+    def _release(self) -> None:
+        """Let the matcher and the workers go before the decisions are made: deciding over the
+        whole store holds about a kilobyte an article, and holding the matcher's indexes
+        (another kilobyte an article) at the same time made that the ingest's peak. An
+        ingester makes one run."""
+        if self._pool is not None:
+            self._pool.shutdown(wait=False, cancel_futures=True)
+            self._pool = None
+        self.matching = None
+        gc.collect()
 
     def _ingest_file(self, file: InputFile, progress: Callable[[int], None] | None) -> None:
         batch: list[Record] = []
