@@ -4,19 +4,27 @@
 in a temporary directory, waits (bounded) until it answers PING, and kills it at the end.
 Tests skip with a clear message only when no ``redis-server`` binary is installed
 (``apt-get install redis-server``; ``.ci/run`` installs it).
+
+``crosspost`` starts a ``python -m crawler`` worker, writer or push against it, and ``finish``
+waits for one with a bounded timeout.
 """
 
 from __future__ import annotations
 
+import os
 import shutil
+import signal
 import socket
 import subprocess
+import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def free_port() -> int:
@@ -72,3 +80,41 @@ def redis_server(directory: Path) -> Iterator[str]:
         yield url
     finally:
         stop(proc)
+
+
+def crosspost(args: list[str], proxy: str | None = None, *, env: dict[str, str] | None = None,
+              scrapy_deprecations_fatal: bool = False) -> subprocess.Popen:
+    """``python -m crawler <args>`` in its own session (so ``finish`` can kill the worker and
+    its extraction process together), stdout and stderr captured as text.
+
+    Any proxy of the caller's environment is dropped: the process reaches only ``proxy`` (the
+    loopback web's), if given. ``env`` adds variables; ``scrapy_deprecations_fatal`` makes
+    Scrapy's deprecation warnings errors in the process, as ``conftest.run_cli`` does.
+    """
+    environ = {k: v for k, v in os.environ.items() if k.lower() not in ("http_proxy", "no_proxy")}
+    environ.update(env or {})
+    if proxy:
+        environ["http_proxy"] = proxy
+    if scrapy_deprecations_fatal:
+        environ["PYTHONWARNINGS"] = "error::DeprecationWarning:scrapy"
+    return subprocess.Popen(
+        [sys.executable, "-m", "crawler", *args], cwd=ROOT, env=environ, text=True,
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True,
+    )  # fmt: skip
+
+
+def finish(proc: subprocess.Popen, timeout: float = 150, *,
+           no_traceback: bool = False) -> tuple[str, str]:  # fmt: skip
+    """Wait for a ``crosspost`` process and return its (stdout, stderr); fail the test if it
+    runs past ``timeout`` seconds (its whole process group is killed) or exits non-zero, and,
+    with ``no_traceback``, if it printed a traceback even though it exited 0."""
+    try:
+        out, err = proc.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        out, err = proc.communicate()
+        pytest.fail(f"timed out:\n{out}\n{err[-3000:]}")
+    assert proc.returncode == 0, f"{out}\n{err[-3000:]}"
+    if no_traceback:
+        assert "Traceback" not in err, err[-3000:]
+    return out, err

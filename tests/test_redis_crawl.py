@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 import redis
 from conftest import FAST, ROOT, rows, run_cli
-from redis_tools import redis_server
+from redis_tools import crosspost, finish, redis_server
 
 from crawler.crawl.frontier import frontier_key
 from crawler.distributed.connection import Keys
@@ -40,28 +40,9 @@ def redis_url(tmp_path_factory):
         yield url
 
 
-def spawn(args: list[str], proxy: str | None = None, **extra_env: str) -> subprocess.Popen:
-    env = {k: v for k, v in os.environ.items() if k.lower() not in ("http_proxy", "no_proxy")}
-    env.update(extra_env)
-    if proxy:
-        env["http_proxy"] = proxy
+def spawn(args: list[str], proxy: str | None = None, **env: str) -> subprocess.Popen:
     # Scrapy deprecations are errors in the workers too, as in run_cli.
-    env["PYTHONWARNINGS"] = "error::DeprecationWarning:scrapy"
-    return subprocess.Popen(
-        [sys.executable, "-m", "crawler", *args], cwd=ROOT, env=env, text=True,
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True,
-    )  # fmt: skip
-
-
-def finish(proc: subprocess.Popen, timeout: float = 150) -> str:
-    try:
-        out, err = proc.communicate(timeout=timeout)
-    except subprocess.TimeoutExpired:
-        os.killpg(proc.pid, signal.SIGKILL)
-        out, err = proc.communicate()
-        pytest.fail(f"timed out:\n{out}\n{err[-3000:]}")
-    assert proc.returncode == 0, f"{out}\n{err[-3000:]}"
-    return out
+    return crosspost(args, proxy, env=env, scrapy_deprecations_fatal=True)
 
 
 def figure(output: str, label: str) -> int:
@@ -115,8 +96,8 @@ def test_two_workers_share_one_frontier_and_one_writer_stores_each_article_once(
     signed = {"CROSSPOST_REDIS_HMAC_KEY": "s3cret-shared-key"}
     workers = [spawn(worker(redis_url, prefix), sample_web.proxy_url, **signed) for _ in range(2)]
     store = spawn(writer(redis_url, prefix, db, "--index-in-redis"), **signed)
-    outputs = [finish(p) for p in workers]
-    stored = finish(store)
+    outputs = [finish(p)[0] for p in workers]
+    stored = finish(store)[0]
     fetched = [figure(o, "pages fetched") for o in outputs]
     assert all(n > 0 for n in fetched), outputs  # both took part
     sent = sum(figure(o, "pages sent to writer") for o in outputs)
@@ -152,8 +133,8 @@ def test_a_worker_killed_mid_crawl_loses_nothing(redis_url, sample_web, full_cra
 
     survivor = spawn(worker(redis_url, prefix, *lease), sample_web.proxy_url)
     store = spawn(writer(redis_url, prefix, db))
-    output = finish(survivor)
-    stored = finish(store)
+    output = finish(survivor)[0]
+    stored = finish(store)[0]
     # The survivor or the writer, whichever saw the leases expire first, requeued them.
     requeued = figure(output, r"requeued \(dead workers\)")
     found = re.search(r"requeued (\d+) requests", stored)

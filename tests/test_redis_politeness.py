@@ -5,16 +5,11 @@ arrival times shows; without the shared slots they do.
 
 from __future__ import annotations
 
-import os
 import re
-import signal
-import subprocess
-import sys
 
 import pytest
 import redis
-from conftest import ROOT
-from redis_tools import redis_server
+from redis_tools import crosspost, finish, redis_server
 from timed_web import TimedWeb
 
 from crawler.distributed.connection import Keys
@@ -24,31 +19,14 @@ pytestmark = pytest.mark.filterwarnings("error::scrapy.exceptions.ScrapyDeprecat
 DELAY, GEN1_DELAY = 0.3, 0.6
 # Redis's clock has millisecond steps; the server logs a request a moment after it arrived.
 SLACK = 0.002
+# Seconds a push or a worker may take.
+TIMEOUT = 120
 
 
 @pytest.fixture(scope="module")
 def redis_url(tmp_path_factory):
     with redis_server(tmp_path_factory.mktemp("redis")) as url:
         yield url
-
-
-def crosspost(args: list[str], proxy: str) -> subprocess.Popen:
-    env = {k: v for k, v in os.environ.items() if k.lower() not in ("http_proxy", "no_proxy")}
-    env["http_proxy"] = proxy
-    return subprocess.Popen([sys.executable, "-m", "crawler", *args], cwd=ROOT, env=env,
-                            text=True, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            start_new_session=True)  # fmt: skip
-
-
-def finish(proc: subprocess.Popen, timeout: float = 120) -> str:
-    try:
-        out, err = proc.communicate(timeout=timeout)
-    except subprocess.TimeoutExpired:
-        os.killpg(proc.pid, signal.SIGKILL)
-        out, err = proc.communicate()
-        pytest.fail(f"timed out:\n{out}\n{err[-3000:]}")
-    assert proc.returncode == 0, f"{out}\n{err[-3000:]}"
-    return out
 
 
 def crawl_two_workers(url: str, prefix: str, tmp_path, *settings: str) -> TimedWeb:
@@ -60,14 +38,15 @@ def crawl_two_workers(url: str, prefix: str, tmp_path, *settings: str) -> TimedW
         push = crosspost(["crawl", "--redis", url, "--redis-prefix", prefix, "--push",
                           "--outlets", str(outlets), "http://gen0.test/", "http://gen2.test/"],
                          web.proxy_url)  # fmt: skip
-        assert "pushed 3 start URLs" in finish(push)
+        assert "pushed 3 start URLs" in finish(push, TIMEOUT)[0]
         options = ["-s", f"DOWNLOAD_DELAY={DELAY}", "-s", "AUTOTHROTTLE_ENABLED=False",
                    "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=1", "-s", "DOWNLOAD_TIMEOUT=10",
                    "-s", "RETRY_TIMES=1", *settings]  # fmt: skip
         workers = [crosspost(["crawl", "--redis", url, "--redis-prefix", prefix,
                               "--idle-exit", "3", *options], web.proxy_url)
                    for _ in range(2)]  # fmt: skip
-        fetched = [int(re.search(r"pages fetched\s+(\d+)", finish(w)).group(1)) for w in workers]
+        fetched = [int(re.search(r"pages fetched\s+(\d+)", finish(w, TIMEOUT)[0]).group(1))
+                   for w in workers]
     finally:
         web.close()
     assert all(n > 0 for n in fetched), fetched  # both workers took part

@@ -8,18 +8,13 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import os
 import re
-import signal
-import subprocess
-import sys
 from collections import Counter
 from urllib.parse import urlsplit
 
 import pytest
 import redis
-from conftest import ROOT
-from redis_tools import redis_server
+from redis_tools import crosspost, finish, redis_server
 from scrapy import Request
 from scrapy.exceptions import NotConfigured
 from scrapy.http import Response, TextResponse
@@ -253,31 +248,11 @@ def serve(articles: int, outlets: int, failing: frozenset[int] = frozenset()) ->
     return web
 
 
-def crosspost(args: list[str], proxy: str) -> subprocess.Popen:
-    env = {k: v for k, v in os.environ.items() if k.lower() not in ("http_proxy", "no_proxy")}
-    env["http_proxy"] = proxy
-    return subprocess.Popen([sys.executable, "-m", "crawler", *args], cwd=ROOT, env=env,
-                            text=True, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            start_new_session=True)  # fmt: skip
-
-
-def finish(proc: subprocess.Popen, timeout: float = 150) -> tuple[str, str]:
-    try:
-        out, err = proc.communicate(timeout=timeout)
-    except subprocess.TimeoutExpired:
-        os.killpg(proc.pid, signal.SIGKILL)
-        out, err = proc.communicate()
-        pytest.fail(f"timed out:\n{out}\n{err[-3000:]}")
-    assert proc.returncode == 0, f"{out}\n{err[-3000:]}"
-    assert "Traceback" not in err, err[-3000:]
-    return out, err
-
-
 def crawl(url: str, prefix: str, web: TimedWeb, agents: tuple[str, ...]) -> list[str]:
     """Push the web's outlets and crawl them with one worker per user agent; their logs."""
     push = crosspost(["crawl", "--redis", url, "--redis-prefix", prefix, "--push",
                       *web.start_urls()], web.proxy_url)  # fmt: skip
-    finish(push)
+    finish(push, no_traceback=True)
     options = ["-s", "DOWNLOAD_DELAY=0.3", "-s", "AUTOTHROTTLE_ENABLED=False",
                "-s", "DOWNLOAD_TIMEOUT=10", "-s", "RETRY_TIMES=1",
                "-s", "RETRY_BACKOFF_BASE=0.2"]  # fmt: skip
@@ -285,7 +260,7 @@ def crawl(url: str, prefix: str, web: TimedWeb, agents: tuple[str, ...]) -> list
                           "--no-progress", "--verbose", "-s", f"USER_AGENT={agent}", *options],
                          web.proxy_url)
                for agent in agents]  # fmt: skip
-    return [finish(w)[1] for w in workers]
+    return [finish(w, no_traceback=True)[1] for w in workers]
 
 
 def stat(log: str, name: str) -> int:
