@@ -11,6 +11,7 @@ Columns a store does not have yet read as unknown (``None``).
 
 from __future__ import annotations
 
+import json
 from collections import deque
 from collections.abc import Iterable
 from functools import cached_property
@@ -101,14 +102,20 @@ def outlet_kinds(store: Store) -> dict[str, str]:
 class Evidence:
     """Articles, matches and attributions read from the store, keyed by article id."""
 
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: Store, *, like: Evidence | None = None) -> None:
+        """``like``: an earlier Evidence of the same store whose outlet lookups to share
+        (the decisions read a large store a batch of stories at a time)."""
         self.store = store
-        self.directory = outlet_directory(store)
+        self.directory = like.directory if like is not None else outlet_directory(store)
         self.urls: dict[int, str] = {}
         self.articles: list[Article] = []
         self.matches: list[Match] = []
         self.attributions: list[Attribution] = []
-        self._in_store: dict[str, bool] = {}
+        self._in_store: dict[str, bool] = like._in_store if like is not None else {}
+        if like is not None:
+            for name in ("outlet_kinds", "attribution_sql"):  # cached properties, if computed
+                if name in like.__dict__:
+                    self.__dict__[name] = like.__dict__[name]
 
     @cached_property
     def outlet_kinds(self) -> dict[str, str]:
@@ -186,6 +193,23 @@ def load_all(store: Store) -> Evidence:
     ))
     evidence._add_matches(store.db.execute(_MATCH_SQL))
     evidence._add_attributions(store.db.execute(evidence.attribution_sql))
+    return evidence
+
+
+def load_ids(store: Store, ids: Iterable[int], *, like: Evidence | None = None) -> Evidence:
+    """The articles ``ids``, the matches among them and their credits, each read in the
+    store's own order (as :func:`load_all` reads them): deciding a set of whole story
+    families this way gives the decisions the whole store gives them."""
+    wanted = json.dumps(sorted(ids))
+    evidence = Evidence(store, like=like)
+    chosen = "(select value from json_each(?))"
+    evidence._add_articles(store.db.execute(
+        f"select {_ARTICLE_COLUMNS} from articles a left join outlets o on o.domain = a.outlet "
+        f"where a.id in {chosen} order by a.id", [wanted]))
+    evidence._add_matches(store.db.execute(
+        f"{_MATCH_SQL} where a in {chosen} order by rowid", [wanted]))
+    evidence._add_attributions(store.db.execute(
+        f"{evidence.attribution_sql} where article_id in {chosen} order by id", [wanted]))
     return evidence
 
 

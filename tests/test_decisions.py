@@ -340,3 +340,91 @@ def test_views_agree_with_stats_on_an_ingested_real_corpus(wire_corpus):
     assert time.monotonic() - started < 300
     with Store(wire_corpus, readonly=True) as store:
         assert store.get_state("decisions")["trigger"] == "ingest"
+
+
+# -- decided a batch of story families at a time ------------------------------------------------
+def _stored_rows(db: Path) -> tuple[list, list, dict]:
+    conn = sqlite3.connect(db)
+    try:
+        articles = conn.execute("select * from decisions order by rowid").fetchall()
+        families = conn.execute("select * from decision_families order by family_id").fetchall()
+        run = json.loads(conn.execute(
+            "select value from state where key = 'decisions'").fetchone()[0])
+    finally:
+        conn.close()
+    for key in ("decided_at", "seconds", "trigger"):
+        run.pop(key)
+    return articles, families, run
+
+
+def _whole_and_batched(db: Path, tmp_path: Path, sizes: tuple[int, ...]) -> None:
+    """The decisions stored a batch at a time are, row for row, those decided over the
+    whole store at once (family ids, origins, links, order, the run's figures)."""
+    from crawler.decisions import stored
+    from crawler.records import load_all
+
+    whole = copy_store(db, tmp_path / "whole.db")
+    with Store(whole) as store:
+        stored.write(store, load_all(store).provenance(), trigger="test")
+    expected = _stored_rows(whole)
+    assert expected[0] and expected[1], "nothing decided: nothing to compare"
+    for size in sizes:
+        batched = copy_store(db, tmp_path / f"batched-{size}.db")
+        with Store(batched) as store:
+            decisions.decide_and_store(store, "test", batch=size)
+        got = _stored_rows(batched)
+        assert got[2] == expected[2], size
+        assert got[1] == expected[1], size
+        assert got[0] == expected[0], size
+
+
+def test_batched_decisions_are_the_whole_store_decisions_on_the_sample_web(sample, tmp_path):
+    _whole_and_batched(sample, tmp_path, (1, 7, 10_000))
+
+
+def test_batched_decisions_are_the_whole_store_decisions_on_a_real_corpus(wire_corpus, tmp_path):
+    _whole_and_batched(wire_corpus, tmp_path, (1, 50))
+
+
+def test_batches_join_stories_as_the_decisions_do(tmp_path):
+    """Pages never crawled, canonicals, site roots and links without a host join or keep
+    apart exactly as deciding the whole store does."""
+    db = tmp_path / "joins.db"
+    pages = {  # url: (declared canonical, [(credit url, credited outlet)])
+        "https://a.test/1": (None, [("https://origin.test/story", "origin.test")]),
+        "https://b.test/1": (None, [("https://origin.test/story", None)]),
+        "https://c.test/1": ("https://origin.test/story", []),
+        "https://d.test/1": (None, [("https://origin.test/", "origin.test")]),
+        "https://e.test/1": (None, [("/relative/page", None)]),
+        "https://f.test/1": (None, [("/relative/page", "f-source.test")]),
+        "https://g.test/1": (None, [("https://a.test/1", None)]),
+        "https://h.test/1": ("https://h.test/1", []),
+        "https://i.test/1": ("https://e.test/1", []),
+    }
+    with Store(db) as store:
+        with store.transaction():
+            conn = store.db.conn
+            for url, (canonical, _credits) in pages.items():
+                outlet = url.split("/")[2]
+                conn.execute("insert or ignore into outlets (domain, first_seen, last_seen) "
+                             "values (?, '2024-01-01', '2024-01-01')", [outlet])
+                conn.execute(
+                    "insert into articles (url, outlet, declared_canonical, published_at, "
+                    "first_seen, last_seen, text) values (?, ?, ?, ?, '2024-01-01', "
+                    "'2024-01-01', '')", [url, outlet, canonical, f"2024-01-0{len(url) % 9 + 1}"])
+            ids = dict(conn.execute("select url, id from articles"))
+            for url, (_canonical, credits) in pages.items():
+                for link, outlet in credits:
+                    conn.execute("insert into attributions (article_id, kind, sentence, url, "
+                                 "outlet) values (?, 'source-url', 'Source', ?, ?)",
+                                 [ids[url], link, outlet])
+    _whole_and_batched(db, tmp_path, (1, 2, 100))
+    with Store(db) as store:
+        decisions.decide_and_store(store, "test", batch=1)
+        prov, _decided = decisions.whole_store(store)
+    family = prov.family("https://a.test/1")
+    assert set(family.members) == {"https://a.test/1", "https://b.test/1", "https://c.test/1",
+                                   "https://g.test/1", "https://origin.test/story"}
+    assert prov.family("https://d.test/1") is None  # a home page names an outlet
+    assert set(prov.family("https://e.test/1").members) >= {"https://i.test/1"}
+    assert prov.family("https://h.test/1") is None

@@ -5,16 +5,16 @@ every answer (lookup, the API and page, stats, export, the Datasette views).
   in one transaction (the crawl, ingest, rematch and Redis writer call it when they end);
 - :func:`whole_store` / :func:`family` — the decisions to answer from: the stored ones when
   current, else decided now in memory (a stale or old store opened read-only), with a note;
+- :mod:`.batches` — the store's evidence a batch of story families at a time;
 - :mod:`.stored` — the tables, their versioning and snapshot reads; :mod:`.rows` — rows
   from and to :class:`graph.Provenance`; :mod:`.codec` — dataclasses as JSON.
 """
 
 from __future__ import annotations
 
-import gc
 import logging
 import sqlite3
-import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,6 +23,7 @@ from crawler.store import Store, StoreError
 from graph import Provenance
 
 from . import stored
+from .batches import BATCH_ARTICLES, batches
 from .codec import CodecError
 from .stored import Status, rules_version, status
 
@@ -46,17 +47,17 @@ class Decided:
                 "rules_version": self.rules_version, "note": self.note}  # fmt: skip
 
 
-def decide_and_store(store: Store, trigger: str) -> dict:
-    """Decide provenance over the whole store and store it (one transaction); the run."""
-    started = time.monotonic()
-    prov = load_all(store).provenance()
-    collecting = gc.isenabled()
-    gc.disable()  # rows of small acyclic objects: the cycle collector would only rescan them
-    try:
-        run = stored.write(store, prov, trigger=trigger, seconds=time.monotonic() - started)
-    finally:
-        if collecting:
-            gc.enable()
+def decide_and_store(store: Store, trigger: str, *, batch: int = BATCH_ARTICLES) -> dict:
+    """Decide provenance over the whole store and store it (one transaction); the run.
+
+    The store is decided a batch of whole story families at a time (:mod:`.batches`), so
+    the memory this takes is one batch's, not every article's."""
+
+    def decided() -> Iterator[tuple[Provenance, dict[str, int]]]:
+        for evidence in batches(store, batch):
+            yield evidence.provenance(), {url: i for i, url in evidence.urls.items()}
+
+    run = stored.write_batches(store, decided, trigger=trigger)
     logger.info("stored the decisions of %d articles in %d families (%.1f s)",
                 run["articles"], run["families"], run["seconds"])
     return run

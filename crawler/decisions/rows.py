@@ -223,12 +223,6 @@ def rebuild(family_records: Iterable[str], article_records: Iterable[tuple],
             kwargs[f.name] = decode(hints[f.name], extra[f.name])
     if "bridges" in hints:
         kwargs["bridges"] = bridges
-    families.sort(key=lambda f: f.id)
-    if not dense:  # only some families: keep no pointer to the others
-        loaded = {f.id for f in families}
-        family_of = {u: i for u, i in family_of.items() if i in loaded}
-        bridges = {u: tuple(i for i in ids if i in loaded) for u, ids in bridges.items()}
-        bridges = {u: ids for u, ids in bridges.items() if len(ids) > 1}
     return Provenance(
         articles=articles,
         families=families if dense else Families(families),  # type: ignore[arg-type]

@@ -10,12 +10,14 @@ them, and until it has finished the decisions it started from are the last whole
 
 from __future__ import annotations
 
+import dataclasses
 import gc
 import hashlib
+import itertools
 import json
 import logging
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
@@ -121,40 +123,59 @@ def snapshot(store: Store) -> Iterator[None]:
 
 def write(store: Store, prov: Provenance, *, trigger: str, seconds: float = 0.0) -> dict:
     """Replace the stored decisions with ``prov``'s, in one transaction."""
+    def whole() -> Iterator[tuple[Provenance, dict[str, int]]]:
+        yield prov, dict(store.db.execute("select url, id from articles").fetchall())
+
+    return write_batches(store, whole, trigger=trigger, seconds=seconds)
+
+
+def write_batches(store: Store, batches: Callable[[], Iterable[tuple[Provenance, dict[str, int]]]],
+                  *, trigger: str, seconds: float = 0.0) -> dict:
+    """Replace the stored decisions, in one transaction, with those of ``batches()``: each
+    a Provenance over whole story families (family ids numbered from 0 in each) and the
+    article id of each of its URLs. Families are numbered on in the order they come."""
     started = time.monotonic()
     with store.transaction():
         db = store.db
         fingerprint = evidence_fingerprint(store)
-        ids = dict(db.execute("select url, id from articles").fetchall())
         db.execute("delete from decisions")
         db.execute("delete from decision_families")
-        marks = ", ".join("?" * len(_ARTICLE_COLUMNS))
-        articles = 0
-        batch: list[list[Any]] = []
-        for row in rows.article_rows(prov, ids):
-            batch.append([row.get(c) for c in _ARTICLE_COLUMNS])
-            articles += 1
-            if len(batch) >= 5000:
-                db.conn.executemany(
-                    f"insert into decisions ({', '.join(_ARTICLE_COLUMNS)}) values ({marks})", batch)
-                batch = []
-        if batch:
-            db.conn.executemany(
-                f"insert into decisions ({', '.join(_ARTICLE_COLUMNS)}) values ({marks})", batch)
-        fmarks = ", ".join("?" * len(_FAMILY_COLUMNS))
-        db.conn.executemany(
-            f"insert into decision_families ({', '.join(_FAMILY_COLUMNS)}) values ({fmarks})",
-            ([row.get(c) for c in _FAMILY_COLUMNS] for row in rows.family_rows(prov)),
-        )
+        insert_articles = (f"insert into decisions ({', '.join(_ARTICLE_COLUMNS)}) "
+                           f"values ({', '.join('?' * len(_ARTICLE_COLUMNS))})")  # fmt: skip
+        insert_families = (f"insert into decision_families ({', '.join(_FAMILY_COLUMNS)}) "
+                           f"values ({', '.join('?' * len(_FAMILY_COLUMNS))})")  # fmt: skip
+        articles = families = 0
+        external: dict = {}
+        # An origin outside the store (an agency) is one stand-in row however many families
+        # and batches it originates: the first one's, after every other row, as when the
+        # whole store is decided at once.
+        outside: dict[str, dict[str, Any]] = {}
+        for batch, ids in batches():
+            batch = _numbered_from(batch, families)
+            rows_of: Iterator[list[Any]] = (
+                [row.get(c) for c in _ARTICLE_COLUMNS] for row in rows.article_rows(batch, ids)
+                if not (row["family_id"] is None and row["url"] in batch.external
+                        and outside.setdefault(row["url"], row))
+            )
+            while chunk := list(itertools.islice(rows_of, 5000)):
+                db.conn.executemany(insert_articles, chunk)
+            db.conn.executemany(insert_families, (
+                [row.get(c) for c in _FAMILY_COLUMNS] for row in rows.family_rows(batch)))
+            articles += len(batch.articles) - len(batch.uncrawled)
+            families += len(batch.families)
+            for key, origin in batch.external.items():
+                external.setdefault(key, origin)
+        db.conn.executemany(insert_articles, (
+            [row.get(c) for c in _ARTICLE_COLUMNS] for row in outside.values()))
         run = {
             "rules_version": rules_version(),
             "decided_at": utcnow(),
             "trigger": trigger,
             "evidence": fingerprint,
-            "articles": len(prov.articles) - len(prov.uncrawled),
-            "families": len(prov.families),
+            "articles": articles,
+            "families": families,
             "seconds": round(seconds + time.monotonic() - started, 2),
-            "extras": rows.extras(prov),
+            "extras": rows.extras(Provenance({}, [], {}, {}, external=external)),
         }
         db.execute(
             "insert into state (key, value) values (?, ?) "
@@ -162,6 +183,18 @@ def write(store: Store, prov: Provenance, *, trigger: str, seconds: float = 0.0)
             [STATE_KEY, json.dumps(run, ensure_ascii=False)],
         )
     return run
+
+
+def _numbered_from(prov: Provenance, first: int) -> Provenance:
+    """``prov`` with its family ids counted from ``first`` (a batch after others)."""
+    if not first:
+        return prov
+    return dataclasses.replace(
+        prov,
+        families=[dataclasses.replace(f, id=f.id + first) for f in prov.families],
+        family_of={url: i + first for url, i in prov.family_of.items()},
+        bridges={url: tuple(i + first for i in ids) for url, ids in prov.bridges.items()},
+    )
 
 
 def _extras(store: Store) -> dict:
