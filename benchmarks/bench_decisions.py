@@ -2,6 +2,7 @@
 
     python benchmarks/bench_decisions.py            # 100,000 synthetic articles in a store
     python benchmarks/bench_decisions.py --quick    # 20,000
+    python benchmarks/bench_decisions.py --db STORE # only the memory rows, on a store of yours
 
 Builds a real store file from :func:`graph.synthetic.synthetic_records` (fixed seed), then
 times, on that file: deciding the whole store in memory (what stats, export and the web
@@ -9,24 +10,34 @@ server did before decisions were stored: the baseline), storing the decisions (w
 ingest or rematch adds at its end), reading them back, and one article's lookup decided from
 its family's evidence (the baseline) against read from the stored decisions. Prints one
 table; the file's size with and without the decisions tables is the last row.
+
+The memory rows store the decisions in a fresh process each: deciding the whole store at
+once (the baseline: every article's records held together) against deciding it a batch of
+story families at a time (what a crawl, ingest or rematch does), with the peak RSS each adds
+over the opened store, per article.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import random
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-import graph
-from crawler import decisions
-from crawler.lookup import lookup_url
-from crawler.records import load_all
-from crawler.store import Store
-from graph.synthetic import synthetic_records
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+import graph  # noqa: E402
+from crawler import decisions  # noqa: E402
+from crawler.lookup import lookup_url  # noqa: E402
+from crawler.records import load_all  # noqa: E402
+from crawler.store import Store  # noqa: E402
+from graph.synthetic import synthetic_records  # noqa: E402
 
 
 def build_store(path: Path, articles: int, matches: int) -> list[str]:
@@ -96,6 +107,53 @@ def trigger_cost(n: int, rounds: int = 3) -> list[tuple[str, str, str]]:
     ]
 
 
+_MEMORY = r"""
+import json, sys, time
+sys.path.insert(0, sys.argv[3])
+from crawler import decisions  # noqa: E402
+from crawler.decisions import stored
+from crawler.records import load_all  # noqa: E402
+from crawler.store import Store  # noqa: E402
+
+def status(field):
+    with open("/proc/self/status") as f:
+        return next(int(line.split()[1]) * 1024 for line in f if line.startswith(field + ":"))
+
+with Store(sys.argv[1]) as store:
+    store.db.execute("select count(*) from articles").fetchone()
+    before = status("VmRSS")
+    with open("/proc/self/clear_refs", "w") as f:
+        f.write("5")  # the peak (VmHWM) starts again from here
+    started = time.perf_counter()
+    if sys.argv[2] == "whole":
+        stored.write(store, load_all(store).provenance(), trigger="bench")
+    else:
+        decisions.decide_and_store(store, "bench")
+    seconds = time.perf_counter() - started
+    articles = store.db.execute("select count(*) from articles").fetchone()[0]
+print(json.dumps({"before": before, "peak": status("VmHWM"), "seconds": seconds, "articles": articles}))
+"""
+
+
+def decisions_memory(path: Path) -> list[tuple[str, str, str]]:
+    """Peak RSS added by storing the decisions, whole store at once against by batches,
+    each in a fresh process on the same store file."""
+    found = {}
+    for how in ("whole", "batches"):
+        done = subprocess.run([sys.executable, "-c", _MEMORY, str(path), how, str(REPO)],
+                              capture_output=True, text=True, check=True)  # fmt: skip
+        found[how] = json.loads(done.stdout.strip().splitlines()[-1])
+    rows = []
+    for how, label in (("whole", "decide and store, whole store at once (baseline)"),
+                       ("batches", "decide and store, a batch of families at a time")):
+        got = found[how]
+        added = got["peak"] - got["before"]
+        rows.append((label, f"{got['seconds']:.2f} s",
+                     f"peak RSS +{added / 2**20:,.0f} MiB over the opened store, "
+                     f"{added / max(got['articles'], 1):,.0f} bytes an article"))
+    return rows
+
+
 def timed(func):
     start = time.perf_counter()
     value = func()
@@ -107,7 +165,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="20,000 articles")
     parser.add_argument("--articles", type=int, help="articles (default 100,000)")
     parser.add_argument("--lookups", type=int, default=200, help="lookups to time")
+    parser.add_argument("--db", type=Path, help="an existing store: only the memory rows "
+                        "(its stored decisions are replaced)")
     args = parser.parse_args(argv)
+    if args.db is not None:
+        if not args.db.exists():
+            sys.exit(f"Error: {args.db} not found")
+        show(decisions_memory(args.db))
+        return 0
     articles = args.articles or (20_000 if args.quick else 100_000)
     rows: list[tuple[str, str, str]] = []
     with tempfile.TemporaryDirectory() as tmp:
@@ -133,6 +198,7 @@ def main(argv: list[str] | None = None) -> int:
             fresh = [timed(lambda u=u: lookup_url(store, u))[0] for u in sample]
             store.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         size_after = path.stat().st_size
+        rows.extend(decisions_memory(path))
         for name, values in (("one lookup, family decided from evidence (baseline)", baseline),
                              ("one lookup, read from the stored decisions", fresh)):
             ordered = sorted(values)
@@ -141,11 +207,15 @@ def main(argv: list[str] | None = None) -> int:
         rows.append(("store file size", f"{size_after / 2**20:.1f} MiB",
                      f"{size_before / 2**20:.1f} MiB without decisions"))
     rows.extend(trigger_cost(min(articles, 20_000)))
+    show(rows)
+    return 0
+
+
+def show(rows: list[tuple[str, str, str]]) -> None:
     width = max(len(r[0]) for r in rows)
     print(f"{'stage'.ljust(width)}  {'time':>9}  detail")
     for name, value, detail in rows:
         print(f"{name.ljust(width)}  {value:>9}  {detail}")
-    return 0
 
 
 if __name__ == "__main__":
