@@ -24,6 +24,8 @@ import numpy as np
 __all__ = ["DocIds", "SortedRuns"]
 
 _ABSENT = -1
+# Newer postings placed per step of a merge: bounds its position arrays to a few MB.
+_MERGE_CHUNK = 1 << 19
 
 
 def _grow(array: np.ndarray, size: int, fill: int) -> np.ndarray:
@@ -175,6 +177,30 @@ class SortedRuns:
         order = np.argsort(hashes, kind="stable")
         return hashes[order], docs[order]
 
+    @staticmethod
+    def _merged(older: tuple[np.ndarray, np.ndarray],
+                newer: tuple[np.ndarray, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+        """Two sorted runs as one, each hash's older postings first: what a stable sort of
+        the two gives, without sorting again. It holds the result and a byte per posting; a
+        sort would also hold a copy of both runs and an 8-byte order per posting, about
+        three times the index at the merge of its two largest runs."""
+        old_hashes, old_docs = older
+        new_hashes, new_docs = newer
+        total = len(old_hashes) + len(new_hashes)
+        hashes = np.empty(total, dtype=np.uint64)
+        docs = np.empty(total, dtype=np.uint32)
+        rest = np.ones(total, dtype=bool)
+        for start in range(0, len(new_hashes), _MERGE_CHUNK):
+            part = slice(start, start + _MERGE_CHUNK)
+            at = np.searchsorted(old_hashes, new_hashes[part], side="right")
+            at += np.arange(start, start + len(at), dtype=at.dtype)
+            hashes[at] = new_hashes[part]
+            docs[at] = new_docs[part]
+            rest[at] = False
+        hashes[rest] = old_hashes
+        docs[rest] = old_docs
+        return hashes, docs
+
     def flush(self) -> None:
         if not self._pending:
             return
@@ -183,14 +209,17 @@ class SortedRuns:
         self._runs.append(run)
         while len(self._runs) > 1 and len(self._runs[-1][0]) * 2 >= len(self._runs[-2][0]):
             newer, older = self._runs.pop(), self._runs.pop()
-            self._runs.append(self._sorted([older, newer]))
+            self._runs.append(self._merged(older, newer))
+            del newer, older  # a mapped run stays on disk; a copied one is freed here
 
     def compact(self, live: DocIds) -> None:
         """One run, without the postings of documents that are no longer live."""
         self.flush()
         if not self._runs:
             return
-        hashes, docs = self._sorted(self._runs) if len(self._runs) > 1 else self._runs[0]
+        hashes, docs = self._runs[0]
+        for run in self._runs[1:]:
+            hashes, docs = self._merged((hashes, docs), run)
         keep = np.isin(docs, live.live(np.unique(docs)))
         self._runs = [(hashes[keep], docs[keep])]
 

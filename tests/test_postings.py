@@ -1,0 +1,61 @@
+"""The posting runs behind both candidate indexes: merging runs without sorting again gives
+what a stable sort gives, so candidates do not depend on when runs were merged."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from dedupe import postings
+from dedupe.postings import DocIds, SortedRuns
+
+
+def _stable(parts):
+    hashes = np.concatenate([h for h, _ in parts])
+    docs = np.concatenate([d for _, d in parts])
+    order = np.argsort(hashes, kind="stable")
+    return hashes[order], docs[order]
+
+
+def _run(rng, n, span):
+    hashes = np.sort(rng.integers(0, span, n, dtype=np.uint64))
+    return hashes, rng.integers(0, 2**32 - 1, n, dtype=np.uint64).astype(np.uint32)
+
+
+@pytest.mark.parametrize("chunk", [7, 1 << 19])
+def test_a_merge_of_two_runs_is_their_stable_sort(chunk, monkeypatch):
+    monkeypatch.setattr(postings, "_MERGE_CHUNK", chunk)  # merged a few postings per step
+    rng = np.random.default_rng(5)
+    # few distinct hashes (many equal ones across runs), many, empty runs, 64-bit extremes
+    for n_old, n_new, span in [(1000, 300, 50), (5000, 5000, 2**64 - 1), (0, 10, 5),
+                               (10, 0, 5), (1, 1, 1), (2000, 7, 3)]:
+        older, newer = _run(rng, n_old, span), _run(rng, n_new, span)
+        got = SortedRuns._merged(older, newer)
+        want = _stable([older, newer])
+        assert np.array_equal(got[0], want[0]) and np.array_equal(got[1], want[1])
+        assert got[0].dtype == np.uint64 and got[1].dtype == np.uint32
+
+
+def test_lookups_after_many_merges_and_a_compaction_find_every_live_posting():
+    rng = np.random.default_rng(11)
+    runs = SortedRuns()
+    posted: dict[int, list[int]] = {}
+    for doc in range(3000):
+        hashes = rng.integers(0, 400, 9, dtype=np.uint64)
+        runs.add(hashes, np.full(len(hashes), doc, dtype=np.uint32))
+        for h in hashes.tolist():
+            posted.setdefault(h, []).append(doc)
+        if doc % 97 == 0:  # a query in between: pending postings become a run, runs merge
+            runs.lookup(hashes[:1])
+    for h, docs in posted.items():
+        found = runs.lookup(np.array([h], dtype=np.uint64))
+        assert sorted(found.tolist()) == sorted(docs)
+    live = DocIds()
+    for doc in range(3000):
+        live.assign(doc)
+    for doc in range(0, 3000, 2):
+        live.remove(doc)
+    runs.compact(live)
+    for h, docs in posted.items():
+        found = runs.lookup(np.array([h], dtype=np.uint64)).tolist()
+        assert sorted(found) == sorted(d for d in docs if d % 2)
