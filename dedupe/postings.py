@@ -228,9 +228,17 @@ class SortedRuns:
         A hash with more than ``max_postings`` postings in a run is skipped there."""
         self.flush()
         found = []
+        # Sorted keys let each binary search start where the last one ended; most keys are
+        # in no run or once, so the end of a key's range is searched only where it is there.
+        hashes = np.sort(np.asarray(hashes, dtype=np.uint64))
         for run_hashes, run_docs in self._runs:
             lo = np.searchsorted(run_hashes, hashes, side="left")
-            hi = np.searchsorted(run_hashes, hashes, side="right")
+            present = lo < len(run_hashes)
+            present[present] = run_hashes[lo[present]] == hashes[present]
+            if not present.any():
+                continue
+            hi = lo.copy()
+            hi[present] = np.searchsorted(run_hashes, hashes[present], side="right")
             counts = hi - lo
             if max_postings is not None:
                 counts[counts > max_postings] = 0

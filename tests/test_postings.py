@@ -59,3 +59,12 @@ def test_lookups_after_many_merges_and_a_compaction_find_every_live_posting():
     for h, docs in posted.items():
         found = runs.lookup(np.array([h], dtype=np.uint64)).tolist()
         assert sorted(found) == sorted(d for d in docs if d % 2)
+
+
+def test_a_hash_posted_more_than_the_limit_is_skipped_and_repeated_keys_count_twice():
+    runs = SortedRuns()
+    runs.add(np.array([5] * 30 + [7, 9], dtype=np.uint64), np.arange(32, dtype=np.uint32))
+    keys = np.array([9, 5, 7, 9, 11], dtype=np.uint64)
+    assert sorted(runs.lookup(keys).tolist()) == sorted([31, *range(30), 30, 31])
+    assert sorted(runs.lookup(keys, max_postings=29).tolist()) == [30, 31, 31]
+    assert runs.lookup(np.array([2**64 - 1], dtype=np.uint64)).tolist() == []
