@@ -17,8 +17,6 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.sparse import coo_matrix
-from scipy.sparse.csgraph import connected_components
 
 from crawler.records import Evidence, load_ids
 from crawler.store import Store
@@ -87,6 +85,10 @@ def _canonical_links(store: Store, stand_ins: dict[str, int]) -> np.ndarray:
 
 def components(store: Store, evidence: Evidence) -> Components:
     """Every story component of the store, in the order whole-store decisions list them."""
+    # Imported here: a lookup imports this package and never needs scipy (~0.3 s to load).
+    from scipy.sparse import coo_matrix
+    from scipy.sparse.csgraph import connected_components
+
     db = store.db
     last_id = db.execute("select coalesce(max(id), 0) from articles").fetchone()[0]
     exists = np.zeros(last_id + 1, dtype=bool)
