@@ -89,9 +89,20 @@ def parse_day(text: str) -> str | None:
 def datelines(text: str) -> list[tuple[str, str]]:
     """(name, ISO day) for each "Name, date" line among the first lines of an article."""
     found = []
-    lines = [ln.strip() for ln in text.splitlines() if ln.strip()][:_HEADER_LINES]
-    for line in lines:
-        line = _MARKDOWN_LINK.sub(r"\1", line)
+    lines = 0
+    for line in text.splitlines():
+        line = line.strip()
+        if not line:
+            continue
+        lines += 1
+        if lines > _HEADER_LINES:
+            break
+        if "](" in line:
+            line = _MARKDOWN_LINK.sub(r"\1", line)
+        # The line must end with the date, so with a digit: testing that first spares the
+        # paragraphs the expression, which tries every length of name on them.
+        if not line.rstrip()[-1:].isdigit():
+            continue
         m = _DATELINE.match(line)
         if not m:
             continue
