@@ -13,6 +13,8 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from .fragments import Fragments
+
 _I = re.IGNORECASE
 _END = r"(?P<name>.+)"
 
@@ -357,9 +359,10 @@ def minimal(fragments: tuple[str, ...]) -> tuple[str, ...]:
 
 
 _CUE_TESTS = minimal(ALL_FRAGMENTS)
+_CUES = Fragments(_CUE_TESTS)
 
 
 @lru_cache(maxsize=4096)
 def has_cue(low: str) -> bool:
     """True when a lower-cased line may hold a statement (cheap: substring tests only)."""
-    return any(map(low.__contains__, _CUE_TESTS))
+    return _CUES.any_in(low)

@@ -265,7 +265,8 @@ def scan(
                 continue
         next_line = rows[index + 1][0] if index < last else None
         line_hit = line_forms.source_line(stripped, pos, next_line)
-        if line_hit is None and any(cue in stripped.lower() for cue in ("via", "h/t", "h.t.", "tip")):
+        low = stripped.lower()
+        if line_hit is None and ("via" in low or "h/t" in low or "h.t." in low or "tip" in low):
             vias = line_forms.via_line(stripped, pos)
             if vias:
                 hits.extend(vias)

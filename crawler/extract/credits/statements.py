@@ -15,6 +15,7 @@ from collections.abc import Iterator
 
 from .clauses import A_OF_B, BY_AT, LEAD_TRIM, trim_name, valid_name
 from .cues import FRAGMENTS, SENTENCE
+from .fragments import Fragments
 from .names import (
     URL,
     Found,
@@ -68,7 +69,7 @@ for _index, _fragments in enumerate(FRAGMENTS):
     if _fragments[0][0] != "^":
         for _fragment in _fragments:
             _SETS_OF.setdefault(_fragment, []).append(_index)
-_PLAIN_FRAGMENTS = tuple(_SETS_OF)
+_PLAIN_FRAGMENTS = Fragments(tuple(_SETS_OF))
 
 
 def sentence_hits(sentence: str, start: int, edge: str | None) -> Iterator[Found]:
@@ -77,7 +78,7 @@ def sentence_hits(sentence: str, start: int, edge: str | None) -> Iterator[Found
     stripped = sentence.strip()
     lead_len = len(sentence) - len(sentence.lstrip())
     low = stripped.lower()
-    cued = {i for f in _PLAIN_FRAGMENTS if f in low for i in _SETS_OF[f]}
+    cued = {i for f in _PLAIN_FRAGMENTS.found_in(low) for i in _SETS_OF[f]}
     for index, ((kind, form, pattern), fragments) in enumerate(zip(SENTENCE, FRAGMENTS, strict=True)):
         if fragments[0][0] == "^":
             if not low.startswith(fragments[0][1:]):
