@@ -198,7 +198,11 @@ def credits_with_lines(
         # Domains the page itself links to resolve names written beside them ("SHTF Plan" when
         # the footer also says "Visit www.SHTFplan.com"). Only credits read them, and most
         # pages have none: the links are parsed only then.
-        links = _URL.findall(text or "") + [a.href for a in (page.anchors if page else [])]
+        low = (text or "").lower()
+        # The expression is tried at every position of the text: only a text with an address
+        # in it is searched.
+        found_urls = _URL.findall(text or "") if "http" in low or "www." in low else []
+        links = found_urls + [a.href for a in (page.anchors if page else [])]
         for link in dict.fromkeys(links):
             ctx.local.add_domain(link)
     hits = [credit(found, url, ctx) for found, url in text_found + html_found]

@@ -18,7 +18,7 @@ from .names import Found, clean_text
 
 _I = re.IGNORECASE
 _WS_TO_COLLAPSE = re.compile(r"\s\s|[^\S ]")  # a whitespace run, or whitespace other than " "
-_KEPT_CHAR = re.compile(r"\S|\s(?!\s)")
+_WS_RUN = re.compile(r"\s+")
 _LIST_MARK = re.compile(r"[,|]")
 _COMMA_PART = re.compile(r"[^,]+")
 _AND = re.compile(r"\s+and\s+")
@@ -149,8 +149,17 @@ def byline(
     # Whitespace runs collapse (pages pad bylines with hundreds of spaces, which would cost the
     # expressions quadratic time); ``index`` maps each kept character to its offset in the line.
     if _WS_TO_COLLAPSE.search(stripped):
-        index: Sequence[int] = [m.start() for m in _KEPT_CHAR.finditer(stripped)]
-        stripped = "".join(" " if stripped[i].isspace() else stripped[i] for i in index)
+        # A run becomes one space, where the run's last character stood; the characters
+        # between runs keep theirs (taken a run at a time, not a character at a time).
+        kept: list[int] = []
+        at = 0
+        for run in _WS_RUN.finditer(stripped):
+            kept.extend(range(at, run.start()))
+            kept.append(run.end() - 1)
+            at = run.end()
+        kept.extend(range(at, len(stripped)))
+        index: Sequence[int] = kept
+        stripped = _WS_RUN.sub(" ", stripped)
     else:  # nothing to collapse (most lines): the same line, offsets unchanged
         index = range(len(stripped))
     if len(stripped) > 400:

@@ -27,6 +27,7 @@ _SOURCE_LINE = re.compile(
     r"(?P<name>.*?)[)\]）]?$",
     _I,
 )
+_SOURCE_MARKS = (":", "：", "•", "·", "|")  # one of these follows the word in _SOURCE_LINE
 # "via X", "h/t via X", "H/T: X", "Hat tip to X", and the same in brackets: "(via Geeks Are
 # Sexy)". A line of its own only: inside a sentence "via" is the story's ("via satellite").
 _VIA_LINE = re.compile(
@@ -65,6 +66,8 @@ def courtesy_line(stripped: str, pos: int) -> Found | None:
 
 
 def source_line(stripped: str, pos: int, next_line: str | None) -> Found | None:
+    if not any(map(stripped.__contains__, _SOURCE_MARKS)):
+        return None  # no mark after a "Source" word (most lines): the expression cannot match
     m = _SOURCE_LINE.match(stripped)
     if not m:
         return None

@@ -11,21 +11,26 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import replace
 from functools import lru_cache
+from itertools import accumulate
 
 from . import bylines, closings, datelines
 from . import lines as line_forms
 from .bylines import PUBLICATION
 from .cues import has_cue, minimal
+from .fragments import Fragments
 from .names import URL, Found, clean_text, looks_like_domain, name_key
 from .registry import Registry, shared_registry
 from .statements import sentence_hits
 
+# A sentence ends after its stop: the match starts at the stop, one character before the
+# next sentence's space, so that the expression is tried only where a stop stands.
 _SENTENCE_END = re.compile(
-    r"(?:(?<=[.!?])[\"”’)]?\s+(?=[\"“‘(\[]?[A-Z0-9\u0400-\u04ff\u0600-\u06ff\u0900-\u097f])|(?<=[。！？۔])\s*)"
+    r"[.!?。！？۔](?:(?<=[.!?])[\"”’)]?\s+(?=[\"“‘(\[]?[A-Z0-9\u0400-\u04ff\u0600-\u06ff\u0900-\u097f])|(?<=[。！？۔])\s*)"
 )
 _ABBREV = re.compile(
     r"(?:\b[A-Z]|\b(?:Mr|Mrs|Ms|Dr|St|Jr|Sr|Prof|Gen|Col|Lt|Sgt|Rep|Sen|Gov|Inc|Co|Ltd|No|vs|U\.S|U\.K))\.$"
 )
+_ABBREV_CHARS = 6  # an abbreviation and its stop are at most this long: searched only there
 # One of these is in every line a statement pattern can match; testing them with `in` first
 # spares most story lines the regular expressions.
 _CUE_FRAGMENTS = (
@@ -115,6 +120,7 @@ _CUE_FRAGMENTS = (
 # The same fragments, the commonest first, so that a line with a cue is told early.
 _COMMON_CUES = ("-", "(", "/", "from", "read", "—", "–", "source", "first", "via", "publish")
 _CUE_TESTS = minimal(_COMMON_CUES + tuple(f for f in _CUE_FRAGMENTS if f not in _COMMON_CUES))
+_CUES = Fragments(_CUE_TESTS, first=tuple(f for f in _CUE_TESTS if f in _COMMON_CUES))
 _TOP_LINES = 6  # bylines and agency lines stand in the first lines …
 _BOTTOM_LINES = 4  # … sign-offs in the last
 _EDGE_LINES = 8  # statements about the piece stand within this many lines of either end
@@ -128,19 +134,21 @@ _BEFORE_NAME = re.compile(r"(?:,|\b(?:of|for|at|de|pour|für|per|para)\b|\||l['�
 @lru_cache(maxsize=4096)
 def _has_cue(line: str) -> bool:
     # Cached: the text of an article is scanned twice (its credits, its credit lines).
-    return any(map(line.lower().__contains__, _CUE_TESTS))
+    return _CUES.any_in(line.lower())
 
 
 def _sentences(line: str, offset: int) -> Iterator[tuple[str, int]]:
     start = 0
     for m in _SENTENCE_END.finditer(line):
-        if m.start() <= start:
+        end = m.start() + 1  # after the stop
+        if end <= start:
             continue
-        if _ABBREV.search(line[start : m.start()].rstrip('"”’)')) or looks_like_domain(
-            line[max(m.start() - 1, 0) : m.start()]
+        before = line[start:end].rstrip('"”’)')
+        if _ABBREV.search(before, max(len(before) - _ABBREV_CHARS, 0)) or looks_like_domain(
+            line[max(end - 1, 0) : end]
         ):
             continue
-        yield line[start : m.start()], offset + start
+        yield line[start:end], offset + start
         start = m.end()
     yield line[start:], offset + start
 
@@ -182,13 +190,10 @@ def _agency_names(registry: Registry) -> Callable[[str], list[tuple[str, int]]]:
 
 def _rows(text: str) -> list[tuple[str, int]]:
     """(line, offset) of every line with more than whitespace."""
-    rows = []
-    at = 0
-    for line in text.split("\n"):
-        if line and not line.isspace():
-            rows.append((line, at))
-        at += len(line) + 1
-    return rows
+    lines = text.split("\n")
+    # Each line's offset, summed in C: a whole page has thousands of lines.
+    starts = accumulate(map((1).__add__, map(len, lines)), initial=0)
+    return [(line, at) for line, at in zip(lines, starts) if line and not line.isspace()]
 
 
 def scan(
@@ -306,7 +311,7 @@ def scan(
                 if found:
                     hits.extend(found)
                     continue
-        if line_hit is None and "contributed" in line.lower():
+        if line_hit is None and "contributed" in low:
             found = list(bylines.contributors(stripped, pos, known, names))
             if found:
                 hits.extend(found)
