@@ -264,8 +264,11 @@ def _strip_markup(text: str) -> tuple[str, dict[str, str]]:
             links.setdefault(m.group(1).strip(), m.group(2))
         return m.group(1)
 
-    text = _MARKDOWN_LINK.sub(label, text)
-    return _ANGLE_URL.sub(r"\1", text), links
+    # Each expression is tried at every position: only a text holding what it starts
+    # with is searched.
+    if "](" in text:
+        text = _MARKDOWN_LINK.sub(label, text)
+    return (_ANGLE_URL.sub(r"\1", text) if "<http" in text else text), links
 
 
 def _own_keys(

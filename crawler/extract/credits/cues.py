@@ -358,11 +358,23 @@ def minimal(fragments: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(f for f in fragments if not any(g != f and g in f for g in fragments))
 
 
-_CUE_TESTS = minimal(ALL_FRAGMENTS)
-_CUES = Fragments(_CUE_TESTS)
+# Each fragment once, with the patterns it admits: a line is tested for every fragment in one
+# pass instead of once per pattern.
+SETS_OF: dict[str, list[int]] = {}
+for _index, _fragments in enumerate(FRAGMENTS):
+    if _fragments[0][0] != "^":
+        for _fragment in _fragments:
+            SETS_OF.setdefault(_fragment, []).append(_index)
+PLAIN_FRAGMENTS = Fragments(tuple(SETS_OF))
+_LEADING = tuple(fs[0][1:] for fs in FRAGMENTS if fs[0][0] == "^")  # "read" opens a sentence
 
 
 @lru_cache(maxsize=4096)
-def has_cue(low: str) -> bool:
-    """True when a lower-cased line may hold a statement (cheap: substring tests only)."""
-    return _CUES.any_in(low)
+def line_cues(low: str) -> tuple[str, ...] | None:
+    """The fragments of the patterns that a lower-cased line holds (those a pattern needs
+    anywhere in a sentence), or None when the line may hold no statement at all (cheap:
+    substring tests only). Its sentences need only be tested for these."""
+    found = tuple(PLAIN_FRAGMENTS.found_in(low))
+    if found or any(map(low.__contains__, _LEADING)):
+        return found
+    return None

@@ -16,7 +16,7 @@ from itertools import accumulate
 from . import bylines, closings, datelines
 from . import lines as line_forms
 from .bylines import PUBLICATION
-from .cues import has_cue, minimal
+from .cues import line_cues, minimal
 from .fragments import Fragments
 from .names import URL, Found, clean_text, looks_like_domain, name_key
 from .registry import Registry, shared_registry
@@ -332,7 +332,8 @@ def scan(
             hits.append(line_hit)
             if line_hit.form != "dateline":
                 continue
-        if not has_cue(line.lower()):
+        cues = line_cues(low)
+        if cues is None:
             continue
         for sentence, s_start in _sentences(line, start):
             where = (
@@ -344,7 +345,7 @@ def scan(
                 if edge
                 else None
             )
-            for hit in sentence_hits(sentence, s_start, where):
+            for hit in sentence_hits(sentence, s_start, where, cues):
                 # "This column first ran on ATTN:" with the link on the following line.
                 if (
                     not hit.url

@@ -14,8 +14,7 @@ import re
 from collections.abc import Iterator
 
 from .clauses import A_OF_B, BY_AT, LEAD_TRIM, trim_name, valid_name
-from .cues import FRAGMENTS, SENTENCE
-from .fragments import Fragments
+from .cues import FRAGMENTS, PLAIN_FRAGMENTS, SENTENCE, SETS_OF
 from .names import (
     URL,
     Found,
@@ -62,23 +61,20 @@ _PHOTO_CREDIT = re.compile(
     _I,
 )
 
-# Each fragment once, with the patterns it admits: a sentence is tested for every fragment in
-# one pass instead of once per pattern.
-_SETS_OF: dict[str, list[int]] = {}
-for _index, _fragments in enumerate(FRAGMENTS):
-    if _fragments[0][0] != "^":
-        for _fragment in _fragments:
-            _SETS_OF.setdefault(_fragment, []).append(_index)
-_PLAIN_FRAGMENTS = Fragments(tuple(_SETS_OF))
 
 
-def sentence_hits(sentence: str, start: int, edge: str | None) -> Iterator[Found]:
+def sentence_hits(
+    sentence: str, start: int, edge: str | None, cues: tuple[str, ...] | None = None
+) -> Iterator[Found]:
     """Credits stated in one sentence at offset ``start``; ``edge`` is "top" or "bottom" when
-    the sentence is in    the first or last lines of the article, where credits stand."""
+    the sentence is in the first or last lines of the article, where credits stand. ``cues``
+    are the fragments its line holds (:func:`.cues.line_cues`), when known: a sentence holds
+    no others."""
     stripped = sentence.strip()
     lead_len = len(sentence) - len(sentence.lstrip())
     low = stripped.lower()
-    cued = {i for f in _PLAIN_FRAGMENTS.found_in(low) for i in _SETS_OF[f]}
+    found = PLAIN_FRAGMENTS.found_in(low) if cues is None else filter(low.__contains__, cues)
+    cued = {i for f in found for i in SETS_OF[f]}
     for index, ((kind, form, pattern), fragments) in enumerate(zip(SENTENCE, FRAGMENTS, strict=True)):
         if fragments[0][0] == "^":
             if not low.startswith(fragments[0][1:]):
