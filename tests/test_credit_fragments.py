@@ -37,8 +37,42 @@ def test_fragments_tested_first_that_others_hold() -> None:
     # "read" is also a part of "already read" and "reader": each answer still counts once.
     fragments = ("already read", "reader", "reads", "via", "aviation")
     test = Fragments(fragments, first=("read", "via"))
-    for words in itertools.product(["", "read", "already read", "reader", "aviation", "x"], repeat=2):
+    words_at = ["", "read", "already read", "reader", "aviation", "x"]
+    for words in itertools.product(words_at, repeat=2):
         line = " ".join(words)
         held = [f for f in test.fragments if f in line]
         assert test.any_in(line) == bool(held), line
         assert sorted(test.found_in(line)) == sorted(held), line
+
+
+def test_words_needed_in_ascii_sentences_are_in_every_match() -> None:
+    from crawler.extract.credits.cues import SENTENCE
+    from crawler.extract.credits.statements import NEEDS_IF_ASCII
+
+    samples = [
+        "Reproducido con permiso de El Pais",
+        "Republicada de La Nacion",
+        "REPRODUIT DE Le Monde",
+        "Ripreso da Il Post",
+        "Ripubblicato da Internazionale",
+        "(With additional reporting from Reuters)",
+        "With inputs from PTI",
+        "With FILES from AFP",
+        "Con informacion de EFE",
+        "Com informacoes da Folha",
+        "Con fonte ANSA",
+        "Con informazioni di ANSA",
+        "avec AFP",
+        "Mit Informationen von dpa",
+        "A JOINT publication of The Nation and Workday Magazine",
+        "Co-published with ProPublica",
+        "This story was reported in collaboration with The Marshall Project",
+    ]
+    matched = set()
+    for sentence in samples:
+        assert sentence.isascii()
+        for index, needs in NEEDS_IF_ASCII.items():
+            if SENTENCE[index][2].search(sentence):
+                matched.add(index)
+                assert any(word in sentence.lower() for word in needs), (sentence, index)
+    assert matched == set(NEEDS_IF_ASCII)

@@ -62,6 +62,29 @@ _PHOTO_CREDIT = re.compile(
 )
 
 
+def _pattern_with(text: str) -> int:
+    return next(i for i, (_, _, p) in enumerate(SENTENCE) if text in p.pattern)
+
+
+# Words one of which a sentence written in ASCII holds (lower-cased) where the pattern
+# matches. The fragments of :data:`.cues.FRAGMENTS` are written for every script, and in
+# English text some are common words ("information" holds "informa", "Republican" holds
+# "republic"), which would send many sentences through slow expressions that cannot match
+# them. Outside ASCII, case-insensitive matching folds more letters than lower() does
+# ("ſ" matches "s"), so there only the fragments tell.
+NEEDS_IF_ASCII: dict[int, tuple[str, ...]] = {
+    _pattern_with("reproducido"): (
+        "reproducido", "republicad", "reproduzido", "reproduit", "ripres", "ripubblicat",
+    ),
+    _pattern_with(r"con\s+informaci"): (
+        "input", "reporting", "files", "material", "informacion", "informacoes", "fonte",
+        "informazioni", "avec", "informationen",
+    ),
+    _pattern_with("joint"): (
+        "publication", "co-publish", "copublish", "partnership", "collaboration",
+    ),
+}  # fmt: skip
+
 
 def sentence_hits(
     sentence: str, start: int, edge: str | None, cues: tuple[str, ...] | None = None
@@ -75,6 +98,10 @@ def sentence_hits(
     low = stripped.lower()
     found = PLAIN_FRAGMENTS.found_in(low) if cues is None else filter(low.__contains__, cues)
     cued = {i for f in found for i in SETS_OF[f]}
+    if stripped.isascii():
+        cued = {
+            i for i in cued if i not in NEEDS_IF_ASCII or any(map(low.__contains__, NEEDS_IF_ASCII[i]))
+        }
     for index, ((kind, form, pattern), fragments) in enumerate(zip(SENTENCE, FRAGMENTS, strict=True)):
         if fragments[0][0] == "^":
             if not low.startswith(fragments[0][1:]):
