@@ -19,9 +19,8 @@ from collections.abc import Hashable, Iterable, Iterator
 from contextlib import contextmanager
 
 import numpy as np
-from datasketch import LeanMinHash
-from datasketch.lsh import _optimal_param
 
+from dedupe._datasketch import LeanMinHash, optimal_param
 from dedupe.postings import DocIds, SortedRuns
 
 __all__ = ["BandIndex", "band_hashes"]
@@ -62,7 +61,7 @@ class BandIndex:
 
     def __init__(self, threshold: float, num_perm: int,
                  weights: tuple[float, float] = (0.5, 0.5)) -> None:  # fmt: skip
-        self.b, self.r = _optimal_param(threshold, num_perm, *weights)
+        self.b, self.r = optimal_param(threshold, num_perm, weights)
         self.h = num_perm
         self._docs = DocIds()
         self._runs = SortedRuns()

@@ -26,8 +26,8 @@ from collections.abc import Hashable, Iterable
 from typing import Any
 
 import numpy as np
-from datasketch import LeanMinHash, MinHashLSH
 
+from dedupe._datasketch import LeanMinHash, MinHashLSH
 from dedupe.bands import BandIndex
 from dedupe.postings import DocIds, SortedRuns
 from dedupe.signature import SignatureParams

@@ -29,7 +29,8 @@ from importlib.metadata import version
 from typing import Any
 
 import numpy as np
-from datasketch import LeanMinHash, MinHash
+
+from dedupe._datasketch import LeanMinHash, MinHash
 
 __all__ = [
     "TEXT_VERSION",
