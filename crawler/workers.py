@@ -123,11 +123,13 @@ def stop_workers() -> None:
 
 
 def end_pool(pool: ProcessPoolExecutor) -> None:
-    """End one pool's processes now, without waiting for their work (which is dropped)."""
+    """End one pool's processes now, without waiting for their work (which is dropped) or
+    for their interpreters to shut down."""
+    # The executor keeps its processes in a private mapping, which `shutdown` clears: taken
+    # first. Without it, the workers still leave within a second through their parent watch.
+    processes = list((getattr(pool, "_processes", None) or {}).values())
     pool.shutdown(wait=False, cancel_futures=True)
-    # The executor keeps its processes in a private mapping; without it, the workers still
-    # leave within a second through their parent watch.
-    for process in list((getattr(pool, "_processes", None) or {}).values()):
+    for process in processes:
         try:
             process.terminate()
         except (OSError, ValueError, AttributeError):
