@@ -6,28 +6,60 @@ exit status.
 
 from __future__ import annotations
 
+import importlib
 import logging
 import sqlite3
 import sys
+from collections.abc import Iterator, MutableMapping
 
 import click
 
 from crawler import __version__
-from crawler.commands.articles import articles
-from crawler.commands.browse import browse
-from crawler.commands.crawl import crawl
-from crawler.commands.crawls import crawls
-from crawler.commands.export import export
-from crawler.commands.ingest import ingest
-from crawler.commands.lookup import lookup
 from crawler.commands.options import db_option
-from crawler.commands.rematch import rematch
-from crawler.commands.serve import serve
-from crawler.commands.stats import stats
 from crawler.store import StoreError, store_error
 from crawler.workers import exit_now, interrupt_handling
 
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"]}
+
+# Commands defined in their own modules (crawler/commands/), which never import this one.
+# Each is imported when it is looked up: a command loads what it needs (the store, Scrapy,
+# the decisions, the web server), and `crosspost ingest` should not wait for the others'.
+COMMAND_MODULES = {name: f"crawler.commands.{name}" for name in (
+    "serve", "browse", "rematch", "crawl", "crawls", "ingest", "lookup", "articles", "export",
+    "stats",
+)}  # fmt: skip
+
+
+class LazyCommands(MutableMapping[str, click.Command]):
+    """A group's name -> command mapping that imports a command's module on first lookup;
+    iterating gives every name, listed or not yet imported."""
+
+    def __init__(self, modules: dict[str, str]) -> None:
+        self._modules = dict(modules)
+        self._loaded: dict[str, click.Command] = {}
+
+    def __getitem__(self, name: str) -> click.Command:
+        if name not in self._loaded and name in self._modules:
+            self._loaded[name] = getattr(importlib.import_module(self._modules[name]), name)
+        return self._loaded[name]
+
+    def __setitem__(self, name: str, command: click.Command) -> None:
+        self._loaded[name] = command
+
+    def __delitem__(self, name: str) -> None:
+        if name not in self:
+            raise KeyError(name)
+        self._modules.pop(name, None)
+        self._loaded.pop(name, None)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter({**self._modules, **self._loaded})
+
+    def __len__(self) -> int:
+        return len({**self._modules, **self._loaded})
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._loaded or name in self._modules
 
 
 # What to do after Ctrl-C, per command: one line, printed as the process ends.
@@ -59,7 +91,8 @@ class CrosspostGroup(click.Group):
             raise click.ClickException(str(store_error(None, exc))) from None
 
 
-@click.group(cls=CrosspostGroup, context_settings=CONTEXT_SETTINGS)
+@click.group(cls=CrosspostGroup, context_settings=CONTEXT_SETTINGS,
+             commands=LazyCommands(COMMAND_MODULES))
 @click.version_option(__version__, "--version", prog_name="crosspost")
 def cli() -> None:
     """Track how news articles are republished across outlets.
@@ -85,11 +118,6 @@ def demo(db_path, port, keep) -> None:
         run_demo(db_path, port=port, keep=keep, echo=click.echo)
     except (StoreError, DemoError) as exc:
         raise click.ClickException(str(exc)) from None
-
-
-# Commands defined in their own modules (crawler/commands/), which never import this one.
-for _command in (serve, browse, rematch, crawl, crawls, ingest, lookup, articles, export, stats):
-    cli.add_command(_command)
 
 
 def main() -> None:  # pragma: no cover - console entry point
