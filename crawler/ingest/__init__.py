@@ -3,7 +3,9 @@
 - :mod:`.records` — :class:`Record` and :class:`Problem`, what readers yield;
 - :mod:`.inputs` — opening a file and reading JSONL/CSV records from it;
 - :mod:`.warc` — reading WARC/ARC archives (warcio);
-- :mod:`.ingester` — extraction, storage and matching of those records in batches.
+- :mod:`.prepare` — a record to a capture and an article, signed (what worker processes run);
+- :mod:`.ingester` — storage and matching of those records in batches.
 
-May import: ``crawler.extract``, ``crawler.store``, ``crawler.matching``; never the CLI.
+May import: ``crawler.extract``, ``crawler.crawl.extraction``, ``crawler.store``,
+``crawler.matching``, ``crawler.decisions``; never the CLI.
 """

@@ -1,11 +1,11 @@
 """Corpus ingest: articles from JSONL, CSV and WARC files, stored and matched like a crawl's.
 
 A data person who already has a corpus gets the same store as a crawl would give: every
-record goes through the crawl's identity rules (`pipelines.article_identity`, the outlet
-from the URL), the same article upsert (`Store.save_pages` is `save_page` for a batch) and
-the same matcher (`StoreMatcher.add_many` is `add` for a batch). ``html`` records (and WARC
-responses) go through `extract.extract_article`; ``text`` records are stored as given, with
-their attribution lines parsed from the text.
+record goes through the crawl's identity rules (`crawl.extraction.article_identity`, the
+outlet from the URL), the same article upsert (`Store.save_pages` is `save_page` for a
+batch) and the same matcher (`StoreMatcher.add_many` is `add` for a batch). ``html`` records
+(and WARC responses) go through `extract.extract_article`; ``text`` records are stored as
+given, with their attribution lines parsed from the text (see :mod:`.prepare`).
 
 Files are read as streams, so memory does not grow with the corpus. Records are prepared
 (HTML extraction, attribution parsing) in batches, in worker processes when there is more
@@ -17,26 +17,17 @@ counted and reported with their line numbers; they never stop the run.
 from __future__ import annotations
 
 import gc
-import hashlib
 import logging
 import time
 from collections import Counter, deque
 from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor
-from dataclasses import asdict, dataclass, field
-from datetime import UTC
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
+
 from crawler.decisions import refresh as refresh_decisions
-from crawler.extract.credits import (
-    author_attributions,
-    credits_with_lines,
-    name_key,
-    registered_domain,
-)
-from crawler.extract.dates import parse_datetime
-from crawler.extract.page import NotAnArticle, extract_article
 from crawler.ingest.inputs import (  # noqa: F401 - part of this module's API
     COLUMNS,
     FORMATS,
@@ -48,18 +39,13 @@ from crawler.ingest.inputs import (  # noqa: F401 - part of this module's API
     UnknownFormat,
     detect_format,
 )
+from crawler.ingest.prepare import Prepared, prepare, prepare_batch  # noqa: F401 - API
 from crawler.matching import StoreMatcher
-from crawler.pipelines import article_identity
-from crawler.store import Store, utcnow
-from crawler.urls import BadURL, canonical_url, outlet_of
+from crawler.store import Store
 from crawler.workers import worker_pool
-from dedupe.matcher import Presigned, presign
-from dedupe.shingles import Tokens, tokenize
-from dedupe.signature import SignatureParams
 
 logger = logging.getLogger(__name__)
 
-_ATTRIBUTION_WINDOW = 50_000
 # A batch of HTML is cut at this many characters so that workers share the extraction.
 _BATCH_CHARS = 2_000_000
 # Preparing workers yield the CPU to this process, which stores and matches in input order
@@ -92,135 +78,6 @@ class Summary:
         self.skipped[problem.reason] += 1
         if len(self.problems) < self.max_problems:
             self.problems.append(problem)
-
-
-# -- preparing (runs in worker processes) ----------------------------------------------------
-
-
-def _canonical_or_none(url: str | None) -> str | None:
-    try:
-        return canonical_url(url) if url else None
-    except BadURL:
-        return None
-
-
-def _normalized_date(value: str | None) -> str | None:
-    parsed = parse_datetime(value)
-    if parsed is None:
-        return None
-    moment, day = parsed
-    return moment.astimezone(UTC).isoformat() if moment else day.isoformat()
-
-
-def _capture(record: Record, outcome: str, reason: str | None) -> dict[str, Any]:
-    body = record.body
-    if body is None and record.html is not None:
-        body = record.html.encode("utf-8", "replace")
-    return {
-        "url": record.url,
-        "final_url": record.url,
-        "status": record.status,
-        "content_type": record.content_type or ("text/html" if record.html else None),
-        "headers": record.headers,
-        "body": body,
-        "encoding": record.encoding,
-        "fetched_at": record.fetched_at or utcnow(),
-        "outcome": outcome,
-        "reason": reason,
-    }
-
-
-def prepare(record: Record) -> tuple[dict[str, Any] | None, dict[str, Any] | None, Problem | None]:
-    """(capture, article, problem) for one record: the crawl's extraction and identity."""
-    try:
-        fetched_url = canonical_url(record.url)
-    except BadURL as exc:
-        return None, None, Problem(record.source, "bad URL", str(exc))
-    given_outlet = record.outlet
-    if record.html is not None:
-        try:
-            article = extract_article(record.html, record.url)
-        except NotAnArticle as exc:
-            reason = str(exc)
-            return _capture(record, "skipped", reason), None, Problem(record.source, "not an article", reason)
-        except Exception as exc:  # a parser bug on one page must not stop the ingest
-            logger.exception("extraction failed on %s", record.url)
-            reason = f"extraction failed: {type(exc).__name__}: {exc}"
-            return _capture(record, "skipped", reason), None, Problem(record.source, "extraction failed", str(exc))
-        article["url"] = article_identity(record.url, article.get("declared_canonical"))
-        article["outlet"] = outlet_of(article["url"])
-    else:
-        text = record.text.replace("\r\n", "\n").replace("\r", "\n").strip()
-        outlet = outlet_of(fetched_url)
-        # Credits sit at the top or the bottom of an article; a huge text (a book, a
-        # log) is only parsed there, or it would take seconds.
-        if len(text) > 2 * _ATTRIBUTION_WINDOW:
-            scanned = text[:_ATTRIBUTION_WINDOW] + "\n" + text[-_ATTRIBUTION_WINDOW:]
-        else:
-            scanned = text
-        hits, credit_lines = credits_with_lines(scanned, None, fetched_url, own_outlet=outlet)
-        article = {
-            "url": fetched_url,
-            "outlet": outlet,
-            "text": text,
-            "text_hash": hashlib.sha1(text.encode("utf-8")).hexdigest(),
-            "attribution_lines": credit_lines,
-            "attributions": [asdict(hit) for hit in hits],
-        }
-    article["fetched_url"] = record.url
-    if record.author:
-        # An author field naming an agency or outlet ("Associated Press") is a byline credit.
-        seen = {(h.get("form"), name_key(h.get("name") or "")) for h in article.get("attributions", [])}
-        for hit in author_attributions(record.author, article["url"], own_outlet=article.get("outlet")):
-            if (hit.form, name_key(hit.name)) not in seen:
-                article.setdefault("attributions", []).append(asdict(hit))
-    for hit in article.get("attributions", []):
-        hit["url"] = _canonical_or_none(hit.get("url"))
-    # What the record states beats what extraction guessed.
-    if record.title:
-        article["title"] = record.title
-    if record.author:
-        article["author"] = record.author
-    given_date = _normalized_date(record.published_at)
-    if given_date:
-        article["published_at"], article["date_source"] = given_date, "input"
-    if given_outlet and registered_domain(given_outlet) is None:
-        # A display name ("South Front") names the outlet, so attributions resolve to it.
-        # A domain is only a check: the URL decides the outlet, as in a crawl.
-        article["sitename"] = given_outlet
-    return _capture(record, "article", None), article, None
-
-
-def _prepare_safely(record: Record) -> tuple[dict | None, dict | None, Problem | None]:
-    try:
-        return prepare(record)
-    except Exception as exc:  # a bug on one record must not lose the others
-        logger.exception("cannot prepare %s", record.source)
-        return None, None, Problem(record.source, "preparation failed", f"{type(exc).__name__}: {exc}")
-
-
-Prepared = tuple[dict | None, dict | None, Problem | None, "tuple[Tokens, Presigned] | None"]
-
-
-def prepare_batch(
-    records: list[Record],
-    sign: SignatureParams | None = None,
-    boilerplate: dict[str, np.ndarray] | None = None,
-) -> list[Prepared]:
-    """`prepare` for each record; with ``sign`` (the store's signature parameters) each
-    article's text is also tokenised and signed here, without the paragraphs
-    ``boilerplate`` (outlet -> its known boilerplate keys, sorted) names, so that the
-    process that stores and matches the batches (the ingest's bound) does not have to."""
-    prepared: list[Prepared] = []
-    known = boilerplate or {}
-    for record in records:
-        capture, article, problem = _prepare_safely(record)
-        signed = None
-        if article is not None and sign is not None:
-            tokens = tokenize(article["text"] or "")
-            signed = (tokens, presign(tokens, sign, known.get(article["outlet"])))
-        prepared.append((capture, article, problem, signed))
-    return prepared
 
 
 # -- storing and matching ----------------------------------------------------------------------
