@@ -43,8 +43,10 @@ _BULLET_ALONE = re.compile(r"^(?P<name>[^•·|]{2,40}?)\s*[•·]$")
 _LABEL_NAME = re.compile(r"^[A-Z0-9][\w.'’&-]*(?:\s+[A-Z0-9][\w.'’&-]*){0,4}$")
 # A caption's photo credit ("(AP Photo/Luca Bruno)") puts the photographer's line after it.
 PHOTO_CAPTION = re.compile(r"\b(?:AP|AFP|Reuters|EPA|Getty|Photo)\s*Photo\b|\bPhoto\s*(?:by\b|:|/)|ORG XMIT", _I)
+# The lookahead names every character a match can start with (a space, a mark, a joining
+# word's first letter): it spares the alternatives at the other positions of a line.
 _SPLIT = re.compile(
-    r"\s*(?:[,/;|&•·+]|(?<!\.)\b(?:and|y|et|und|e|mit|with|avec|con|com)\b(?!\.\w)|\bи\b|و|،|、|\s"
+    r"(?=[\s,/;|&•·+ayeumwcиو،、])\s*(?:[,/;|&•·+]|(?<!\.)\b(?:and|y|et|und|e|mit|with|avec|con|com)\b(?!\.\w)|\bи\b|و|،|、|\s"
     + DASH
     + r"\s)\s*",
     _I,
