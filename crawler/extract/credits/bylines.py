@@ -17,7 +17,6 @@ from .datelines import DASH
 from .names import Found, clean_text
 
 _I = re.IGNORECASE
-_WS_TO_COLLAPSE = re.compile(r"\s\s|[^\S ]")  # a whitespace run, or whitespace other than " "
 _WS_RUN = re.compile(r"\s+")
 _LIST_MARK = re.compile(r"[,|]")
 _COMMA_PART = re.compile(r"[^,]+")
@@ -128,6 +127,20 @@ def credited_names(
     return found, total
 
 
+# A word of each name _PHOTO_AGENCY knows: an ASCII line without one holds none of them.
+_PHOTO_AGENCY_WORDS = (
+    "getty", "images", "imago", "shutterstock", "alamy", "zuma", "epa", "sipa", "picture",
+    "istock", "handout", "photo",
+)  # fmt: skip
+
+
+def _photo_agency(line: str) -> bool:
+    # The expression is tried at every position; in ASCII, matching without case is lower().
+    if line.isascii() and not any(map(line.lower().__contains__, _PHOTO_AGENCY_WORDS)):
+        return False
+    return _PHOTO_AGENCY.search(line) is not None
+
+
 # "Posted 5:57 am, July 16, 2018, by Associated Press, Updated …"
 _POSTED_BY = re.compile(
     r"^(?:posted|published|updated)\b.{0,60}?\bby\s+(?P<name>[^,|]{2,60}?)\s*(?:[,|]|$)", _I
@@ -150,7 +163,7 @@ def byline(
         return
     # Whitespace runs collapse (pages pad bylines with hundreds of spaces, which would cost the
     # expressions quadratic time); ``index`` maps each kept character to its offset in the line.
-    if _WS_TO_COLLAPSE.search(stripped):
+    if " ".join(stripped.split()) != stripped:  # a whitespace run, or whitespace but " "
         # A run becomes one space, where the run's last character stood; the characters
         # between runs keep theirs (taken a run at a time, not a character at a time).
         kept: list[int] = []
@@ -169,7 +182,7 @@ def byline(
     if (
         _PHOTO_LINE.match(stripped)
         or _COPYRIGHT_LINE.match(stripped)
-        or _PHOTO_AGENCY.search(stripped)
+        or _photo_agency(stripped)
     ):
         return  # "Photo: Pablo Martinez Monsivais, AP" credits a picture; "©" lines are notices
     m = _POSTED_BY.match(stripped)

@@ -154,7 +154,10 @@ def dateline(
                 at + len(name),
                 form="dateline",
             )
-    m = _CJK_DATELINE.match(stripped)
+    first = stripped[:1]
+    # The CJK dateline opens with 【 or a kana or CJK character: most lines are told by that.
+    cjk = first == "【" or "\u3040" <= first <= "\u30ff" or "\u4e00" <= first <= "\u9fff"
+    m = _CJK_DATELINE.match(stripped) if cjk else None
     if m:
         group = "name" if m.group("name") else "bracket"
         name = m.group(group)
