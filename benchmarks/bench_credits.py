@@ -5,6 +5,7 @@ version of the same parser in the same run.
                                                         # commit that changed the parser
     python benchmarks/bench_credits.py --quick          # a sample of each corpus
     python benchmarks/bench_credits.py --baseline REV   # any git revision as the baseline
+    python benchmarks/bench_credits.py --ingest 3000    # also the ingest benchmark's corpus
 
 The pages are the fundus test pages and the trafilatura evaluation pages (HTML: extracted
 once, untimed, as ingest extracts them) and the FakeNewsCorpus sample (text records). What is
@@ -14,7 +15,9 @@ to ``credits_with_lines`` in versions that have it, as extraction makes). The
 baseline is ``crawler/extract/credits`` at REV, taken out with ``git archive`` and imported
 under another name; both versions run on the same pages, interleaved, best of three passes.
 The last column counts pages where the two versions' results differ (it should be 0 when
-only speed changed).
+only speed changed). ``--ingest N`` adds N records of ``bench_ingest``'s generated corpus,
+read as ``crosspost ingest`` reads a text record (its credits and credit lines, from the text
+alone).
 """
 
 from __future__ import annotations
@@ -73,6 +76,17 @@ def fakenews_texts(limit: int | None) -> list[dict[str, Any]]:
     with open(FAKENEWS, newline="", encoding="utf-8") as fh:
         rows = [{"url": r["url"], "text": r["content"]} for r in csv.DictReader(fh) if r["content"]]
     return rows[:limit] if limit else rows
+
+
+def ingest_texts(n: int, into: Path) -> list[dict[str, Any]]:
+    """The first n records of the ingest benchmark's corpus, as ingest reads their text."""
+    from benchmarks.bench_ingest import generate
+
+    path = into / "ingest.jsonl"
+    generate(path, n)
+    with open(path, encoding="utf-8") as fh:
+        records = [json.loads(line) for line in fh]
+    return [{"url": r["url"], "text": r["text"].replace("\r\n", "\n").strip()} for r in records]
 
 
 def with_text(pages: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -145,6 +159,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help=f"{QUICK} pages of each corpus")
     parser.add_argument("--baseline", help="git revision of the baseline parser")
     parser.add_argument("--passes", type=int, default=3)
+    parser.add_argument("--ingest", type=int, default=0, metavar="N",
+                        help="also N records of the ingest benchmark's generated corpus")
     args = parser.parse_args(argv)
     for path in (FUNDUS, TRAFILATURA, FAKENEWS):
         require(path)
@@ -165,6 +181,8 @@ def main(argv: list[str] | None = None) -> int:
             "trafilatura_eval_en (HTML)": with_text(trafilatura_pages(limit)),
             "fakenewscorpus (text)": fakenews_texts(limit),
         }
+        if args.ingest:
+            corpora["bench_ingest corpus (text)"] = ingest_texts(args.ingest, Path(tmp))
         label = rev[:10] if baseline and rev else "none"
         print(f"credit parser, ms per article; baseline {PACKAGE} at {label}")
         print(f"{'corpus':<28} {'pages':>5} {'baseline':>9} {'now':>9} {'speed-up':>9} {'differ':>7}")
