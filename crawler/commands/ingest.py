@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import nullcontext
 from typing import TYPE_CHECKING
@@ -12,8 +13,10 @@ import click
 
 from crawler.commands.options import db_option, open_store
 from crawler.ingest.inputs import FORMATS, IngestError, InputFile
+from crawler.ingest.pool import start_workers
 from crawler.ingest.records import MAX_RECORD_BYTES
 from crawler.store import StoreError
+from crawler.workers import end_pool
 
 if TYPE_CHECKING:
     from crawler.ingest.ingester import Summary
@@ -95,22 +98,40 @@ def ingest(files, db_path, fmt, no_match, jobs, batch_size, max_record_size, sil
         inputs = [InputFile(path, fmt, max_record_bytes=max_record_size) for path in files]
     except IngestError as exc:
         raise click.ClickException(str(exc)) from None
-    # Imported here: extraction and matching take seconds to load, which every other command
-    # and `crosspost --help` would pay for.
+    # The workers start first: their start-up overlaps the loading of everything below.
+    pool = start_workers(jobs, sum(f.size for f in inputs))
+    try:
+        summary = _ingest(inputs, db_path, jobs, batch_size, not no_match, silent, pool)
+    finally:
+        if pool is not None:
+            end_pool(pool)
+    _report(summary, matched=not no_match)
+    if not sum(f.records for f in inputs):
+        names = ", ".join(f.name for f in inputs)
+        raise click.ClickException(
+            f"no record could be read from {names}"
+            + (": see the problems above" if summary.read else ": no records found")
+        )
+
+
+def _ingest(inputs: list[InputFile], db_path: str, jobs: int, batch_size: int, match: bool,
+            silent: bool, pool: ProcessPoolExecutor | None) -> Summary:  # fmt: skip
+    # Imported here: extraction and matching take a second to load, which every other
+    # command and `crosspost --help` would pay for.
     from crawler.ingest.ingester import Ingester
 
     store = open_store(db_path)
     show = not silent and sys.stderr.isatty()
-    total = sum(f.size for f in inputs)
     bar = (
-        click.progressbar(length=total, label="ingesting", file=sys.stderr, show_pos=False)
+        click.progressbar(length=sum(f.size for f in inputs), label="ingesting",
+                          file=sys.stderr, show_pos=False)  # fmt: skip
         if show
         else nullcontext()
     )
     try:
-        ingester = Ingester(store, jobs=jobs, batch_size=batch_size, match=not no_match)
+        ingester = Ingester(store, jobs=jobs, batch_size=batch_size, match=match, pool=pool)
         with bar as progress:
-            summary = ingester.run(inputs, progress.update if show else None)
+            return ingester.run(inputs, progress.update if show else None)
     except StoreError as exc:
         raise click.ClickException(str(exc)) from None
     except BrokenProcessPool:
@@ -120,13 +141,6 @@ def ingest(files, db_path, fmt, no_match, jobs, batch_size, max_record_size, sil
         ) from None
     finally:
         store.close()
-    _report(summary, matched=not no_match)
-    if not sum(f.records for f in inputs):
-        names = ", ".join(f.name for f in inputs)
-        raise click.ClickException(
-            f"no record could be read from {names}"
-            + (": see the problems above" if summary.read else ": no records found")
-        )
 
 
 def _report(summary: Summary, matched: bool) -> None:

@@ -27,7 +27,6 @@ from typing import Any
 
 import numpy as np
 
-from crawler.decisions import refresh as refresh_decisions
 from crawler.ingest.inputs import (  # noqa: F401 - part of this module's API
     COLUMNS,
     FORMATS,
@@ -39,18 +38,24 @@ from crawler.ingest.inputs import (  # noqa: F401 - part of this module's API
     UnknownFormat,
     detect_format,
 )
+from crawler.ingest.pool import BATCH_CHARS as _BATCH_CHARS
+from crawler.ingest.pool import WORKER_NICENESS
 from crawler.ingest.prepare import Prepared, prepare, prepare_batch  # noqa: F401 - API
 from crawler.matching import StoreMatcher
 from crawler.store import Store
-from crawler.workers import worker_pool
+from crawler.workers import end_pool, worker_pool
 
 logger = logging.getLogger(__name__)
 
-# A batch of HTML is cut at this many characters so that workers share the extraction.
-_BATCH_CHARS = 2_000_000
-# Preparing workers yield the CPU to this process, which stores and matches in input order
-# and so bounds the ingest: on 2 cores with --jobs 2, equal shares slowed it by a third.
-WORKER_NICENESS = 10
+
+def _decisions() -> Callable[..., Any]:
+    # The decisions' modules (networkx, scipy's sparse graphs: a third of a second) are only
+    # needed once everything is stored; they are loaded while this process waits for a
+    # worker, if it ever does, or else at the end.
+    from crawler.decisions import refresh
+
+    return refresh
+
 
 @dataclass
 class Summary:
@@ -84,7 +89,10 @@ class Summary:
 
 
 class Ingester:
-    """Stores and matches prepared batches in input order; see the module docstring."""
+    """Stores and matches prepared batches in input order; see the module docstring.
+    ``pool``: preparing workers already started (`pool.start_workers`), which then prepare
+    every batch; without it, the first batch is prepared here and, with ``jobs`` above 1,
+    workers are started with the second. The ingester ends the pool when it is done."""
 
     def __init__(
         self,
@@ -94,6 +102,7 @@ class Ingester:
         batch_size: int = 500,
         match: bool = True,
         summary: Summary | None = None,
+        pool: ProcessPoolExecutor | None = None,
     ) -> None:
         self.store = store
         self.jobs = jobs
@@ -102,7 +111,7 @@ class Ingester:
         self._sign = self.matching.matcher.params if self.matching is not None else None
         self.summary = summary or Summary()
         self.crawl_id: int | None = None
-        self._pool: ProcessPoolExecutor | None = None
+        self._pool: ProcessPoolExecutor | None = pool
         self._pending: deque[Future] = deque()
 
     def run(self, files: list[InputFile], progress: Callable[[int], None] | None = None) -> Summary:
@@ -122,13 +131,13 @@ class Ingester:
                 kept, dropped = self.matching.reverify()
                 self.summary.matches, self.summary.dropped_matches = kept, dropped
             self._release()
-            refresh_decisions(self.store, "ingest", force=True)
+            _decisions()(self.store, "ingest", force=True)
         except BaseException:
             reason = "interrupted"
             raise
         finally:
             if self._pool is not None:
-                self._pool.shutdown(wait=False, cancel_futures=True)
+                end_pool(self._pool)
             self.summary.cpu_seconds = time.process_time() - cpu
             self.store.finish_crawl(self.crawl_id, reason, self.summary.stats())
         return self.summary
@@ -137,9 +146,11 @@ class Ingester:
         """Let the matcher and the workers go before the decisions are made: deciding over the
         whole store holds about a kilobyte an article, and holding the matcher's indexes
         (another kilobyte an article) at the same time made that the ingest's peak. An
-        ingester makes one run."""
+        ingester makes one run. Every batch is stored: the workers are idle, and are ended
+        rather than asked to leave, so that this process does not wait for their interpreters
+        to shut down when it exits (a tenth of a second, a second on a busy machine)."""
         if self._pool is not None:
-            self._pool.shutdown(wait=False, cancel_futures=True)
+            end_pool(self._pool)
             self._pool = None
         self.matching = None
         gc.collect()
@@ -189,7 +200,10 @@ class Ingester:
 
     def _drain(self, keep: int) -> None:
         while len(self._pending) > keep:
-            self._store(self._pending.popleft().result())
+            future = self._pending.popleft()
+            if not future.done():
+                _decisions()
+            self._store(future.result())
 
     def _store(self, prepared: list[Prepared]) -> None:
         summary = self.summary
