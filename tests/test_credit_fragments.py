@@ -27,7 +27,7 @@ LINES = [
 def test_answers_as_testing_each_fragment() -> None:
     fragments = minimal(ALL_FRAGMENTS)
     test = Fragments(fragments)
-    for line in LINES:
+    for line in LINES + [line + " " + "x" * 60 for line in LINES]:
         held = [f for f in fragments if f in line]
         assert test.any_in(line) == bool(held), line
         assert sorted(test.found_in(line)) == sorted(held), line
@@ -38,8 +38,9 @@ def test_fragments_tested_first_that_others_hold() -> None:
     fragments = ("already read", "reader", "reads", "via", "aviation")
     test = Fragments(fragments, first=("read", "via"))
     words_at = ["", "read", "already read", "reader", "aviation", "x"]
-    for words in itertools.product(words_at, repeat=2):
-        line = " ".join(words)
+    filler = "x" * 60  # short lines are searched by one expression, long ones part by part
+    for words, pad in itertools.product(itertools.product(words_at, repeat=2), ["", filler]):
+        line = " ".join(words) + pad
         held = [f for f in test.fragments if f in line]
         assert test.any_in(line) == bool(held), line
         assert sorted(test.found_in(line)) == sorted(held), line

@@ -9,11 +9,15 @@ them: the answers are those of testing every fragment.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from itertools import compress
 
 _MIN_PART = 3  # shorter parts ("re", "pu") are in nearly every line and spare nothing
 _MAX_PART = 8
+# Below this length a line is searched for all the fragments at once by one expression: each
+# `in` test costs a call, which on a short line (a page's menu item) is most of its cost.
+_SHORT = 40
 
 
 def _grouped(fragments: tuple[str, ...]) -> list[tuple[str, tuple[str, ...]]]:
@@ -53,9 +57,12 @@ class Fragments:
         # For each part, its fragments; None for a part that is itself the one fragment.
         self._held = tuple(None if members == (part,) else members for part, members in groups)
         self._groups = tuple(zip(self._parts, self._held, strict=True))
+        self._any = re.compile("|".join(map(re.escape, self.fragments)))
 
     def any_in(self, low: str) -> bool:
         """True when ``low`` holds one of the fragments."""
+        if len(low) < _SHORT:
+            return self._any.search(low) is not None
         # compress() takes the parts' tests as they come, in C: most lines pass them all
         # without one holding, and a line holding one stops there.
         for held in compress(self._held, map(low.__contains__, self._parts)):
@@ -66,6 +73,8 @@ class Fragments:
     def found_in(self, low: str) -> list[str]:
         """The fragments ``low`` holds (grouped by part, not in the order given)."""
         found: list[str] = []
+        if len(low) < _SHORT and self._any.search(low) is None:
+            return found
         for part, held in compress(self._groups, map(low.__contains__, self._parts)):
             if held is None:
                 found.append(part)
