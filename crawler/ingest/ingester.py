@@ -49,12 +49,17 @@ logger = logging.getLogger(__name__)
 
 
 def _decisions() -> Callable[..., Any]:
-    # The decisions' modules (networkx, scipy's sparse graphs: a third of a second) are only
-    # needed once everything is stored; they are loaded while this process waits for a
-    # worker, if it ever does, or else at the end.
     from crawler.decisions import refresh
 
     return refresh
+
+
+def _load_decisions() -> None:
+    """Load what deciding needs while this process waits for a worker: the decisions' modules
+    (networkx among them) and scipy's sparse graphs, which the decisions import when they
+    first decide, about half a second in all that the end of the ingest no longer pays."""
+    _decisions()
+    import scipy.sparse.csgraph  # noqa: F401
 
 
 @dataclass
@@ -113,6 +118,7 @@ class Ingester:
         self.crawl_id: int | None = None
         self._pool: ProcessPoolExecutor | None = pool
         self._pending: deque[Future] = deque()
+        self._loaded = False  # what deciding needs, see `_load_decisions`
 
     def run(self, files: list[InputFile], progress: Callable[[int], None] | None = None) -> Summary:
         """Ingest every file; ``progress(n)`` is told of each n bytes consumed."""
@@ -201,8 +207,9 @@ class Ingester:
     def _drain(self, keep: int) -> None:
         while len(self._pending) > keep:
             future = self._pending.popleft()
-            if not future.done():
-                _decisions()
+            if not future.done() and not self._loaded:
+                _load_decisions()
+                self._loaded = True
             self._store(future.result())
 
     def _store(self, prepared: list[Prepared]) -> None:
