@@ -24,7 +24,9 @@ def test_workers_start_only_for_inputs_of_more_than_one_batch():
     assert start_workers(4, BATCH_CHARS) is None
     pool = start_workers(2, BATCH_CHARS + 1)
     try:
-        assert pool is not None and pool.submit(sum, [1, 2]).result(timeout=60) == 3
+        # Started at once, not when the first batch is submitted.
+        assert pool is not None and len(pool._processes) == 2
+        assert pool.submit(sum, [1, 2]).result(timeout=60) == 3
     finally:
         end_pool(pool)
 

@@ -26,7 +26,18 @@ BATCH_CHARS = 2_000_000
 
 def start_workers(jobs: int, input_bytes: int) -> ProcessPoolExecutor | None:
     """``jobs`` preparing workers for an input of ``input_bytes`` bytes (as stored: a gzipped
-    file holds more), or None when it is one batch or less, or ``jobs`` is 1."""
+    file holds more), or None when it is one batch or less, or ``jobs`` is 1. The workers
+    are started now, each loading the preparing modules."""
     if jobs < 2 or input_bytes <= BATCH_CHARS:
         return None
-    return worker_pool(jobs, niceness=WORKER_NICENESS)
+    pool = worker_pool(jobs, niceness=WORKER_NICENESS)
+    # A spawning executor starts a process when work is submitted and no worker is idle:
+    # one task a worker starts them all, and has each load what preparing needs.
+    for _ in range(jobs):
+        pool.submit(load_preparing)
+    return pool
+
+
+def load_preparing() -> None:
+    """What a worker runs first: the preparing modules, loaded before the first batch comes."""
+    import crawler.ingest.prepare  # noqa: F401
