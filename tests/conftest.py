@@ -58,6 +58,15 @@ def sample_web():
         yield web
 
 
+@pytest.fixture(scope="module")
+def redis_url(tmp_path_factory):
+    """A real redis-server on loopback, one per test module (``tests/redis_tools.py``)."""
+    from redis_tools import redis_server
+
+    with redis_server(tmp_path_factory.mktemp("redis")) as url:
+        yield url
+
+
 @pytest.fixture(scope="session")
 def full_crawl(sample_web, tmp_path_factory):
     """One crawl of every sample outlet, shared by the tests that only read its results."""

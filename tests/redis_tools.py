@@ -66,15 +66,8 @@ def stop(proc: subprocess.Popen) -> None:
 
 @contextmanager
 def redis_server(directory: Path) -> Iterator[str]:
-    """A redis-server in ``directory`` for the duration of the block; yields its URL.
-
-    Use it in a module-scoped fixture::
-
-        @pytest.fixture(scope="module")
-        def redis_url(tmp_path_factory):
-            with redis_server(tmp_path_factory.mktemp("redis")) as url:
-                yield url
-    """
+    """A redis-server in ``directory`` for the duration of the block; yields its URL. The
+    tests' ``redis_url`` fixture (``tests/conftest.py``) starts one per test module."""
     proc, url = start_redis(directory)
     try:
         yield url

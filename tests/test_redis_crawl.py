@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 import redis
 from conftest import FAST, ROOT, rows, run_cli
-from redis_tools import crosspost, finish, redis_server
+from redis_tools import crosspost, finish
 
 from crawler.crawl.frontier import frontier_key
 from crawler.distributed.connection import Keys
@@ -32,12 +32,6 @@ from crawler.sampleweb import truth
 from crawler.store import Store
 
 pytestmark = pytest.mark.filterwarnings("error::scrapy.exceptions.ScrapyDeprecationWarning")
-
-
-@pytest.fixture(scope="module")
-def redis_url(tmp_path_factory):
-    with redis_server(tmp_path_factory.mktemp("redis")) as url:
-        yield url
 
 
 def spawn(args: list[str], proxy: str | None = None, **env: str) -> subprocess.Popen:

@@ -6,19 +6,12 @@ from collections import Counter
 
 import pytest
 import redis
-from redis_tools import redis_server
 
 from crawler.distributed.lsh import clear_index, is_built, mark_built, storage_config_for
 from crawler.sampleweb.generated import GeneratedWeb
 from dedupe.matcher import Matcher
 
 pytestmark = pytest.mark.filterwarnings("error::scrapy.exceptions.ScrapyDeprecationWarning")
-
-
-@pytest.fixture(scope="module")
-def redis_url(tmp_path_factory):
-    with redis_server(tmp_path_factory.mktemp("redis")) as url:
-        yield url
 
 
 def corpus() -> list[tuple[int, str, str]]:

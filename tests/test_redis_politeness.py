@@ -9,7 +9,7 @@ import re
 
 import pytest
 import redis
-from redis_tools import crosspost, finish, redis_server
+from redis_tools import crosspost, finish
 from timed_web import TimedWeb
 
 from crawler.distributed.connection import Keys
@@ -21,12 +21,6 @@ DELAY, GEN1_DELAY = 0.3, 0.6
 SLACK = 0.002
 # Seconds a push or a worker may take.
 TIMEOUT = 120
-
-
-@pytest.fixture(scope="module")
-def redis_url(tmp_path_factory):
-    with redis_server(tmp_path_factory.mktemp("redis")) as url:
-        yield url
 
 
 def crawl_two_workers(url: str, prefix: str, tmp_path, *settings: str) -> TimedWeb:

@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 
 import pytest
 import redis
-from redis_tools import crosspost, finish, redis_server
+from redis_tools import crosspost, finish
 from scrapy import Request
 from scrapy.exceptions import NotConfigured
 from scrapy.http import Response, TextResponse
@@ -29,12 +29,6 @@ pytestmark = pytest.mark.filterwarnings("error::scrapy.exceptions.ScrapyDeprecat
 
 ROBOTS = b"User-agent: *\nDisallow: /private/\n"
 AGENTS = ("crosspost-test-a", "crosspost-test-b")
-
-
-@pytest.fixture(scope="module")
-def redis_url(tmp_path_factory):
-    with redis_server(tmp_path_factory.mktemp("redis")) as url:
-        yield url
 
 
 # -- the middleware on its own, as two workers would run it --------------------------------

@@ -19,7 +19,6 @@ from pathlib import Path
 
 import pytest
 import redis
-from redis_tools import redis_server
 from scrapy import Request
 
 from crawler.distributed.connection import Keys
@@ -31,12 +30,6 @@ from crawler.items import PageItem
 from crawler.store import Store
 
 pytestmark = pytest.mark.filterwarnings("error::scrapy.exceptions.ScrapyDeprecationWarning")
-
-
-@pytest.fixture(scope="module")
-def redis_url(tmp_path_factory):
-    with redis_server(tmp_path_factory.mktemp("redis")) as url:
-        yield url
 
 
 def story(n: int, words: str = "harbour cranes and grain ships") -> str:

@@ -7,7 +7,9 @@ Lua script), from the queue to a sorted set of leases scored by a deadline on Re
 clock. The worker holding it extends the deadline every quarter of the lease time
 (``CROSSPOST_REDIS_LEASE``, 60 s) and acknowledges it (deletes it) only once the page's item is
 in the items stream and the requests found on the page are queued. Any worker, or the writer,
-moves leases past their deadline back to the queue. A request handed out
+moves leases past their deadline back to the queue. A request is recorded in the duplicate
+filter and queued in one atomic step (``LeaseQueue.push``): a worker killed between the two
+would leave a page that every worker takes for queued and none fetches. A request handed out
 ``CROSSPOST_REDIS_MAX_TRIES`` times without being acknowledged (a page that kills its worker)
 is dropped with a warning.
 
@@ -133,13 +135,12 @@ class LeasedScheduler(Scheduler):
         # carries its lease: the new request is queued first, then the old one is done.
         inherited = request.meta.get(LEASE_META)
         inherited = inherited if inherited in self.queue.held else None
-        if not request.dont_filter and self.df.request_seen(request):
-            self.df.log(request, self.spider)
-            added = False
-        else:
-            self.queue.push(request)
+        seen = None if request.dont_filter else self.df.request_fingerprint(request)
+        added = self.queue.push(request, seen) is not None
+        if added:
             self.stats.inc_value("scheduler/enqueued/redis")
-            added = True
+        else:
+            self.df.log(request, self.spider)
         if inherited:
             self.queue.ack(inherited)
         return added

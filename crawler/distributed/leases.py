@@ -111,6 +111,19 @@ return n
 """
 
 
+# KEYS: seen, requests, request-outlets, queue. ARGV: fingerprint ('' to queue unfiltered), id,
+# request, outlet ('' for none), score. Returns 1 when queued, 0 when the fingerprint was seen.
+# One script: a worker killed between marking a page seen and queueing it would lose the page
+# for every worker, since the duplicate filter would then keep anyone else from queueing it.
+_PUSH = """
+if ARGV[1] ~= '' and redis.call('SADD', KEYS[1], ARGV[1]) == 0 then return 0 end
+redis.call('HSET', KEYS[2], ARGV[2], ARGV[3])
+if ARGV[4] ~= '' then redis.call('HSET', KEYS[3], ARGV[2], ARGV[4]) end
+redis.call('ZADD', KEYS[4], ARGV[5], ARGV[2])
+return 1
+"""
+
+
 def requeue_expired(client: Any, keys: Keys, limit: int = 1000) -> int:
     """Move leases past their deadline back to the queue; returns how many. Safe to run from
     any process at any time (one atomic script)."""
@@ -138,26 +151,35 @@ class LeaseQueue(Base):
         self._lease = server.register_script(_LEASE)
         self._renew = server.register_script(_RENEW)
         self._requeue = server.register_script(_REQUEUE)
+        self._push = server.register_script(_PUSH)
 
     def __len__(self) -> int:
         return int(self.server.zcard(self.keys.queue))
 
-    def push(self, request: Request) -> str:
-        """Queue ``request`` under a new id (its lease id once popped)."""
+    def push(self, request: Request, seen: str | None = None) -> str | None:
+        """Queue ``request`` under a new id (its lease id once popped) and return the id. With
+        ``seen`` (its fingerprint in the duplicate filter) the request is queued only if the
+        fingerprint is new, in the same atomic step that records it; None when it was not."""
         # An id only needs to be unique; the URL in it makes redis-cli listings readable.
         lease_id = f"{frontier_key(request.url)} {uuid4().hex[:12]}"
-        request.meta[LEASE_META] = lease_id
-        pipe = self.server.pipeline(transaction=True)
-        pipe.hset(self.keys.requests, lease_id, self._encode_request(request))
-        outlet = request.meta.get("download_slot")
-        if outlet:
-            pipe.hset(self.keys.request_outlets, lease_id, str(outlet))
         # Equal priorities would pop in id (URL) order, one outlet's pages after another's, and
         # a worker's concurrent requests would all wait for that outlet's politeness slot. A
         # fraction below 1 shuffles them within their priority and never across priorities.
-        pipe.zadd(self.keys.queue, {lease_id: -request.priority + random.random() * 0.5})
-        pipe.execute()
-        return lease_id
+        score = -request.priority + random.random() * 0.5
+        before = request.meta.get(LEASE_META)
+        request.meta[LEASE_META] = lease_id
+        queued = self._push(
+            keys=[self.keys.seen, self.keys.requests, self.keys.request_outlets, self.keys.queue],
+            args=[seen or "", lease_id, self._encode_request(request),
+                  str(request.meta.get("download_slot") or ""), repr(score)],
+        )  # fmt: skip
+        if int(queued):
+            return lease_id
+        if before is None:
+            del request.meta[LEASE_META]
+        else:
+            request.meta[LEASE_META] = before
+        return None
 
     def pop(self, timeout: int = 0, *, wait: bool = True) -> tuple[str, bytes | None, int] | None:
         """Lease the next request: (id, serialised request, times handed out) or None. With

@@ -133,7 +133,10 @@ class RedisOutletSpider(OutletSpider):
         come from the scheduler, never from here."""
         idle_since: float | None = None
         while True:
-            taken = self.redis.rpop(self.keys.start, 100)
+            # Read, queue, then remove: a worker killed in between leaves the start URLs for the
+            # next one (popping first would lose them). Queueing twice is harmless, since the
+            # duplicate filter and the queue are written in one step (LeaseQueue.push).
+            taken = self.redis.lrange(self.keys.start, -100, -1)[::-1]
             if taken:
                 urls = []
                 for raw in taken:
@@ -143,6 +146,10 @@ class RedisOutletSpider(OutletSpider):
                         logger.warning("Ignoring a start URL pushed to Redis: %s", exc)
                 queue_requests(self.redis, self.keys, self, await self.start_requests_for(urls),
                                [outlet_of(u) for u in urls])  # fmt: skip
+                pipe = self.redis.pipeline(transaction=True)
+                for raw in taken:
+                    pipe.lrem(self.keys.start, -1, raw)
+                pipe.execute()
                 idle_since = None
                 continue
             if any(frontier_size(self.redis, self.keys)):
@@ -170,8 +177,8 @@ def queue_requests(client: Any, keys: Keys, spider: Any, requests: list[Request]
     queued = 0
     for request in requests:
         request.meta.setdefault("download_slot", outlet_of(request.url))
-        if request.dont_filter or not seen.request_seen(request):
-            queue.push(request)
+        fingerprint = None if request.dont_filter else seen.request_fingerprint(request)
+        if queue.push(request, fingerprint) is not None:
             queued += 1
     return queued
 
