@@ -79,6 +79,16 @@ class _QuietSpawnContext(multiprocessing.context.SpawnContext):
     Process = _QuietSpawnProcess
 
 
+class _QuietForkProcess(multiprocessing.context.ForkProcess):
+    def start(self) -> None:
+        with _sigint_ignored():
+            super().start()
+
+
+class _QuietForkContext(multiprocessing.context.ForkContext):
+    Process = _QuietForkProcess
+
+
 def _quiet_resource_tracker() -> None:
     """Start multiprocessing's resource tracker without its warning about the semaphores of
     workers ended by Ctrl-C: it removes them all the same, and the user was already told."""
@@ -94,16 +104,22 @@ def _quiet_resource_tracker() -> None:
             os.environ["PYTHONWARNINGS"] = previous
 
 
-def worker_pool(processes: int, niceness: int = 0) -> ProcessPoolExecutor:
-    """A pool of ``processes`` spawned workers that leave with this process. ``niceness``
-    lowers their CPU priority: where one process is a pipeline's bound (the one that stores
-    and matches) and its workers only have to keep ahead of it, they should take the CPU it
-    leaves instead of slowing it down on a machine with as many cores as processes."""
+def worker_pool(processes: int, niceness: int = 0, *, fork: bool = False) -> ProcessPoolExecutor:
+    """A pool of ``processes`` workers that leave with this process. ``niceness`` lowers
+    their CPU priority: where one process is a pipeline's bound (the one that stores and
+    matches) and its workers only have to keep ahead of it, they should take the CPU it
+    leaves instead of slowing it down on a machine with as many cores as processes.
+
+    Workers are spawned (a new interpreter each) unless ``fork``: forked workers start at
+    once with the modules this process has loaded, instead of each loading them again. Only
+    a process with no other thread may fork (a thread holding a lock at that instant leaves
+    it held forever in the child), so with other threads running the workers are spawned."""
     _quiet_resource_tracker()
-    # spawn, not fork: forking a process that runs a Twisted reactor is unsafe.
+    # Spawn by default: forking a process that runs a Twisted reactor (a crawl) is unsafe.
+    forking = fork and threading.active_count() == 1
     pool = ProcessPoolExecutor(
         processes,
-        mp_context=_QuietSpawnContext(),
+        mp_context=_QuietForkContext() if forking else _QuietSpawnContext(),
         initializer=_exit_with_parent,
         initargs=(os.getpid(), niceness),
     )

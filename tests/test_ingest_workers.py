@@ -6,13 +6,14 @@ from __future__ import annotations
 import json
 import random
 import re
+import threading
 
 from click.testing import CliRunner
-from conftest import rows
+from conftest import rows, run_cli
 
 from crawler.cli import cli
 from crawler.ingest.pool import BATCH_CHARS, start_workers
-from crawler.workers import end_pool
+from crawler.workers import end_pool, worker_pool
 
 WORDS = ["minister", "said", "report", "talks", "border", "agreement", "election", "council",
          "police", "market", "energy", "prices", "summit", "aid", "water", "drought", "court",
@@ -29,6 +30,23 @@ def test_workers_start_only_for_inputs_of_more_than_one_batch():
         assert pool.submit(sum, [1, 2]).result(timeout=60) == 3
     finally:
         end_pool(pool)
+
+
+def test_workers_are_spawned_when_another_thread_runs():
+    # Forking while another thread may hold a lock would leave it held in the worker.
+    stop = threading.Event()
+    other = threading.Thread(target=stop.wait, args=(30,), daemon=True)
+    other.start()
+    try:
+        pool = worker_pool(2, fork=True)
+        try:
+            assert pool._mp_context.get_start_method() == "spawn"
+            assert pool.submit(sum, [1, 2]).result(timeout=60) == 3
+        finally:
+            end_pool(pool)
+    finally:
+        stop.set()
+        other.join(timeout=10)
 
 
 def _corpus(path, n: int = 700) -> None:
@@ -68,5 +86,11 @@ def test_workers_started_first_give_the_store_one_process_gives(tmp_path):
         assert result.exit_code == 0, result.output
         assert "700 stored" in result.output
         stores.append(_store(db))
+    # As a user runs it: a process of its own, whose workers are forked, with small first
+    # batches (the test process may run other threads, and its workers be spawned).
+    db = tmp_path / "cli.db"
+    result = run_cli(["ingest", "--silent", "--jobs", "2", "--db", str(db), str(path)])
+    assert result.returncode == 0, result.stderr[-3000:]
+    stores.append(_store(db))
     assert stores[0][0], "the corpus holds copies"
-    assert stores[0] == stores[1]
+    assert stores[0] == stores[1] == stores[2]

@@ -47,6 +47,8 @@ from crawler.workers import end_pool, worker_pool
 
 logger = logging.getLogger(__name__)
 
+FIRST_BATCH = 50
+
 
 def _decisions() -> Callable[..., Any]:
     from crawler.decisions import refresh
@@ -119,6 +121,10 @@ class Ingester:
         self._pool: ProcessPoolExecutor | None = pool
         self._pending: deque[Future] = deque()
         self._loaded = False  # what deciding needs, see `_load_decisions`
+        # With workers started, the first batches are small and each is twice the one before,
+        # up to ``batch_size``: this process stores the first while the workers prepare the
+        # next, instead of waiting for a whole batch before it has anything to do.
+        self._limit = min(FIRST_BATCH, batch_size) if pool is not None else batch_size
 
     def run(self, files: list[InputFile], progress: Callable[[int], None] | None = None) -> Summary:
         """Ingest every file; ``progress(n)`` is told of each n bytes consumed."""
@@ -171,9 +177,10 @@ class Ingester:
             else:
                 batch.append(item)
                 chars += len(item.html or item.text or "")
-                if len(batch) >= self.batch_size or chars >= _BATCH_CHARS:
+                if len(batch) >= self._limit or chars >= _BATCH_CHARS:
                     self._submit(batch)
                     batch, chars = [], 0
+                    self._limit = min(self._limit * 2, self.batch_size)
             if progress is not None and self.summary.read % 64 == 0:
                 position = file.position
                 progress(position - done)

@@ -1,11 +1,12 @@
 """The worker processes that prepare an ingest's records, started as early as possible.
 
-A spawned worker imports what preparing needs (credit parsing, URL rules, tokenising and
-signing: about half a second of CPU) before it prepares anything. `crosspost ingest` starts
-the workers before it loads its own modules (the store, the matcher) and opens the store,
-so that these start-ups overlap, and the workers prepare every batch. An input of one batch
-or less is prepared in the ingesting process alone: workers would cost more than they save
-(`Ingester` still starts them with a second batch, should a small compressed file hold
+Preparing needs credit parsing, URL rules, tokenising and signing: about half a second of
+CPU to load. `crosspost ingest` loads them, then forks the workers before it loads its own
+modules (the store, the matcher) and opens the store: the workers start with them loaded,
+and their start-up overlaps the rest of the ingest's. The first batches are small (see
+`Ingester`), so that storing starts while the workers prepare the next. An input of one
+batch or less is prepared in the ingesting process alone: workers would cost more than they
+save (`Ingester` still starts them with a second batch, should a small compressed file hold
 more).
 
 This module is imported before everything else an ingest needs: it imports nothing heavy.
@@ -30,9 +31,12 @@ def start_workers(jobs: int, input_bytes: int) -> ProcessPoolExecutor | None:
     are started now, each loading the preparing modules."""
     if jobs < 2 or input_bytes <= BATCH_CHARS:
         return None
-    pool = worker_pool(jobs, niceness=WORKER_NICENESS)
-    # A spawning executor starts a process when work is submitted and no worker is idle:
-    # one task a worker starts them all, and has each load what preparing needs.
+    # Loaded here, then forked: the workers start with it (this process needs it too),
+    # instead of each spending half a second of CPU loading it again.
+    load_preparing()
+    pool = worker_pool(jobs, niceness=WORKER_NICENESS, fork=True)
+    # An executor starts its processes when work is first submitted (a spawning one, one
+    # when no worker is idle): one task a worker starts them all now.
     for _ in range(jobs):
         pool.submit(load_preparing)
     return pool
