@@ -3,7 +3,8 @@
 A posting is a pair (64-bit hash, internal document number). :class:`SortedRuns` keeps them
 in a few sorted runs, log-structured: new postings are buffered, sorted into a run when a
 query needs them, and a run at least half the size of the one before it is merged into it,
-so a lookup searches O(log n) arrays. That is 12 bytes a posting, where Python dicts of
+so a lookup searches O(log n) arrays. Runs stop growing at an eighth of the index, which
+bounds the memory a merge holds at once. That is 12 bytes a posting, where Python dicts of
 sets cost several hundred.
 
 :class:`DocIds` maps the caller's keys to internal document numbers. Article ids are
@@ -162,6 +163,10 @@ class SortedRuns:
     # Pending parts are small arrays with ~100 bytes of overhead each: sort them into a
     # run once this many wait, even if no query asked for them yet.
     MAX_PENDING_PARTS = 4096
+    # Runs are merged up to the larger of these sizes (postings): an index of many postings
+    # keeps about RUNS_AT_CAP full runs, plus the smaller ones of its log.
+    MIN_RUN_CAP = 1 << 22
+    RUNS_AT_CAP = 8
 
     def add(self, hashes: np.ndarray, docs: np.ndarray) -> None:
         if len(hashes):
@@ -207,30 +212,39 @@ class SortedRuns:
         run = self._sorted(self._pending)
         self._pending.clear()
         self._runs.append(run)
-        while len(self._runs) > 1 and len(self._runs[-1][0]) * 2 >= len(self._runs[-2][0]):
+        # A merge holds its output beside its inputs, 13 bytes a posting: runs stop growing
+        # at an eighth of the index, so that the largest merge is an eighth of it too, not
+        # the whole of it (at a million articles, a third of a gigabyte at once).
+        cap = max(self.MIN_RUN_CAP, len(self) // self.RUNS_AT_CAP)
+        while len(self._runs) > 1:
+            newer_size, older_size = len(self._runs[-1][0]), len(self._runs[-2][0])
+            if newer_size * 2 < older_size or newer_size + older_size > cap:
+                break
             newer, older = self._runs.pop(), self._runs.pop()
             self._runs.append(self._merged(older, newer))
             del newer, older  # a mapped run stays on disk; a copied one is freed here
 
     def compact(self, live: DocIds) -> None:
-        """One run, without the postings of documents that are no longer live."""
+        """The runs without the postings of documents that are no longer live. Each run is
+        filtered on its own: merging them all into one would hold the whole index twice."""
         self.flush()
-        if not self._runs:
-            return
-        hashes, docs = self._runs[0]
-        for run in self._runs[1:]:
-            hashes, docs = self._merged((hashes, docs), run)
-        keep = np.isin(docs, live.live(np.unique(docs)))
-        self._runs = [(hashes[keep], docs[keep])]
+        compacted = []
+        for hashes, docs in self._runs:
+            keep = np.isin(docs, live.live(np.unique(docs)))
+            if keep.any():
+                compacted.append((hashes[keep], docs[keep]))
+        self._runs = compacted
 
     def lookup(self, hashes: np.ndarray, max_postings: int | None = None) -> np.ndarray:
         """Every document posted under any of ``hashes`` (with repeats, one per posting).
-        A hash with more than ``max_postings`` postings in a run is skipped there."""
+        A hash with more than ``max_postings`` postings, all runs together, is skipped: how
+        the postings happen to be split into runs does not change what is found."""
         self.flush()
-        found = []
+        ranges = []
         # Sorted keys let each binary search start where the last one ended; most keys are
         # in no run or once, so the end of a key's range is searched only where it is there.
         hashes = np.sort(np.asarray(hashes, dtype=np.uint64))
+        totals = np.zeros(len(hashes), dtype=np.int64)
         for run_hashes, run_docs in self._runs:
             lo = np.searchsorted(run_hashes, hashes, side="left")
             present = lo < len(run_hashes)
@@ -240,8 +254,13 @@ class SortedRuns:
             hi = lo.copy()
             hi[present] = np.searchsorted(run_hashes, hashes[present], side="right")
             counts = hi - lo
-            if max_postings is not None:
-                counts[counts > max_postings] = 0
+            totals += counts
+            ranges.append((run_docs, lo, counts))
+        skipped = totals > max_postings if max_postings is not None else None
+        found = []
+        for run_docs, lo, counts in ranges:
+            if skipped is not None:
+                counts[skipped] = 0
             total = int(counts.sum())
             if total == 0:
                 continue

@@ -68,3 +68,42 @@ def test_a_hash_posted_more_than_the_limit_is_skipped_and_repeated_keys_count_tw
     assert sorted(runs.lookup(keys).tolist()) == sorted([31, *range(30), 30, 31])
     assert sorted(runs.lookup(keys, max_postings=29).tolist()) == [30, 31, 31]
     assert runs.lookup(np.array([2**64 - 1], dtype=np.uint64)).tolist() == []
+
+
+def _layouts(postings, cadence):
+    """The same postings added one document at a time, with a lookup (which makes the
+    pending postings a run, and merges runs) every ``cadence`` documents."""
+    runs = SortedRuns()
+    for doc, hashes in enumerate(postings):
+        runs.add(hashes, np.full(len(hashes), doc, dtype=np.uint32))
+        if doc % cadence == 0:
+            runs.lookup(hashes[:1])
+    return runs
+
+
+def test_the_posting_limit_counts_every_run_so_the_layout_does_not_change_lookups(monkeypatch):
+    # Small caps: the runs stop growing early, as a large index's do.
+    monkeypatch.setattr(SortedRuns, "MIN_RUN_CAP", 64)
+    rng = np.random.default_rng(3)
+    # A common hash (posted by about one document in three), a few frequent ones, and rare ones.
+    postings = [np.concatenate([[0] if rng.random() < 0.3 else [],
+                                rng.integers(1, 40, 3), rng.integers(40, 5000, 5)]).astype(np.uint64)
+                for _ in range(1500)]  # fmt: skip
+    layouts = [_layouts(postings, cadence) for cadence in (1, 7, 50, 10_000)]
+    assert len({len(r._runs) for r in layouts}) > 1, "the layouts differ"
+    # The largest run holds at most an eighth of the postings (or the minimum cap).
+    for runs in layouts:
+        assert max(len(h) for h, _ in runs._runs) <= max(64, len(runs) // SortedRuns.RUNS_AT_CAP)
+    posted = {}
+    for doc, hashes in enumerate(postings):
+        for h in hashes.tolist():
+            posted.setdefault(h, []).append(doc)
+    for limit in (None, 50, 450):
+        for h in (0, 1, 17, 39, 41, 4999, 7777):
+            docs = posted.get(h, [])
+            want = sorted(docs) if limit is None or len(docs) <= limit else []
+            for runs in layouts:
+                assert sorted(runs.lookup(np.array([h], dtype=np.uint64), limit).tolist()) == want
+    # The common hash is over the limit in all runs together, and under it in each run.
+    assert len(posted[0]) > 450
+    assert all(np.count_nonzero(h == 0) <= 450 for h, _ in layouts[0]._runs)
