@@ -69,20 +69,25 @@ def _sigint_ignored():
             sys.unraisablehook = _redeliver.previous  # type: ignore[attr-defined]
 
 
-class _QuietSpawnProcess(multiprocessing.context.SpawnProcess):
+class _QuietStart:
+    """A multiprocessing Process started with SIGINT ignored (classes at module level: a
+    spawned worker unpickles its Process by name)."""
+
     def start(self) -> None:
         with _sigint_ignored():
-            super().start()
+            super().start()  # type: ignore[misc]
+
+
+class _QuietSpawnProcess(_QuietStart, multiprocessing.context.SpawnProcess):
+    pass
+
+
+class _QuietForkProcess(_QuietStart, multiprocessing.context.ForkProcess):
+    pass
 
 
 class _QuietSpawnContext(multiprocessing.context.SpawnContext):
     Process = _QuietSpawnProcess
-
-
-class _QuietForkProcess(multiprocessing.context.ForkProcess):
-    def start(self) -> None:
-        with _sigint_ignored():
-            super().start()
 
 
 class _QuietForkContext(multiprocessing.context.ForkContext):
