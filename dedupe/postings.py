@@ -165,7 +165,7 @@ class SortedRuns:
     MAX_PENDING_PARTS = 4096
     # Runs are merged up to the larger of these sizes (postings): an index of many postings
     # keeps about RUNS_AT_CAP full runs, plus the smaller ones of its log.
-    MIN_RUN_CAP = 1 << 22
+    MIN_RUN_CAP = 1 << 23
     RUNS_AT_CAP = 8
 
     def add(self, hashes: np.ndarray, docs: np.ndarray) -> None:
@@ -213,16 +213,21 @@ class SortedRuns:
         self._pending.clear()
         self._runs.append(run)
         # A merge holds its output beside its inputs, 13 bytes a posting: runs stop growing
-        # at an eighth of the index, so that the largest merge is an eighth of it too, not
-        # the whole of it (at a million articles, a third of a gigabyte at once).
+        # at a cap, so that no merge holds the whole index at once (at a million articles,
+        # a third of a gigabyte). Runs that stopped under an earlier, smaller cap are merged
+        # with their neighbour once the cap allows, so that lookups search few large runs.
         cap = max(self.MIN_RUN_CAP, len(self) // self.RUNS_AT_CAP)
-        while len(self._runs) > 1:
-            newer_size, older_size = len(self._runs[-1][0]), len(self._runs[-2][0])
+        at = len(self._runs) - 1
+        while at > 0:
+            newer_size, older_size = len(self._runs[at][0]), len(self._runs[at - 1][0])
             if newer_size * 2 < older_size or newer_size + older_size > cap:
-                break
-            newer, older = self._runs.pop(), self._runs.pop()
-            self._runs.append(self._merged(older, newer))
+                at -= 1
+                continue
+            newer, older = self._runs.pop(at), self._runs.pop(at - 1)
+            # Neighbours only, the older first: each hash's postings stay in the order added.
+            self._runs.insert(at - 1, self._merged(older, newer))
             del newer, older  # a mapped run stays on disk; a copied one is freed here
+            at = len(self._runs) - 1
 
     def compact(self, live: DocIds) -> None:
         """The runs without the postings of documents that are no longer live. Each run is
