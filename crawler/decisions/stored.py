@@ -13,7 +13,6 @@ from __future__ import annotations
 import dataclasses
 import gc
 import hashlib
-import itertools
 import json
 import logging
 import time
@@ -152,13 +151,16 @@ def write_batches(store: Store, batches: Callable[[], Iterable[tuple[Provenance,
         outside: dict[str, dict[str, Any]] = {}
         for batch, ids in batches():
             batch = _numbered_from(batch, families)
-            rows_of: Iterator[list[Any]] = (
-                [row.get(c) for c in _ARTICLE_COLUMNS] for row in rows.article_rows(batch, ids)
-                if not (row["family_id"] is None and row["url"] in batch.external
-                        and outside.setdefault(row["url"], row))
-            )
-            while chunk := list(itertools.islice(rows_of, 5000)):
-                db.conn.executemany(insert_articles, chunk)
+            chunk: list[list[Any]] = []
+            for row in rows.article_rows(batch, ids):
+                if row["family_id"] is None and row["url"] in batch.external:
+                    outside.setdefault(row["url"], row)  # written at the end, once
+                    continue
+                chunk.append([row.get(c) for c in _ARTICLE_COLUMNS])
+                if len(chunk) == 5000:
+                    db.conn.executemany(insert_articles, chunk)
+                    chunk = []
+            db.conn.executemany(insert_articles, chunk)
             db.conn.executemany(insert_families, (
                 [row.get(c) for c in _FAMILY_COLUMNS] for row in rows.family_rows(batch)))
             articles += len(batch.articles) - len(batch.uncrawled)
