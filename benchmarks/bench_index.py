@@ -4,6 +4,12 @@ crosspost's BandIndex, and the anchor index, on the same signatures in the same 
     python benchmarks/bench_index.py                 # 20k and 200k articles
     python benchmarks/bench_index.py --quick         # 20k
     python benchmarks/bench_index.py --sizes 1000000
+    python benchmarks/bench_index.py --files OLD.db.index NEW.db.index  # saved indexes
+
+With ``--files``, it reads the posting runs of saved index files (`<db>.index`, written at
+the end of every run) and times `SortedRuns.lookup` of 40 stored and 40 random hashes,
+2,000 times, on each file in turn in the same run: how the runs' layout (their number and
+sizes) costs lookups on a store of yours.
 
 Signatures: 128-value MinHash signatures in families of near-copies (each member differs
 from its family's base in a random number of positions), so every band-sharing pattern
@@ -120,11 +126,45 @@ def run(n: int, threshold: float) -> list[tuple]:
     ]
 
 
+def saved_runs(paths: list[str], lookups: int = 2000) -> None:
+    """The posting runs of saved index files and the time of a lookup in each."""
+    from dedupe.persist import read_index
+    from dedupe.postings import SortedRuns
+
+    print("| index file | postings | runs | largest runs (M postings) | µs a lookup of 80 keys |")
+    print("|---|---|---:|---|---:|")
+    for path in paths:
+        _, arrays = read_index(path, verify=False)
+        for name in ("bands", "anchors"):
+            part = {k.split(".runs.")[1]: v for k, v in arrays.items()
+                    if k.startswith(f"matcher.{name}.runs.")}  # fmt: skip
+            runs = SortedRuns.from_arrays(part, 2**32)
+            lengths = part["lengths"].tolist()
+            stored = part["hashes"]
+            rng = np.random.default_rng(1)
+            keys = [np.concatenate([stored[rng.integers(0, len(stored), 40)],
+                                    rng.integers(0, 2**63, 40, dtype=np.uint64)])
+                    for _ in range(lookups)]  # fmt: skip
+            for k in keys[:100]:  # the file's pages in the cache
+                runs.lookup(k, 2000)
+            started = time.perf_counter()
+            for k in keys:
+                runs.lookup(k, 2000)
+            micros = (time.perf_counter() - started) / lookups * 1e6
+            largest = ", ".join(f"{n / 1e6:.1f}" for n in sorted(lengths, reverse=True)[:4])
+            print(f"| {path} ({name}) | {sum(lengths):,} | {len(lengths)} | {largest} "
+                  f"| {micros:,.0f} |", flush=True)  # fmt: skip
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="20000,200000")
     parser.add_argument("--quick", action="store_true", help="20k articles only")
+    parser.add_argument("--files", nargs="+", metavar="INDEX", help="saved index files to time")
     args = parser.parse_args(argv)
+    if args.files:
+        saved_runs(args.files)
+        return 0
     sizes = [20_000] if args.quick else [int(s) for s in args.sizes.split(",")]
     threshold = Thresholds().lsh
     b, r = BandIndex(threshold, NUM_PERM).b, BandIndex(threshold, NUM_PERM).r
