@@ -244,16 +244,27 @@ class StoreMatcher:
         two more fields, the text's tokens and presigned signature (see `add`)."""
         found: list[list[Match]] = []
         writes = []
-        for article_id, text, outlet, text_hash, *prepared in items:
-            if self._hashes.unchanged(article_id, text_hash):
-                found.append([])
-                continue
-            result = self.matcher.add(article_id, text or "", outlet, *prepared)
-            blob = serialize(result.signature, self.matcher.params) if result.signature else None
-            writes.append((article_id, text_hash, blob, [_row(m) for m in result]))
-            self._hashes.set(article_id, text_hash)
-            self._new_pairs.update((m.key_a, m.key_b) for m in result)
-            found.append(list(result))
+        # The signatures made in the workers: their candidates are looked up at once.
+        params = self.matcher.params
+        self.matcher.prefetch([
+            item[5].signature for item in items
+            if len(item) > 5 and item[5] is not None and item[5].signature is not None
+            and item[5].params == params
+        ])  # fmt: skip
+        try:
+            for article_id, text, outlet, text_hash, *prepared in items:
+                if self._hashes.unchanged(article_id, text_hash):
+                    found.append([])
+                    continue
+                result = self.matcher.add(article_id, text or "", outlet, *prepared)
+                blob = (serialize(result.signature, self.matcher.params)
+                        if result.signature else None)  # fmt: skip
+                writes.append((article_id, text_hash, blob, [_row(m) for m in result]))
+                self._hashes.set(article_id, text_hash)
+                self._new_pairs.update((m.key_a, m.key_b) for m in result)
+                found.append(list(result))
+        finally:
+            self.matcher.end_prefetch()
         self.store.bulk.save_matches_many(writes)
         return found
 

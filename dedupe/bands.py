@@ -119,6 +119,16 @@ class BandIndex:
     def insertion_session(self) -> Iterator[BandIndex]:
         yield self
 
+    def prefetch(self, minhashes: list[object]) -> None:
+        """Look up the band hashes of a batch of signatures at once (see
+        `SortedRuns.prefetch`)."""
+        if minhashes:
+            values = np.stack([self._values(m) for m in minhashes])
+            self._runs.prefetch(band_hashes(values, self.b, self.r).ravel())
+
+    def end_prefetch(self) -> None:
+        self._runs.end_prefetch()
+
     def query(self, minhash: object) -> list[Hashable]:
         hashes = self._band_hashes(minhash)
         numbers = self._docs.live(np.unique(self._runs.lookup(hashes)))

@@ -197,6 +197,13 @@ class AnchorIndex:
         self._runs = SortedRuns.from_arrays(part, docs.assigned)
         self._docs = docs
 
+    def prefetch(self, anchors: np.ndarray) -> None:
+        """Look up the anchors of a batch of texts at once (see `SortedRuns.prefetch`)."""
+        self._runs.prefetch(anchors)
+
+    def end_prefetch(self) -> None:
+        self._runs.end_prefetch()
+
     def query(self, anchors: np.ndarray, min_shared: int) -> dict[Hashable, int]:
         """Texts sharing at least `min_shared` anchors with `anchors`, with the counts."""
         if len(anchors) < min_shared:

@@ -14,6 +14,7 @@ from conftest import rows, run_cli
 from crawler.cli import cli
 from crawler.ingest.pool import BATCH_CHARS, start_workers
 from crawler.workers import end_pool, worker_pool
+from dedupe.postings import SortedRuns
 
 WORDS = ["minister", "said", "report", "talks", "border", "agreement", "election", "council",
          "police", "market", "energy", "prices", "summit", "aid", "water", "drought", "court",
@@ -74,7 +75,7 @@ def _store(db) -> tuple:
     return [tuple(m) for m in matches], urls, decisions
 
 
-def test_workers_started_first_give_the_store_one_process_gives(tmp_path):
+def test_workers_started_first_give_the_store_one_process_gives(tmp_path, monkeypatch):
     path = tmp_path / "c.jsonl"
     _corpus(path)
     assert path.stat().st_size > BATCH_CHARS  # workers start before the store opens
@@ -92,5 +93,12 @@ def test_workers_started_first_give_the_store_one_process_gives(tmp_path):
     result = run_cli(["ingest", "--silent", "--jobs", "2", "--db", str(db), str(path)])
     assert result.returncode == 0, result.stderr[-3000:]
     stores.append(_store(db))
+    # Candidates looked up a batch at a time, as in a large store, give the same store.
+    monkeypatch.setattr(SortedRuns, "PREFETCH_FROM", 0)
+    db = tmp_path / "prefetched.db"
+    result = CliRunner().invoke(cli, ["ingest", "--silent", "--jobs", "1", "--db", str(db),
+                                      str(path)], catch_exceptions=False)  # fmt: skip
+    assert result.exit_code == 0, result.output
+    stores.append(_store(db))
     assert stores[0][0], "the corpus holds copies"
-    assert stores[0] == stores[1] == stores[2]
+    assert stores[0] == stores[1] == stores[2] == stores[3]

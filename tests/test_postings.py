@@ -107,3 +107,42 @@ def test_the_posting_limit_counts_every_run_so_the_layout_does_not_change_lookup
     # The common hash is over the limit in all runs together, and under it in each run.
     assert len(posted[0]) > 450
     assert all(np.count_nonzero(h == 0) <= 450 for h, _ in layouts[0]._runs)
+
+
+def test_lookups_after_a_prefetch_find_what_they_would_without_it(monkeypatch):
+    monkeypatch.setattr(SortedRuns, "MIN_RUN_CAP", 256)
+    monkeypatch.setattr(SortedRuns, "PREFETCH_FROM", 100)
+    rng = np.random.default_rng(9)
+    plain, ahead = SortedRuns(), SortedRuns()
+
+    def text():
+        # Repeated hashes within a text, common and rare hashes across texts.
+        return np.concatenate([rng.integers(0, 30, 4), rng.integers(0, 3000, 12)]).astype(np.uint64)
+
+    doc = 0
+    for batch in range(30):
+        texts = [text() for _ in range(25)]
+        # A few texts are signed again before they are matched: their hashes were not prefetched.
+        ahead.prefetch(np.concatenate(texts))
+        for hashes in texts:
+            if rng.random() < 0.1:
+                hashes = text()
+            for limit in (None, 5, 40):
+                got = ahead.lookup(hashes, limit)
+                want = plain.lookup(hashes, limit)
+                assert sorted(got.tolist()) == sorted(want.tolist()), (batch, limit)
+            for runs in (plain, ahead):
+                runs.add(hashes, np.full(len(hashes), doc, dtype=np.uint32))
+            doc += 1
+        if batch % 3 == 0:
+            live = DocIds()
+            for d in range(doc):
+                live.assign(d)
+            live.remove(int(rng.integers(0, doc)))
+            plain.compact(live)
+            ahead.compact(live)
+        ahead.end_prefetch()
+    assert ahead._ahead is None
+    monkeypatch.setattr(SortedRuns, "PREFETCH_FROM", 10**9)
+    ahead.prefetch(text())  # a small index: nothing to gain, nothing done
+    assert ahead._ahead is None
