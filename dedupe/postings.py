@@ -22,6 +22,8 @@ from collections.abc import Hashable
 
 import numpy as np
 
+from dedupe.prefetched import Prefetched
+
 __all__ = ["DocIds", "SortedRuns"]
 
 _ABSENT = -1
@@ -159,7 +161,7 @@ class SortedRuns:
     def __init__(self) -> None:
         self._pending: list[tuple[np.ndarray, np.ndarray]] = []
         self._runs: list[tuple[np.ndarray, np.ndarray]] = []
-        self._ahead: _Prefetched | None = None
+        self._ahead: Prefetched | None = None
 
     # Pending parts are small arrays with ~100 bytes of overhead each: sort them into a
     # run once this many wait, even if no query asked for them yet.
@@ -249,7 +251,7 @@ class SortedRuns:
             return
         keys = np.unique(np.asarray(hashes, dtype=np.uint64))
         starts, counts, docs = self._ranges(keys)
-        self._ahead = _Prefetched(keys, starts, counts, docs)
+        self._ahead = Prefetched(keys, starts, counts, docs)
 
     def end_prefetch(self) -> None:
         self._ahead = None
@@ -361,45 +363,4 @@ class SortedRuns:
 
     def nbytes(self) -> int:
         return sum(h.nbytes + d.nbytes for h, d in self._runs + self._pending)
-
-
-class _Prefetched:
-    """Postings of some hashes as they were when looked up together (`SortedRuns.prefetch`),
-    and the postings of those hashes added since."""
-
-    def __init__(self, keys: np.ndarray, starts: np.ndarray, counts: np.ndarray,
-                 docs: np.ndarray) -> None:  # fmt: skip
-        self.keys, self.starts, self.counts, self.docs = keys, starts, counts, docs
-        self.since: dict[int, list[int]] = {}
-
-    def added(self, hashes: np.ndarray, docs: np.ndarray) -> None:
-        at = np.searchsorted(self.keys, hashes)
-        at[at == len(self.keys)] = 0
-        known = self.keys[at] == hashes if len(self.keys) else np.zeros(len(hashes), bool)
-        for h, d in zip(hashes[known].tolist(), docs[known].tolist()):
-            self.since.setdefault(h, []).append(d)
-
-    def lookup(self, hashes: np.ndarray, max_postings: int | None) -> np.ndarray | None:
-        """What `SortedRuns.lookup` finds, or None when a hash was not prefetched."""
-        if not len(self.keys):
-            return None
-        at = np.searchsorted(self.keys, hashes)
-        if (at == len(self.keys)).any() or not np.array_equal(self.keys[at], hashes):
-            return None
-        counts = self.counts[at]
-        later = [self.since.get(h, ()) for h in hashes.tolist()] if self.since else None
-        if max_postings is not None:
-            totals = counts + np.array([len(x) for x in later]) if later else counts
-            keep = totals <= max_postings
-        else:
-            keep = np.ones(len(hashes), dtype=bool)
-        counts = np.where(keep, counts, 0)
-        total = int(counts.sum())
-        starts = np.repeat(self.starts[at] - np.cumsum(counts) + counts, counts)
-        found = self.docs[starts + np.arange(total)]
-        if later:
-            extra = [d for docs, k in zip(later, keep.tolist()) if k for d in docs]
-            if extra:
-                found = np.concatenate([found, np.array(extra, dtype=np.uint32)])
-        return found
 
