@@ -2,9 +2,10 @@
 
 A posting is a pair (64-bit hash, internal document number). :class:`SortedRuns` keeps them
 in a few sorted runs, log-structured: new postings are buffered, sorted into a run when a
-query needs them, and a run at least half the size of the one before it is merged into it,
-so a lookup searches O(log n) arrays. Runs stop growing at an eighth of the index, which
-bounds the memory a merge holds at once. That is 12 bytes a posting, where Python dicts of
+query needs them, and a run at least half the size of the one before it (or any run while
+the one before it is small) is merged into it, so a lookup searches O(log n) arrays. Runs
+stop growing at 8M postings or an eighth of the index, whichever is larger, which bounds the
+memory a merge holds at once. That is 12 bytes a posting, where Python dicts of
 sets cost several hundred.
 
 :class:`DocIds` maps the caller's keys to internal document numbers. Article ids are
@@ -23,6 +24,7 @@ from collections.abc import Hashable
 import numpy as np
 
 from dedupe.prefetched import Prefetched
+from dedupe.ranges import expand
 
 __all__ = ["DocIds", "SortedRuns"]
 
@@ -166,6 +168,12 @@ class SortedRuns:
     # Pending parts are small arrays with ~100 bytes of overhead each: sort them into a
     # run once this many wait, even if no query asked for them yet.
     MAX_PENDING_PARTS = 4096
+    # Matching looks each text up after adding the one before, so most flushes make a run
+    # of one text's postings. A run is merged into the one before it while that one is
+    # smaller than this: lookups then search one small run, not a dozen tiny ones, each
+    # search costing a few numpy calls whatever its size. Below this size both ends of a
+    # key's range are searched at once, the run being in the CPU's caches.
+    SMALL_RUN = 1 << 13
     # Runs are merged up to the larger of these sizes (postings): an index of many postings
     # keeps about RUNS_AT_CAP full runs, plus the smaller ones of its log.
     MIN_RUN_CAP = 1 << 23
@@ -229,7 +237,8 @@ class SortedRuns:
         at = len(self._runs) - 1
         while at > 0:
             newer_size, older_size = len(self._runs[at][0]), len(self._runs[at - 1][0])
-            if newer_size * 2 < older_size or newer_size + older_size > cap:
+            small = older_size < self.SMALL_RUN
+            if (newer_size * 2 < older_size and not small) or newer_size + older_size > cap:
                 at -= 1
                 continue
             newer, older = self._runs.pop(at), self._runs.pop(at - 1)
@@ -273,11 +282,7 @@ class SortedRuns:
         starts = np.cumsum(counts) - counts
         filled = starts.copy()
         for run_docs, lo, run_counts in per_run:
-            total = int(run_counts.sum())
-            source = np.repeat(lo - np.cumsum(run_counts) + run_counts, run_counts)
-            target = np.repeat(filled - np.cumsum(run_counts) + run_counts, run_counts)
-            offsets = np.arange(total)
-            docs[target + offsets] = run_docs[source + offsets]
+            docs[expand(filled, run_counts)] = run_docs[expand(lo, run_counts)]
             filled += run_counts
         return starts, counts, docs
 
@@ -309,6 +314,12 @@ class SortedRuns:
         totals = np.zeros(len(hashes), dtype=np.int64)
         for run_hashes, run_docs in self._runs:
             lo = np.searchsorted(run_hashes, hashes, side="left")
+            if len(run_hashes) < self.SMALL_RUN:
+                counts = np.searchsorted(run_hashes, hashes, side="right") - lo
+                if counts.any():
+                    totals += counts
+                    ranges.append((run_docs, lo, counts))
+                continue
             present = lo < len(run_hashes)
             present[present] = run_hashes[lo[present]] == hashes[present]
             if not present.any():
@@ -318,20 +329,15 @@ class SortedRuns:
             counts = hi - lo
             totals += counts
             ranges.append((run_docs, lo, counts))
-        skipped = totals > max_postings if max_postings is not None else None
         found = []
+        if max_postings is not None and ranges and totals.max() > max_postings:
+            keep = totals <= max_postings
+            ranges = [(run_docs, lo, counts * keep) for run_docs, lo, counts in ranges]
         for run_docs, lo, counts in ranges:
-            if skipped is not None:
-                counts[skipped] = 0
-            total = int(counts.sum())
-            if total == 0:
-                continue
-            # Expand the [lo, hi) ranges into one index array without a Python loop.
-            starts = np.repeat(lo - np.cumsum(counts) + counts, counts)
-            found.append(run_docs[starts + np.arange(total)])
-        if not found:
-            return np.zeros(0, dtype=np.uint32)
-        return np.concatenate(found)
+            found.append(run_docs[expand(lo, counts)])
+        if len(found) == 1:
+            return found[0]
+        return np.concatenate(found) if found else np.zeros(0, dtype=np.uint32)
 
     def __len__(self) -> int:
         return sum(len(h) for h, _ in self._runs) + sum(len(h) for h, _ in self._pending)

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from dedupe.ranges import expand
+
 
 class Prefetched:
     """Postings of some hashes as they were when looked up together (`SortedRuns.prefetch`),
@@ -38,9 +40,7 @@ class Prefetched:
         else:
             keep = np.ones(len(hashes), dtype=bool)
         counts = np.where(keep, counts, 0)
-        total = int(counts.sum())
-        starts = np.repeat(self.starts[at] - np.cumsum(counts) + counts, counts)
-        found = self.docs[starts + np.arange(total)]
+        found = self.docs[expand(self.starts[at], counts)]
         if later:
             extra = [d for docs, k in zip(later, keep.tolist()) if k for d in docs]
             if extra:

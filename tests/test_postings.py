@@ -61,6 +61,26 @@ def test_lookups_after_many_merges_and_a_compaction_find_every_live_posting():
         assert sorted(found) == sorted(d for d in docs if d % 2)
 
 
+def test_one_text_at_a_time_leaves_one_small_run_not_a_log_of_tiny_ones(monkeypatch):
+    monkeypatch.setattr(SortedRuns, "SMALL_RUN", 200)
+    rng = np.random.default_rng(4)
+    runs, posted = SortedRuns(), {}
+    for doc in range(400):
+        hashes = rng.integers(0, 300, 7, dtype=np.uint64)
+        runs.add(hashes, np.full(len(hashes), doc, dtype=np.uint32))
+        for h in hashes.tolist():
+            posted.setdefault(h, []).append(doc)
+        runs.lookup(hashes[:1])  # matching: a lookup after each text's postings
+        sizes = [len(h) for h, _ in runs._runs]
+        assert all(size >= 200 for size in sizes[:-1]), sizes
+    # 2,800 postings: the small runs were merged into each other, then into the large ones.
+    assert len(runs._runs) <= 4
+    for h, docs in posted.items():
+        assert sorted(runs.lookup(np.array([h, h], dtype=np.uint64), 30).tolist()) == (
+            sorted(docs * 2) if len(docs) <= 30 else []
+        )
+
+
 def test_a_hash_posted_more_than_the_limit_is_skipped_and_repeated_keys_count_twice():
     runs = SortedRuns()
     runs.add(np.array([5] * 30 + [7, 9], dtype=np.uint64), np.arange(32, dtype=np.uint32))
@@ -146,3 +166,15 @@ def test_lookups_after_a_prefetch_find_what_they_would_without_it(monkeypatch):
     monkeypatch.setattr(SortedRuns, "PREFETCH_FROM", 10**9)
     ahead.prefetch(text())  # a small index: nothing to gain, nothing done
     assert ahead._ahead is None
+
+
+def test_expanded_ranges_are_the_ranges_one_after_the_other():
+    from dedupe.ranges import expand
+
+    rng = np.random.default_rng(8)
+    for top in (0, 1, 5):  # all empty, none longer than one, longer ranges
+        starts = rng.integers(0, 1000, 50)
+        counts = rng.integers(0, top + 1, 50)
+        want = [p for s, c in zip(starts.tolist(), counts.tolist()) for p in range(s, s + c)]
+        assert expand(starts, counts).tolist() == want
+    assert expand(np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)).tolist() == []
