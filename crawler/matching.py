@@ -141,7 +141,9 @@ class StoreMatcher:
             get_text=store.text_of,
         )
         self._hashes = TextHashes()
-        self._new_pairs: set[tuple[int, int]] = set()
+        # This run's matches, with the boilerplate versions of both outlets when each was
+        # verified: only a pair whose outlets learnt boilerplate since is verified again.
+        self._new_pairs: dict[tuple[int, int], tuple[int, int]] = {}
         self.file = IndexFile(store)
         self.source = ""  # where the indexes came from: "file" or "signatures"
         self._load()
@@ -204,7 +206,7 @@ class StoreMatcher:
         blob = serialize(result.signature, self.matcher.params) if result.signature else None
         self.store.save_matches(article_id, text_hash, blob, [_row(m) for m in result])
         self._hashes.set(article_id, text_hash)
-        self._new_pairs.update((m.key_a, m.key_b) for m in result)
+        self._note_pairs(result)
         return list(result)
 
     def catch_up(self) -> int:
@@ -219,12 +221,24 @@ class StoreMatcher:
         """Where a text not in the store appears (``key_a`` is None)."""
         return self.matcher.match(text, outlet)
 
+    def _note_pairs(self, matches: list[Match]) -> None:
+        versions = self.matcher.boilerplate_versions
+        for m in matches:
+            self._new_pairs[m.key_a, m.key_b] = versions(m.key_a, m.key_b)
+
+    def _changed_pairs(self) -> tuple[list[tuple[int, int]], int]:
+        """This run's matches whose outlets learnt boilerplate since they were verified, in
+        order, and how many others there are (they would verify as they did)."""
+        versions = self.matcher.boilerplate_versions
+        changed = [pair for pair, seen in self._new_pairs.items() if versions(*pair) != seen]
+        return sorted(changed), len(self._new_pairs) - len(changed)
+
     def finish(self) -> None:
         """Re-verify this run's matches under the boilerplate learnt since they were found
         (an outlet's footer is only known as boilerplate after a few of its articles), and
         save the boilerplate model."""
         dropped = 0
-        for a, b in sorted(self._new_pairs):
+        for a, b in self._changed_pairs()[0]:
             match = self.matcher.verify(a, b)
             if match is None:
                 dropped += 1
@@ -261,7 +275,7 @@ class StoreMatcher:
                         if result.signature else None)  # fmt: skip
                 writes.append((article_id, text_hash, blob, [_row(m) for m in result]))
                 self._hashes.set(article_id, text_hash)
-                self._new_pairs.update((m.key_a, m.key_b) for m in result)
+                self._note_pairs(result)
                 found.append(list(result))
         finally:
             self.matcher.end_prefetch()
@@ -272,10 +286,15 @@ class StoreMatcher:
         self, pairs: list[tuple[int, int]] | None = None, batch: int = 5000
     ) -> tuple[int, int]:
         """`finish` with batched writes: re-verify ``pairs`` (default: this run's new
-        matches) under the boilerplate learnt so far, and save the boilerplate model.
-        Returns (kept, dropped)."""
-        todo = sorted(self._new_pairs) if pairs is None else pairs
+        matches whose outlets learnt boilerplate since) under the boilerplate learnt so
+        far, and save the boilerplate model. Returns (kept, dropped)."""
         kept = dropped = 0
+        if pairs is None:
+            todo, kept = self._changed_pairs()
+            logger.info("re-verifying %d of this run's %d matches: their outlets learnt "
+                        "boilerplate since they were found", len(todo), len(todo) + kept)  # fmt: skip
+        else:
+            todo = pairs
         updates: list[tuple[int, int, dict[str, Any] | None]] = []
         for a, b in todo:
             match = self.matcher.verify(a, b)

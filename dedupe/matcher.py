@@ -294,6 +294,12 @@ class Matcher:
         signature = make_signature(shingles, self.params)
         return self._verify_candidates(key, shingles, self._candidates(signature))
 
+    def boilerplate_versions(self, key_a: Hashable, key_b: Hashable) -> tuple[int, int]:
+        """The boilerplate versions of the two keys' outlets: a pair verified when these
+        were current verifies the same way while they stay so."""
+        version = self.boilerplate.version
+        return version(self._outlets.get(key_a)), version(self._outlets.get(key_b))
+
     def verify(self, key_a: Hashable, key_b: Hashable) -> Match | None:
         """Re-verify a known pair with current boilerplate knowledge (e.g. after the
         outlet learnt a footer that the pair shared). None if it is no longer a match or

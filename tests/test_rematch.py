@@ -111,3 +111,38 @@ def test_rematch_learns_boilerplate_before_matching(tmp_path):
     db2 = tmp_path / "online.db"
     result = run("ingest", "--db", str(db2), "--silent", str(path))
     assert result.exit_code == 0 and not pairs(db2), result.output
+
+
+def test_only_matches_whose_outlets_learnt_boilerplate_since_are_verified_again(tmp_path):
+    from test_index_persist import add
+
+    from crawler.matching import StoreMatcher
+    from crawler.store import Store
+
+    footer = ("Disclaimer: The contents of this article are of sole responsibility of the "
+              "author(s). The Centre for Research on Globalization will not be responsible "
+              "for any inaccurate or incorrect statement in this article. The Centre grants "
+              "permission to cross-post original articles on community internet sites as "
+              "long as the text and title are not modified.")  # fmt: skip
+    origin = story(11)
+    records = [
+        # Two articles of one outlet match on their footer, before it is known as one...
+        *[(f"https://www.globalresearch.ca/s/{i}", "globalresearch.ca", story(20 + i, 40) + "\n" + footer)
+          for i in range(2)],
+        # ...a real copy between outlets that repeat nothing...
+        ("https://origin.example.com/a", "origin.example.com", origin),
+        ("https://copy.example.net/a", "copy.example.net", origin.replace("said", "stated")),
+        # ...and the outlet's third article makes the footer its boilerplate.
+        ("https://www.globalresearch.ca/s/2", "globalresearch.ca", story(22, 40) + "\n" + footer),
+    ]  # fmt: skip
+    with Store(tmp_path / "c.db") as store:
+        matching = StoreMatcher(store)
+        add(store, matching, records)
+        assert len(pairs(tmp_path / "c.db")) == 2
+        verified = []
+        verify = matching.matcher.verify
+        matching.matcher.verify = lambda a, b: verified.append((a, b)) or verify(a, b)
+        assert matching.reverify() == (1, 1)
+    # Only the footer match was verified again, and dropped; the copy was kept as found.
+    assert verified == [(2, 1)]
+    assert list(pairs(tmp_path / "c.db")) == [(4, 3)]
