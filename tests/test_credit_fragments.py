@@ -77,3 +77,18 @@ def test_words_needed_in_ascii_sentences_are_in_every_match() -> None:
                 matched.add(index)
                 assert any(word in sentence.lower() for word in needs), (sentence, index)
     assert matched == set(NEEDS_IF_ASCII)
+
+
+def test_random_lines_of_overlapping_pieces_answer_as_each_fragment() -> None:
+    import random
+
+    rng = random.Random(4)
+    fragments = minimal(ALL_FRAGMENTS)
+    test = Fragments(fragments, first=("from", "via"))
+    # Lines cut from the fragments themselves: prefixes, overlaps, and pieces in any script.
+    pieces = [f[: rng.randint(1, len(f))] for f in fragments] + list(fragments) + [" ", "x", "é"]
+    for _ in range(3000):
+        line = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 12)))
+        held = [f for f in test.fragments if f in line]
+        assert test.any_in(line) == bool(held), line
+        assert sorted(test.found_in(line)) == sorted(held), line
