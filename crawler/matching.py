@@ -17,6 +17,7 @@ from typing import Any
 
 import numpy as np
 
+from crawler.found_pairs import FoundPairs
 from crawler.index_file import BOILERPLATE_KEY, IndexFile, load_boilerplate, save_boilerplate
 from crawler.store import Store, StoreError
 from dedupe.boilerplate import BoilerplateModel
@@ -143,7 +144,7 @@ class StoreMatcher:
         self._hashes = TextHashes()
         # This run's matches, with the boilerplate versions of both outlets when each was
         # verified: only a pair whose outlets learnt boilerplate since is verified again.
-        self._new_pairs: dict[tuple[int, int], tuple[int, int]] = {}
+        self._new_pairs = FoundPairs()
         self.file = IndexFile(store)
         self.source = ""  # where the indexes came from: "file" or "signatures"
         self._load()
@@ -224,14 +225,12 @@ class StoreMatcher:
     def _note_pairs(self, matches: list[Match]) -> None:
         versions = self.matcher.boilerplate_versions
         for m in matches:
-            self._new_pairs[m.key_a, m.key_b] = versions(m.key_a, m.key_b)
+            self._new_pairs.add(m.key_a, m.key_b, versions(m.key_a, m.key_b))
 
     def _changed_pairs(self) -> tuple[list[tuple[int, int]], int]:
         """This run's matches whose outlets learnt boilerplate since they were verified, in
         order, and how many others there are (they would verify as they did)."""
-        versions = self.matcher.boilerplate_versions
-        changed = [pair for pair, seen in self._new_pairs.items() if versions(*pair) != seen]
-        return sorted(changed), len(self._new_pairs) - len(changed)
+        return self._new_pairs.changed(self.matcher.boilerplate_versions)
 
     def finish(self) -> None:
         """Re-verify this run's matches under the boilerplate learnt since they were found

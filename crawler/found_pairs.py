@@ -1,0 +1,47 @@
+"""The matches a run found, with the boilerplate they were verified under (`StoreMatcher`).
+
+At the end of a run its matches are verified again under the boilerplate its outlets learnt
+meanwhile, but only those whose outlets learnt some since they were verified: the others
+would verify as they did. A million-article ingest finds a few hundred thousand matches, so
+they are kept as four integer arrays, 32 bytes a pair, where a set of tuples cost ~140.
+"""
+
+from __future__ import annotations
+
+from array import array
+from collections.abc import Callable
+
+import numpy as np
+
+Versions = Callable[[int, int], tuple[int, int]]
+
+
+class FoundPairs:
+    """Pairs of article ids (a, b), each with the boilerplate versions of both outlets when it
+    was verified. A pair found again counts with its latest versions."""
+
+    def __init__(self) -> None:
+        self._columns = tuple(array("q") for _ in range(4))
+
+    def add(self, a: int, b: int, versions: tuple[int, int]) -> None:
+        for column, value in zip(self._columns, (a, b, *versions)):
+            column.append(value)
+
+    def clear(self) -> None:
+        self._columns = tuple(array("q") for _ in range(4))
+
+    def changed(self, versions: Versions) -> tuple[list[tuple[int, int]], int]:
+        """The pairs, each once and in order, whose outlets' versions (``versions(a, b)``)
+        differ from those they were verified under; and how many others there are."""
+        a, b, seen_a, seen_b = (np.array(c, dtype=np.int64) for c in self._columns)
+        if not len(a):
+            return [], 0
+        # Sorted by pair, then by when found: the last of each pair's run is its latest.
+        order = np.lexsort((np.arange(len(a)), b, a))
+        a, b, seen_a, seen_b = a[order], b[order], seen_a[order], seen_b[order]
+        latest = np.ones(len(a), dtype=bool)
+        latest[:-1] = (a[1:] != a[:-1]) | (b[1:] != b[:-1])
+        pairs = zip(a[latest].tolist(), b[latest].tolist(),
+                    seen_a[latest].tolist(), seen_b[latest].tolist())  # fmt: skip
+        changed = [(x, y) for x, y, vx, vy in pairs if versions(x, y) != (vx, vy)]
+        return changed, int(latest.sum()) - len(changed)
