@@ -8,7 +8,6 @@ in one statement at the end of the batch (see :class:`_DeferredFullText`).
 from __future__ import annotations
 
 from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 from crawler.store.rows import capture_row, utcnow
@@ -47,7 +46,7 @@ class BulkWrites:
             f"insert into captures ({', '.join(self._CAPTURE_COLUMNS)}) "
             f"values ({', '.join('?' * len(self._CAPTURE_COLUMNS))}) returning id"
         )
-        with _statement_journals_in_memory(conn), self.store.transaction():
+        with self.store.transaction():
             fts = _DeferredFullText(conn) if self.batch_full_text else _RowByRow()
             for capture, article in pages:
                 capture = capture_row(capture)
@@ -159,25 +158,6 @@ class BulkWrites:
                 return
             yield from rows
             last = rows[-1][0]
-
-
-@contextmanager
-def _statement_journals_in_memory(conn: Any) -> Iterator[None]:
-    """Temporary files in memory while a batch is written. A statement that writes many
-    pages inside a transaction (a batch's full-text rows) keeps their undo copies in a
-    statement journal, a temporary file past 64 KiB: at an ingest, half of the store's
-    write calls went to it. They stay small (a batch's pages). The setting is put back
-    after the batch, so that a large sort elsewhere still spills to disk; it cannot change
-    inside a transaction, and a batch written inside one leaves it as it is."""
-    if conn.in_transaction:
-        yield
-        return
-    previous = conn.execute("PRAGMA temp_store").fetchone()[0]
-    conn.execute("PRAGMA temp_store = MEMORY")
-    try:
-        yield
-    finally:
-        conn.execute(f"PRAGMA temp_store = {int(previous)}")
 
 
 class _RowByRow:
