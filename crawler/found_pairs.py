@@ -9,11 +9,12 @@ they are kept as four integer arrays, 32 bytes a pair, where a set of tuples cos
 from __future__ import annotations
 
 from array import array
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 import numpy as np
 
 Versions = Callable[[int, int], tuple[int, int]]
+_CHUNK = 4096
 
 
 class FoundPairs:
@@ -30,18 +31,30 @@ class FoundPairs:
     def clear(self) -> None:
         self._columns = tuple(array("q") for _ in range(4))
 
-    def changed(self, versions: Versions) -> tuple[list[tuple[int, int]], int]:
+    def changed(self, versions: Versions) -> tuple[np.ndarray, int]:
         """The pairs, each once and in order, whose outlets' versions (``versions(a, b)``)
-        differ from those they were verified under; and how many others there are."""
+        differ from those they were verified under, as an (n, 2) array (see `each_pair`);
+        and how many others there are. Held as arrays and checked a chunk at a time: at a
+        million articles, lists of every pair would add tens of MB to the run's peak."""
         a, b, seen_a, seen_b = (np.array(c, dtype=np.int64) for c in self._columns)
-        if not len(a):
-            return [], 0
         # Sorted by pair, then by when found: the last of each pair's run is its latest.
         order = np.lexsort((np.arange(len(a)), b, a))
         a, b, seen_a, seen_b = a[order], b[order], seen_a[order], seen_b[order]
         latest = np.ones(len(a), dtype=bool)
         latest[:-1] = (a[1:] != a[:-1]) | (b[1:] != b[:-1])
-        pairs = zip(a[latest].tolist(), b[latest].tolist(),
-                    seen_a[latest].tolist(), seen_b[latest].tolist())  # fmt: skip
-        changed = [(x, y) for x, y, vx, vy in pairs if versions(x, y) != (vx, vy)]
-        return changed, int(latest.sum()) - len(changed)
+        a, b, seen_a, seen_b = a[latest], b[latest], seen_a[latest], seen_b[latest]
+        differ = np.zeros(len(a), dtype=bool)
+        for start in range(0, len(a), _CHUNK):
+            part = slice(start, start + _CHUNK)
+            differ[part] = [
+                versions(x, y) != (vx, vy)
+                for x, y, vx, vy in zip(a[part].tolist(), b[part].tolist(),
+                                        seen_a[part].tolist(), seen_b[part].tolist())
+            ]  # fmt: skip
+        return np.column_stack([a[differ], b[differ]]), int(len(a) - differ.sum())
+
+
+def each_pair(pairs: np.ndarray) -> Iterator[tuple[int, int]]:
+    """The rows of an (n, 2) array of ids as (int, int), a chunk at a time."""
+    for start in range(0, len(pairs), _CHUNK):
+        yield from map(tuple, pairs[start : start + _CHUNK].tolist())

@@ -17,7 +17,7 @@ from typing import Any
 
 import numpy as np
 
-from crawler.found_pairs import FoundPairs
+from crawler.found_pairs import FoundPairs, each_pair
 from crawler.index_file import BOILERPLATE_KEY, IndexFile, load_boilerplate, save_boilerplate
 from crawler.store import Store, StoreError
 from dedupe.boilerplate import BoilerplateModel
@@ -227,9 +227,10 @@ class StoreMatcher:
         for m in matches:
             self._new_pairs.add(m.key_a, m.key_b, versions(m.key_a, m.key_b))
 
-    def _changed_pairs(self) -> tuple[list[tuple[int, int]], int]:
+    def _changed_pairs(self) -> tuple[np.ndarray, int]:
         """This run's matches whose outlets learnt boilerplate since they were verified, in
-        order, and how many others there are (they would verify as they did)."""
+        order (see `each_pair`), and how many others there are (they would verify as they
+        did)."""
         return self._new_pairs.changed(self.matcher.boilerplate_versions)
 
     def finish(self) -> None:
@@ -237,7 +238,7 @@ class StoreMatcher:
         (an outlet's footer is only known as boilerplate after a few of its articles), and
         save the boilerplate model."""
         dropped = 0
-        for a, b in self._changed_pairs()[0]:
+        for a, b in each_pair(self._changed_pairs()[0]):
             match = self.matcher.verify(a, b)
             if match is None:
                 dropped += 1
@@ -288,12 +289,12 @@ class StoreMatcher:
         matches whose outlets learnt boilerplate since) under the boilerplate learnt so
         far, and save the boilerplate model. Returns (kept, dropped)."""
         kept = dropped = 0
+        todo: Iterable[tuple[int, int]] = pairs or []
         if pairs is None:
-            todo, kept = self._changed_pairs()
+            changed, kept = self._changed_pairs()
             logger.info("re-verifying %d of this run's %d matches: their outlets learnt "
-                        "boilerplate since they were found", len(todo), len(todo) + kept)  # fmt: skip
-        else:
-            todo = pairs
+                        "boilerplate since they were found", len(changed), len(changed) + kept)  # fmt: skip
+            todo = each_pair(changed)
         updates: list[tuple[int, int, dict[str, Any] | None]] = []
         for a, b in todo:
             match = self.matcher.verify(a, b)

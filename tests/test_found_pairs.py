@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import random
 
-from crawler.found_pairs import FoundPairs
+from crawler.found_pairs import FoundPairs, each_pair
 
 
 def test_pairs_whose_versions_changed_are_given_once_in_order_with_their_latest_versions():
@@ -17,14 +17,19 @@ def test_pairs_whose_versions_changed_are_given_once_in_order_with_their_latest_
         latest[pair] = versions
     now = {pair: (rng.randint(0, 3), rng.randint(0, 3)) for pair in latest}
     changed, unchanged = pairs.changed(lambda a, b: now[a, b])
+    changed = list(each_pair(changed))
+    assert all(type(x) is int and type(y) is int for x, y in changed)  # ids the store can bind
     assert changed == sorted(p for p in latest if now[p] != latest[p])
     assert unchanged == sum(1 for p in latest if now[p] == latest[p]) > 0
     pairs.clear()
-    assert pairs.changed(lambda a, b: (0, 0)) == ([], 0)
+    changed, unchanged = pairs.changed(lambda a, b: (0, 0))
+    assert list(each_pair(changed)) == [] and unchanged == 0
 
 
 def test_ids_and_versions_beyond_32_bits_are_kept():
     pairs = FoundPairs()
     pairs.add(2**40, 3, (2**33, 0))
-    assert pairs.changed(lambda a, b: (2**33, 0)) == ([], 1)
-    assert pairs.changed(lambda a, b: (2**33, 1)) == ([(2**40, 3)], 0)
+    changed, unchanged = pairs.changed(lambda a, b: (2**33, 0))
+    assert list(each_pair(changed)) == [] and unchanged == 1
+    changed, unchanged = pairs.changed(lambda a, b: (2**33, 1))
+    assert list(each_pair(changed)) == [(2**40, 3)] and unchanged == 0
