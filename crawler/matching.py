@@ -17,10 +17,10 @@ from typing import Any
 
 import numpy as np
 
-from crawler.found_pairs import FoundPairs, each_pair
 from crawler.index_file import BOILERPLATE_KEY, IndexFile, load_boilerplate, save_boilerplate
 from crawler.store import Store, StoreError
 from dedupe.boilerplate import BoilerplateModel
+from dedupe.found_pairs import FoundPairs, each_pair
 from dedupe.matcher import Matcher, Presigned
 from dedupe.shingles import Tokens, tokenize
 from dedupe.signature import IncompatibleSignatureError, SignatureParams, deserialize, serialize

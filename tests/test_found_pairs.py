@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import random
 
-from crawler.found_pairs import FoundPairs, each_pair
+from dedupe.found_pairs import FoundPairs, each_pair
 
 
 def test_pairs_whose_versions_changed_are_given_once_in_order_with_their_latest_versions():

@@ -1,4 +1,5 @@
-"""The matches a run found, with the boilerplate they were verified under (`StoreMatcher`).
+"""The matches a run found, with the boilerplate they were verified under (used by the
+store's matcher, `crawler.matching.StoreMatcher`).
 
 At the end of a run its matches are verified again under the boilerplate its outlets learnt
 meanwhile, but only those whose outlets learnt some since they were verified: the others
