@@ -292,8 +292,10 @@ class StoreMatcher:
         todo: Iterable[tuple[int, int]] = pairs or []
         if pairs is None:
             changed, kept = self._changed_pairs()
-            logger.info("re-verifying %d of this run's %d matches: their outlets learnt "
-                        "boilerplate since they were found", len(changed), len(changed) + kept)  # fmt: skip
+            logger.info(
+                "re-verifying %d of this run's %d matches: their outlets learnt boilerplate "
+                "since they were found", len(changed), len(changed) + kept,
+            )
             todo = each_pair(changed)
         updates: list[tuple[int, int, dict[str, Any] | None]] = []
         for a, b in todo:

@@ -369,4 +369,3 @@ class SortedRuns:
 
     def nbytes(self) -> int:
         return sum(h.nbytes + d.nbytes for h, d in self._runs + self._pending)
-

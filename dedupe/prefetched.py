@@ -46,4 +46,3 @@ class Prefetched:
             if extra:
                 found = np.concatenate([found, np.array(extra, dtype=np.uint32)])
         return found
-

@@ -37,7 +37,9 @@ class Fragments:
 
     def found_in(self, low: str) -> list[str]:
         """The fragments ``low`` holds, each once (in no set order)."""
-        found = {fragment for _, fragment in self._automaton.iter(low)} if len(self._automaton) else set()
+        found: set[str] = set()
+        if len(self._automaton):
+            found.update(fragment for _, fragment in self._automaton.iter(low))
         if self._empty:
             found.add("")
         return list(found)
