@@ -68,6 +68,11 @@ class BandIndex:
         self._dead_at_compaction = 0
         # The last signature hashed and its band hashes: a text is queried, then inserted.
         self._last: tuple[object, np.ndarray] | None = None
+        # The band hashes of the signatures prefetched together, by signature (kept alive
+        # here, so that their ids stay theirs), until `end_prefetch`.
+        self._batch: dict[int, int] = {}
+        self._batch_hashes: np.ndarray | None = None
+        self._batch_signatures: list[object] = []
 
     def __len__(self) -> int:
         return len(self._docs)
@@ -85,6 +90,9 @@ class BandIndex:
         last = self._last
         if last is not None and last[0] is minhash:
             return last[1]
+        row = self._batch.get(id(minhash))
+        if row is not None:
+            return self._batch_hashes[row]
         hashes = band_hashes(self._values(minhash), self.b, self.r)
         if isinstance(minhash, LeanMinHash):  # immutable, unlike an array or a MinHash
             self._last = (minhash, hashes)
@@ -121,13 +129,22 @@ class BandIndex:
 
     def prefetch(self, minhashes: list[object]) -> None:
         """Look up the band hashes of a batch of signatures at once (see
-        `SortedRuns.prefetch`)."""
+        `SortedRuns.prefetch`); they are hashed here once for the batch, not again one by
+        one when each is queried and inserted."""
+        self.end_prefetch()
         if minhashes:
             values = np.stack([self._values(m) for m in minhashes])
-            self._runs.prefetch(band_hashes(values, self.b, self.r).ravel())
+            hashes = band_hashes(values, self.b, self.r)
+            self._runs.prefetch(hashes.ravel())
+            lean = [m for m in minhashes if isinstance(m, LeanMinHash)]  # immutable
+            if lean:
+                self._batch = {id(m): i for i, m in enumerate(minhashes)
+                               if isinstance(m, LeanMinHash)}  # fmt: skip
+                self._batch_hashes, self._batch_signatures = hashes, lean
 
     def end_prefetch(self) -> None:
         self._runs.end_prefetch()
+        self._batch, self._batch_hashes, self._batch_signatures = {}, None, []
 
     def query(self, minhash: object) -> list[Hashable]:
         hashes = self._band_hashes(minhash)

@@ -178,9 +178,10 @@ class SortedRuns:
     # keeps about RUNS_AT_CAP full runs, plus the smaller ones of its log.
     MIN_RUN_CAP = 1 << 23
     RUNS_AT_CAP = 8
-    # Below this many postings (24 MB) the runs stay in the CPU's caches: a prefetch would
-    # only add work.
-    PREFETCH_FROM = 1 << 21
+    # Below this many postings (768 KB) the runs stay in the CPU's nearest caches: a
+    # prefetch would only add work. Above it, prefetching a batch's hashes costs less than
+    # searching each text's hashes in every run (measured on ingests of 30k articles).
+    PREFETCH_FROM = 1 << 16
 
     def add(self, hashes: np.ndarray, docs: np.ndarray) -> None:
         if len(hashes):

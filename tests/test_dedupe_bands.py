@@ -61,6 +61,35 @@ def test_removed_and_replaced_keys_follow_datasketch():
     assert 2 not in compact and 4 in compact and 1 in compact
 
 
+def test_batches_prefetched_then_matched_one_by_one_follow_datasketch(monkeypatch):
+    # As an ingest does: a batch's signatures prefetched, then each queried and inserted in
+    # turn, some texts signed again in between (not among the prefetched), a few keys re-added.
+    from dedupe.postings import SortedRuns
+
+    monkeypatch.setattr(SortedRuns, "PREFETCH_FROM", 500)
+    signatures = [_lean(v) for v in _family_signatures(1500, seed=5)]
+    reference = MinHashLSH(threshold=0.5, num_perm=NUM_PERM)
+    compact = BandIndex(0.5, NUM_PERM)
+    rng = np.random.default_rng(3)
+    key = 0
+    for start in range(0, len(signatures), 100):
+        batch = signatures[start : start + 100]
+        compact.prefetch(batch)
+        for signature in batch:
+            if rng.random() < 0.1:
+                signature = _lean(signature.hashvalues.copy())  # signed again: another object
+            target = int(rng.integers(0, key)) if key and rng.random() < 0.05 else key
+            assert set(compact.query(signature)) == set(reference.query(signature))
+            if target in reference.keys:
+                reference.remove(target)
+            reference.insert(target, signature, check_duplication=False)
+            compact.insert(target, signature)
+            key += target == key
+        compact.end_prefetch()
+    for signature in signatures[::7]:
+        assert set(compact.query(signature)) == set(reference.query(signature))
+
+
 def test_keys_of_any_hashable_type():
     signatures = _family_signatures(50)
     index = BandIndex(0.5, NUM_PERM)
