@@ -73,8 +73,17 @@ def test_bulk_writes_search_like_row_by_row_writes(tmp_path):
         store.bulk.batch_full_text = False
         for batch in batches():
             store.bulk.save_pages(batch)
+    # FTS5's own merge settings, as before the store set its own: the same results.
+    defaults = tmp_path / "defaults.db"
+    with Store(defaults) as store:
+        settings = dict(store.db.execute("select k, v from articles_fts_config"))
+        assert (settings["automerge"], settings["hashsize"]) == (8, 8 << 20)
+        store.db.execute("delete from articles_fts_config where k in ('automerge', 'hashsize')")
+    with Store(defaults) as store:
+        for batch in batches():
+            store.bulk.save_pages(batch)
     found = results(bulk)
-    assert found == results(single) == results(trigger)
+    assert found == results(single) == results(trigger) == results(defaults)
     assert len(found["said"]) > 50 and found["nothing"] == []
     assert len(found["updated"]) == 5  # the titles of the five articles updated
     rewritten = sqlite3.connect(bulk).execute(

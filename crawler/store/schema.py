@@ -302,3 +302,14 @@ def m014_url_path_index(db: Database) -> None:
     # A lookup of a URL not in the store suggests stored URLs with its path: a full scan of
     # the articles (170 ms at a million) without this index.
     db.execute(f"create index if not exists articles_url_path on articles ({URL_PATH})")
+
+
+@migrations()
+def m015_fts_merge_settings(db: Database) -> None:
+    # A batch's terms are written as one segment (an 8 MB buffer, not FTS5's 1 MB), and up
+    # to 8 segments of a level wait before they are merged (FTS5's default is 4): the
+    # full-text index was the largest part of an ingest's storing process, most of it
+    # merging. A search reads a few more segments. Both are kept in the index's own config
+    # table, so every connection and any SQLite tool uses them.
+    db.execute("insert into articles_fts (articles_fts, rank) values ('automerge', 8)")
+    db.execute("insert into articles_fts (articles_fts, rank) values ('hashsize', 8388608)")
