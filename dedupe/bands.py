@@ -136,11 +136,10 @@ class BandIndex:
             values = np.stack([self._values(m) for m in minhashes])
             hashes = band_hashes(values, self.b, self.r)
             self._runs.prefetch(hashes.ravel())
-            lean = [m for m in minhashes if isinstance(m, LeanMinHash)]  # immutable
-            if lean:
-                self._batch = {id(m): i for i, m in enumerate(minhashes)
-                               if isinstance(m, LeanMinHash)}  # fmt: skip
-                self._batch_hashes, self._batch_signatures = hashes, lean
+            rows = {id(m): i for i, m in enumerate(minhashes) if isinstance(m, LeanMinHash)}
+            if rows:  # only immutable signatures: an array or a MinHash may change
+                self._batch, self._batch_hashes = rows, hashes
+                self._batch_signatures = list(minhashes)
 
     def end_prefetch(self) -> None:
         self._runs.end_prefetch()
